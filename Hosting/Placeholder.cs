@@ -1,0 +1,3 @@
+namespace VllmAspire.Hosting;
+/// <summary>x</summary>
+public static class Placeholder { }
