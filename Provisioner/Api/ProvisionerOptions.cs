@@ -1,0 +1,14 @@
+namespace VllmAspire.Provisioner.Api;
+
+/// <summary>The Provisioner's configuration, section <c>Provisioner</c>.</summary>
+internal sealed class ProvisionerOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Provisioner";
+
+    /// <summary>
+    /// Gets or sets the bearer token every <c>/api</c> request must present (<c>Provisioner:ApiToken</c>, environment
+    /// variable <c>Provisioner__ApiToken</c>). Without it the API refuses every request.
+    /// </summary>
+    public string? ApiToken { get; set; }
+}
