@@ -1,0 +1,7 @@
+namespace VllmAspire.Hosting.ApplicationModel;
+
+/// <summary>The resource is healthy when an HTTP GET of <paramref name="Path"/> on its endpoint answers <paramref name="StatusCode"/>.</summary>
+/// <param name="Path">The path, e.g. <c>/health</c>.</param>
+/// <param name="StatusCode">The expected status code.</param>
+/// <param name="EndpointName">The endpoint to probe.</param>
+public sealed record HttpHealthCheckAnnotation(string Path, int StatusCode, string EndpointName) : IResourceAnnotation;

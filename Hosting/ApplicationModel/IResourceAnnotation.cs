@@ -1,0 +1,4 @@
+namespace VllmAspire.Hosting.ApplicationModel;
+
+/// <summary>Marker for data and behaviour attached to a resource.</summary>
+public interface IResourceAnnotation;

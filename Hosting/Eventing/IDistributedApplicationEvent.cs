@@ -1,0 +1,4 @@
+namespace VllmAspire.Hosting.Eventing;
+
+/// <summary>An application lifecycle event.</summary>
+public interface IDistributedApplicationEvent;

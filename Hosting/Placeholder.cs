@@ -1,3 +1,0 @@
-namespace VllmAspire.Hosting;
-/// <summary>x</summary>
-public static class Placeholder { }
