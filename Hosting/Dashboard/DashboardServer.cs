@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using VllmAspire.Hosting.ApplicationModel;
+
+namespace VllmAspire.Hosting.Dashboard;
+
+/// <summary>
+/// The local dashboard, served by the AppHost process itself: login by the token printed on the console, then a
+/// cookie; a JSON API for scripts with the same token as a bearer token. Binds to loopback unless configured otherwise.
+/// </summary>
+public sealed class DashboardServer : IHostedService, IAsyncDisposable
+{
+    /// <summary>The dashboard's default address.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:18888";
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    private readonly ResourceNotificationService _notifications;
+    private readonly ILogger<DashboardServer> _logger;
+    private readonly string _configuredUrl;
+    private WebApplication? _app;
+
+    /// <summary>Initializes the server; created by the AppHost's services.</summary>
+    /// <param name="configuration">Reads <c>Dashboard:Url</c> and <c>AppHost:BrowserToken</c>.</param>
+    /// <param name="notifications">The resource states.</param>
+    /// <param name="logger">The AppHost's log.</param>
+    public DashboardServer(IConfiguration configuration, ResourceNotificationService notifications, ILogger<DashboardServer> logger)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        _notifications = notifications;
+        _logger = logger;
+        _configuredUrl = configuration["Dashboard:Url"] is { Length: > 0 } url ? url : DefaultUrl;
+        Token = new DashboardToken(configuration["AppHost:BrowserToken"]);
+    }
+
+    /// <summary>Gets the token that logs in and authorises API calls.</summary>
+    public DashboardToken Token { get; }
+
+    /// <summary>Gets the address the dashboard listens on, once started.</summary>
+    public Uri? Url { get; private set; }
+
+    /// <summary>Gets the login URL printed on the console.</summary>
+    public Uri? LoginUrl => Url is null ? null : new Uri(Url, $"/login?t={Token.Value}");
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(_configuredUrl, UriKind.Absolute, out var configured) || configured.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new DistributedApplicationException($"Dashboard:Url '{_configuredUrl}' is not an http URL. Use e.g. {DefaultUrl}, or port 0 for a free port.");
+        }
+
+        if (!IPAddress.TryParse(configured.Host, out var address) || !IPAddress.IsLoopback(address))
+        {
+            _logger.LogWarning("The dashboard binds to {Host}, not loopback: anyone who can reach this machine can try to log in. Only the token protects it.", configured.Host);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(configured.GetLeftPart(UriPartial.Authority));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+        var app = builder.Build();
+        MapEndpoints(app);
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new DistributedApplicationException(
+                $"The dashboard cannot listen on {configured.GetLeftPart(UriPartial.Authority)}: {e.Message}. Another program (perhaps another AppHost) uses that port. " +
+                $"Stop it, or set Dashboard:Url to another address (e.g. `--Dashboard:Url=http://127.0.0.1:0` picks a free port).");
+        }
+
+        _app = app;
+        var listening = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Url = new Uri(listening.Replace("[::]", "localhost", StringComparison.Ordinal));
+        _logger.LogInformation("Now listening on: {Url}", Url.GetLeftPart(UriPartial.Authority));
+        _logger.LogInformation("Login to the dashboard at {LoginUrl}", LoginUrl);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void MapEndpoints(WebApplication app)
+    {
+        app.MapGet("/login", (HttpContext context, string? t) =>
+        {
+            if (!Token.MatchesToken(t))
+            {
+                return Results.Content(LoginPage, "text/html; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            context.Response.Cookies.Append(DashboardToken.CookieName, Token.CookieValue, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Path = "/",
+                IsEssential = true,
+            });
+            return Results.Redirect("/");
+        });
+
+        var authorized = app.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
+            IsAuthorized(context.HttpContext) ? await next(context).ConfigureAwait(false) : Results.Unauthorized());
+
+        authorized.MapGet("/", () => Results.Content(
+            "VllmAspire dashboard. The resource list is served as JSON at /api/resources.", "text/plain; charset=utf-8"));
+        authorized.MapGet("/api/resources", () => Results.Json(_notifications.GetCurrentStates().Select(ToDto), JsonOptions));
+    }
+
+    private bool IsAuthorized(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Token.MatchesToken(header["Bearer ".Length..].Trim());
+        }
+
+        return Token.MatchesCookie(context.Request.Cookies[DashboardToken.CookieName]);
+    }
+
+    private static ResourceDto ToDto(ResourceEvent e) => new(
+        e.Resource.Name,
+        e.Snapshot.ResourceType,
+        e.Snapshot.State,
+        e.Snapshot.HealthStatus?.ToString(),
+        [.. e.Snapshot.Urls.Select(u => new EndpointDto(u.Name, u.Url))],
+        Math.Max(e.Resource.GetReplicaCount(), e.Snapshot.Replicas.Length),
+        e.Snapshot.StateMessage,
+        e.Snapshot.ExitCode,
+        [.. e.Snapshot.Replicas.Select(r => new InstanceDto(r.Name, r.State, r.Health?.ToString(), r.ProcessId, r.Url, r.ExitCode))]);
+
+    private const string LoginPage = """
+        <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>VllmAspire dashboard — log in</title></head>
+        <body><h1>Log in</h1><p>Open the login link the AppHost printed on its console.</p></body></html>
+        """;
+}
