@@ -1,0 +1,6 @@
+namespace VllmAspire.Hosting.ApplicationModel;
+
+/// <summary>The custom-metrics adapter (MetricsAdapterShim) that serves vLLM's queue metrics to the autoscaler.</summary>
+/// <param name="name">The resource name.</param>
+/// <param name="project">The shim project.</param>
+public sealed class MetricsAdapterResource(string name, IProjectMetadata project) : ProjectResource(name, project);

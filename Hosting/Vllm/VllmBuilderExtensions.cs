@@ -1,0 +1,103 @@
+using System.Globalization;
+using VllmAspire.Hosting.ApplicationModel;
+
+namespace VllmAspire.Hosting;
+
+/// <summary>Adds vLLM servers to the model.</summary>
+public static class VllmBuilderExtensions
+{
+    /// <summary>The default vLLM image.</summary>
+    public const string DefaultImage = "vllm/vllm-openai:v0.10.1";
+
+    /// <summary>
+    /// Adds a vLLM server. Published, it runs <paramref name="image"/>; locally VllmSimulator serves the same OpenAI API
+    /// and vLLM metrics (names of that image's version) and loads the model's weights as vLLM does.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <param name="image">The vLLM image with a pinned tag.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<VllmResource> AddVllm(this IDistributedApplicationBuilder builder, string name, string image = DefaultImage)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var vllm = new VllmResource(name, new KnownProjects.VllmSimulator());
+        var resourceBuilder = builder.AddResource(vllm)
+            .WithProjectDefaults()
+            .WithImage(image)
+            .WithHttpEndpoint(name: VllmResource.HttpEndpointName)
+            .WithHttpHealthCheck("/health")
+            .WithAnnotation(new PrometheusScrapeAnnotation());
+        return resourceBuilder.WithArgs(context =>
+        {
+            if (!context.ExecutionContext.IsRunMode)
+            {
+                return;
+            }
+
+            // vLLM's own flags, understood by the simulator too; then the simulator's latency model.
+            var weights = vllm.Weights ?? throw new DistributedApplicationException(
+                $"vLLM resource '{vllm.Name}' has no model: call WithModel(weights) with the result of AddModelWeights.");
+            context.Args.Add("--model");
+            context.Args.Add(weights.LocalPath!);
+            context.Args.Add("--served-model-name");
+            context.Args.Add(vllm.ServedModelName ?? weights.Name);
+            context.Args.Add("--host");
+            context.Args.Add("127.0.0.1");
+            context.Args.Add("--port");
+            context.Args.Add(vllm.HttpEndpoint.Property(EndpointProperty.TargetPort));
+            if (vllm.MaxNumSeqs is { } maxNumSeqs)
+            {
+                context.Args.Add("--max-num-seqs");
+                context.Args.Add(maxNumSeqs.ToString(CultureInfo.InvariantCulture));
+            }
+
+            context.Args.Add("--vllm-version");
+            context.Args.Add(vllm.Version);
+            context.Args.Add("--ttft-ms");
+            context.Args.Add(((int)vllm.TimeToFirstToken.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+            context.Args.Add("--tpot-ms");
+            context.Args.Add(((int)vllm.TimePerOutputToken.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        });
+    }
+
+    /// <summary>Serves the given weights; the server starts only once they are ready.</summary>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="weights">The weights.</param>
+    /// <param name="servedModelName">The model name clients use; the weights' name by default.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<VllmResource> WithModel(this IResourceBuilder<VllmResource> builder, IResourceBuilder<ModelWeightsResource> weights, string? servedModelName = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(weights);
+        builder.Resource.Weights = weights.Resource;
+        builder.Resource.ServedModelName = servedModelName;
+        return builder.WaitFor(weights);
+    }
+
+    /// <summary>Sets vLLM's <c>--max-num-seqs</c>: at most this many requests run at once, the rest wait in the queue.</summary>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="maxNumSeqs">The limit, at least 1.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<VllmResource> WithMaxNumSeqs(this IResourceBuilder<VllmResource> builder, int maxNumSeqs)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxNumSeqs, 1);
+        builder.Resource.MaxNumSeqs = maxNumSeqs;
+        return builder;
+    }
+
+    /// <summary>Sets the simulator's latency model for local runs: time to first token and time per output token.</summary>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="timeToFirstToken">Time to first token.</param>
+    /// <param name="timePerOutputToken">Time per further output token.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<VllmResource> WithSimulatedLatency(this IResourceBuilder<VllmResource> builder, TimeSpan timeToFirstToken, TimeSpan timePerOutputToken)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeToFirstToken, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timePerOutputToken, TimeSpan.Zero);
+        builder.Resource.TimeToFirstToken = timeToFirstToken;
+        builder.Resource.TimePerOutputToken = timePerOutputToken;
+        return builder;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Weights;
+
+namespace VllmAspire.Hosting;
+
+/// <summary>Adds model weights to the model.</summary>
+public static class ModelWeightsBuilderExtensions
+{
+    /// <summary>
+    /// Adds model weights. Locally, unless <see cref="RunAsLocalFolder"/> names a folder, a small deterministic sample
+    /// model (safetensors, ≥ 64 MiB) is generated once in the AppHost's data folder, so the run needs no download.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <param name="source">Where the weights come from when published, e.g. <c>gs://bucket/models/gemma-7b</c>.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<ModelWeightsResource> AddModelWeights(this IDistributedApplicationBuilder builder, string name, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var weights = new ModelWeightsResource(name, source);
+        var dataDirectory = builder is DistributedApplicationBuilder concrete ? concrete.DataDirectory : Path.Combine(builder.AppHostDirectory, ".vllm-aspire");
+        weights.LocalPath = Path.Combine(dataDirectory, name, "sample-model");
+        return builder.AddResource(weights).WithAnnotation(new ResourceStartupAnnotation(context => PrepareAsync(weights, context)));
+    }
+
+    /// <summary>Uses a local folder with the model's weights when running locally, instead of the generated sample.</summary>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="path">The folder, relative to the AppHost directory.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<ModelWeightsResource> RunAsLocalFolder(this IResourceBuilder<ModelWeightsResource> builder, string path)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        builder.Resource.LocalPath = Path.GetFullPath(path, builder.ApplicationBuilder.AppHostDirectory);
+        builder.Resource.UsesSampleModel = false;
+        return builder;
+    }
+
+    private static async Task PrepareAsync(ModelWeightsResource weights, ResourceStartupContext context)
+    {
+        var path = weights.LocalPath!;
+        if (!weights.UsesSampleModel)
+        {
+            if (!Directory.Exists(path) || !Directory.EnumerateFiles(path, "*.safetensors").Any())
+            {
+                throw new DirectoryNotFoundException(
+                    $"model weights '{weights.Name}': folder '{path}' has no *.safetensors files. Point RunAsLocalFolder at a folder with config.json and safetensors shards, or remove the call to use the generated sample model.");
+            }
+
+            context.Logger.LogInformation("Using the local weights in {Path}.", path);
+            return;
+        }
+
+        context.Logger.LogInformation("Preparing the sample model in {Path}.", path);
+        var info = await SampleModel.EnsureAsync(path, SampleModel.DefaultTotalBytes, 2, context.CancellationToken).ConfigureAwait(false);
+        context.Logger.LogInformation("Sample model {Action}: {Shards} safetensors shards, {Size} MiB.", info.Created ? "generated" : "already present",
+            info.ShardPaths.Count, (info.TotalBytes / (1024.0 * 1024)).ToString("F1", CultureInfo.InvariantCulture));
+    }
+}
