@@ -80,19 +80,21 @@ app.MapGet("/call/{service}", async (string service, IHttpClientFactory clients,
     return Results.Content(body, "application/json", statusCode: (int)response.StatusCode);
 });
 
-app.MapPost("/exit", (int code, HttpContext context) =>
+app.MapPost("/exit", (int code, HttpContext context, IHostApplicationLifetime lifetime) =>
 {
-    // Exit only once the 202 has reached the client, and off the request thread so shutdown does not wait on it.
+    // Stop the host and leave with the code, as a service that gives up would. Stopping from inside the request
+    // would make the server wait for this very request, so it happens once the 202 is sent, off the request thread.
+    Environment.ExitCode = code;
     context.Response.OnCompleted(() =>
     {
-        _ = Task.Run(() => Environment.Exit(code));
+        _ = Task.Run(lifetime.StopApplication);
         return Task.CompletedTask;
     });
     return Results.Accepted();
 });
 
 await app.RunAsync();
-return 0;
+return Environment.ExitCode;
 
 static bool IsTrue(string name) =>
     string.Equals(Environment.GetEnvironmentVariable(name), "true", StringComparison.OrdinalIgnoreCase);
