@@ -156,7 +156,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         e.Snapshot.State,
         e.Snapshot.HealthStatus?.ToString(),
         [.. e.Snapshot.Urls.Select(u => new EndpointDto(u.Name, u.Url))],
-        Math.Max(e.Resource.GetReplicaCount(), e.Snapshot.Replicas.Length),
+        e.Snapshot.Replicas.Length > 0 ? e.Snapshot.Replicas.Length : e.Resource.GetReplicaCount(),
         e.Snapshot.StateMessage,
         e.Snapshot.ExitCode,
         [.. e.Snapshot.Replicas.Select(r => new InstanceDto(r.Name, r.State, r.Health?.ToString(), r.ProcessId, r.Url, r.ExitCode))]);

@@ -135,6 +135,81 @@ public sealed class ApplicationOrchestrator : IHostedService
         await StartResourceAsync(resourceName).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Changes how many replicas of a running resource run: new replicas start with their own ports (and join the
+    /// proxy once running); the highest-numbered replicas stop first.
+    /// </summary>
+    /// <param name="resourceName">The resource.</param>
+    /// <param name="replicas">The number of replicas, at least 1.</param>
+    /// <returns>A task that completes when new replicas are launched and removed ones have stopped.</returns>
+    public async Task ScaleAsync(string resourceName, int replicas)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
+        var runtime = GetRuntime(resourceName);
+        await runtime.Gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            if (runtime.Launcher is not { } launcher || runtime.Phase != KnownResourceStates.Running || runtime.Lifetime is null)
+            {
+                throw new InvalidOperationException($"Resource '{resourceName}' is not running ({runtime.State}); start it before scaling it.");
+            }
+
+            int current;
+            lock (runtime.Replicas)
+            {
+                current = runtime.Replicas.Count;
+            }
+
+            for (var index = current; index < replicas; index++)
+            {
+                var replica = new ReplicaRuntime(index, $"{resourceName}-{index}") { CountsForHealth = false };
+                lock (runtime.Replicas)
+                {
+                    runtime.Replicas.Add(replica);
+                }
+
+                var error = await StartReplicaAsync(runtime, replica, launcher, runtime.Lifetime.Token).ConfigureAwait(false);
+                if (error is not null)
+                {
+                    lock (runtime.Replicas)
+                    {
+                        runtime.Replicas.Remove(replica);
+                    }
+
+                    Publish(runtime);
+                    throw new InvalidOperationException(error);
+                }
+            }
+
+            List<ReplicaRuntime> removed;
+            lock (runtime.Replicas)
+            {
+                removed = [.. runtime.Replicas.Where(r => r.Index >= replicas)];
+                foreach (var replica in removed)
+                {
+                    replica.StopRequested = true;
+                }
+            }
+
+            await Task.WhenAll(removed.Where(r => r.Process is not null).Select(r => r.Process!.StopAsync(_options.StopGrace))).ConfigureAwait(false);
+            lock (runtime.Replicas)
+            {
+                runtime.Replicas.RemoveAll(r => r.Index >= replicas);
+            }
+
+            if (current != replicas)
+            {
+                _logger.LogInformation("Scaled {Resource} from {From} to {To} replicas.", resourceName, current, replicas);
+            }
+
+            PublishAndAnnounce(runtime);
+        }
+        finally
+        {
+            runtime.Gate.Release();
+        }
+    }
+
     private ResourceRuntime GetRuntime(string resourceName) =>
         _runtimes.TryGetValue(resourceName, out var runtime) ? runtime : throw new ArgumentException($"No resource named '{resourceName}'.", nameof(resourceName));
 
@@ -281,6 +356,8 @@ public sealed class ApplicationOrchestrator : IHostedService
         {
             return;
         }
+
+        runtime.Launcher = launcher;
 
         lock (runtime.Replicas)
         {
@@ -554,6 +631,7 @@ public sealed class ApplicationOrchestrator : IHostedService
                     if (replica.State == KnownResourceStates.Running && replica.Health != health)
                     {
                         replica.Health = health;
+                        replica.CountsForHealth |= health == ResourceHealthStatus.Healthy;
                         changed = true;
                     }
                 }

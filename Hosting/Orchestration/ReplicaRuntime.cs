@@ -26,6 +26,12 @@ internal sealed class ReplicaRuntime(int index, string name)
 
     public CancellationTokenSource? Monitoring { get; set; }
 
+    /// <summary>
+    /// Whether the replica counts towards the resource's health. Replicas added by scaling count only once they
+    /// have been healthy, so a scale-out does not make a serving resource look unhealthy while new pods load.
+    /// </summary>
+    public bool CountsForHealth { get; set; } = true;
+
     public ReplicaSnapshot ToSnapshot() => new(Name, Index, State)
     {
         ProcessId = Process is not null && State == KnownResourceStates.Running ? Process.Id : null,

@@ -23,6 +23,9 @@ internal sealed class ResourceRuntime(IResource resource)
 
     public Task Lifecycle { get; set; } = Task.CompletedTask;
 
+    /// <summary>Starts a replica's process; kept from the last start so scaling can add replicas.</summary>
+    public Func<LaunchSpec, ValueProviderContext, CancellationToken, Task<LaunchSpec>>? Launcher { get; set; }
+
     public ImmutableDictionary<string, string> DisplayEnvironment { get; set; } = ImmutableDictionary<string, string>.Empty;
 
     /// <summary>Gets the visible state: the phase, or while running, what the replicas say.</summary>
@@ -54,7 +57,8 @@ internal sealed class ResourceRuntime(IResource resource)
                 return Replicas.Count == 0 && Phase == KnownResourceStates.Running ? ResourceHealthStatus.Healthy : null;
             }
 
-            return Replicas.All(r => r.State == KnownResourceStates.Running && r.Health == ResourceHealthStatus.Healthy)
+            var counted = Replicas.Where(r => r.CountsForHealth).ToList();
+            return counted.Count > 0 && counted.All(r => r.State == KnownResourceStates.Running && r.Health == ResourceHealthStatus.Healthy)
                 ? ResourceHealthStatus.Healthy
                 : ResourceHealthStatus.Unhealthy;
         }

@@ -93,6 +93,32 @@ public class LifecycleTests
     }
 
     [Fact]
+    public async Task ScalingAddsReplicasBehindTheEndpointAndRemovesTheHighestFirst()
+    {
+        var builder = TestApplication.CreateBuilder();
+        builder.AddTestService("api");
+        await using var app = builder.Build();
+        await app.StartAsync();
+        await app.WaitForHealthyAsync("api");
+        var orchestrator = app.Services.GetRequiredService<ApplicationOrchestrator>();
+
+        await orchestrator.ScaleAsync("api", 3);
+        var scaledUp = await app.WaitForAsync("api", s => s.Replicas.Length == 3 && s.Replicas.All(r => r.Health == ResourceHealthStatus.Healthy));
+        Assert.Equal(["api-0", "api-1", "api-2"], scaledUp.Snapshot.Replicas.Select(r => r.Name));
+        Assert.Equal(3, scaledUp.Snapshot.Replicas.Select(r => r.Url).Distinct().Count());
+        var removedPids = scaledUp.Snapshot.Replicas.Skip(1).Select(r => r.ProcessId!.Value).ToList();
+
+        await orchestrator.ScaleAsync("api", 1);
+        var scaledDown = await app.WaitForAsync("api", s => s.Replicas.Length == 1);
+        Assert.Equal("api-0", scaledDown.Snapshot.Replicas[0].Name);
+        Assert.Equal(ResourceHealthStatus.Healthy, scaledDown.Snapshot.HealthStatus);
+        Assert.All(removedPids, pid => Assert.False(TestApplication.ProcessExists(pid)));
+        using var http = new HttpClient();
+        Assert.Contains("\"api\"", await http.GetStringAsync(new Uri(app.GetEndpoint("api"), "/whoami")));
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task MissingExecutableIsOneClearMessageAndTheRestRuns()
     {
         var logs = new CapturingLoggerProvider();

@@ -1,0 +1,37 @@
+using VllmAspire.Hosting.ApplicationModel;
+
+namespace VllmAspire.Hosting;
+
+/// <summary>Adds horizontal autoscaling to resources.</summary>
+public static class AutoscalingBuilderExtensions
+{
+    /// <summary>
+    /// Scales the resource on a per-pod metric: published as an HPA (<c>autoscaling/v2</c>, Pods metric, AverageValue);
+    /// locally the AppHost evaluates the same algorithm and changes the number of replicas.
+    /// </summary>
+    /// <typeparam name="T">The resource type.</typeparam>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="minReplicas">The fewest replicas, at least 1.</param>
+    /// <param name="maxReplicas">The most replicas, at least <paramref name="minReplicas"/>.</param>
+    /// <param name="metric">The pod metric; vLLM's queue length by default.</param>
+    /// <param name="averageValue">The target average per pod, above 0.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<T> WithAutoscaling<T>(this IResourceBuilder<T> builder, int minReplicas, int maxReplicas,
+        string metric = "vllm:num_requests_waiting", double averageValue = 10) where T : IResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(metric);
+        if (minReplicas < 1 || maxReplicas < minReplicas)
+        {
+            throw new DistributedApplicationException(
+                $"Resource '{builder.Resource.Name}': WithAutoscaling(minReplicas: {minReplicas}, maxReplicas: {maxReplicas}) needs 1 <= minReplicas <= maxReplicas.");
+        }
+
+        if (!(averageValue > 0))
+        {
+            throw new DistributedApplicationException($"Resource '{builder.Resource.Name}': WithAutoscaling averageValue must be above 0, not {averageValue}.");
+        }
+
+        return builder.WithAnnotation(new AutoscalingAnnotation(minReplicas, maxReplicas, metric, averageValue), ResourceAnnotationMutationBehavior.Replace);
+    }
+}
