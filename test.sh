@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test project of VllmAspire and ends with one line: "N passed, N failed".
-# Installs what the tests need when it is missing: Debian's prometheus (real local scraping).
+# Installs what the tests need when it is missing: Debian's prometheus (real local scraping) and chromium (dashboard browser tests).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -17,6 +17,7 @@ ensure_package() { # ensure_package COMMAND PACKAGE
 }
 
 ensure_package prometheus prometheus || echo "warning: could not install prometheus; tests that need it will fail" >&2
+ensure_package chromium chromium || echo "warning: could not install chromium; the dashboard browser tests will fail" >&2
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
