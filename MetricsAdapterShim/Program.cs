@@ -1,12 +1,5 @@
-// The custom.metrics.k8s.io shim. For now only the foundation: service defaults (health, Prometheus /metrics,
-// OpenTelemetry); it listens where ASPNETCORE_URLS says, as set by the AppHost or the pod spec.
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+// The custom.metrics.k8s.io shim: serves vLLM's metrics to the HPA from fresh pod scrapes or from Prometheus.
+// It listens where ASPNETCORE_URLS says, as set by the AppHost (loopback) or the pod spec.
+using VllmAspire.MetricsAdapterShim;
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
-
-app.Lifetime.ApplicationStarted.Register(() =>
-    app.Logger.LogInformation("Metrics adapter shim listening on {Urls}", string.Join(", ", app.Urls)));
-
-app.Run();
+ShimApp.Build(args).Run();

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace VllmAspire.MetricsAdapterShim;
+
+/// <summary>
+/// Reads metrics by scraping each pod's <c>/metrics</c>: fresh values with no Prometheus in between. A scrape is
+/// reused for <see cref="ShimOptions.ScrapeCache"/> (concurrent callers share one request), at most
+/// <see cref="ShimOptions.MaxConcurrentScrapes"/> run at once, each within <see cref="ShimOptions.ScrapeTimeout"/>;
+/// a pod that does not answer in time is missing.
+/// </summary>
+internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly ShimOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _concurrency;
+    private readonly ConcurrentDictionary<Uri, Scrape> _scrapes = new();
+
+    public ScrapeMetricSource(HttpClient http, IOptions<ShimOptions> options, TimeProvider time)
+    {
+        _http = http;
+        _options = options.Value;
+        _time = time;
+        _concurrency = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentScrapes));
+    }
+
+    public async Task<IReadOnlyDictionary<string, double>> GetAsync(string ns, IReadOnlyList<PodInfo> pods, MetricName metric, LabelSelector metricSelector, CancellationToken cancellationToken)
+    {
+        var scrapes = pods.Where(p => p.MetricsUrl is not null).Select(async pod => (pod, scrape: await GetScrapeAsync(pod.MetricsUrl!).ConfigureAwait(false))).ToList();
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (pod, scrape) in await Task.WhenAll(scrapes).ConfigureAwait(false))
+        {
+            if (scrape.Samples is null)
+            {
+                continue;
+            }
+
+            if (Read(scrape, metric, metricSelector) is { } value)
+            {
+                values[pod.Name] = value;
+            }
+        }
+
+        return values;
+    }
+
+    public void Dispose() => _concurrency.Dispose();
+
+    private static double? Read(Scrape scrape, MetricName metric, LabelSelector selector)
+    {
+        foreach (var name in metric.Candidates)
+        {
+            var now = PrometheusText.Sum(scrape.Samples!, name, selector);
+            if (now is null)
+            {
+                continue;
+            }
+
+            if (!metric.IsCounter)
+            {
+                return now;
+            }
+
+            // A counter becomes a per-second rate between this scrape and the one before; without one, or after a
+            // counter reset, the pod has no value yet rather than an invented one.
+            if (scrape.Previous?.Samples is not { } before || PrometheusText.Sum(before, name, selector) is not { } then)
+            {
+                return null;
+            }
+
+            var seconds = (scrape.At - scrape.Previous.At).TotalSeconds;
+            return seconds > 0 && now >= then ? (now - then) / seconds : null;
+        }
+
+        return null;
+    }
+
+    private async Task<Scrape> GetScrapeAsync(Uri url)
+    {
+        while (true)
+        {
+            var now = _time.GetUtcNow();
+            if (_scrapes.TryGetValue(url, out var existing) && (existing.Pending is not null || now - existing.At < _options.ScrapeCache))
+            {
+                if (existing.Pending is { } pending)
+                {
+                    return await pending.ConfigureAwait(false);
+                }
+
+                return existing;
+            }
+
+            var source = new TaskCompletionSource<Scrape>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var placeholder = new Scrape(now, null, existing?.Pending is null ? existing : existing.Previous) { Pending = source.Task };
+            if (existing is null ? !_scrapes.TryAdd(url, placeholder) : !_scrapes.TryUpdate(url, placeholder, existing))
+            {
+                continue;
+            }
+
+            var samples = await FetchAsync(url).ConfigureAwait(false);
+            // Keep the last good scrape as the counter baseline; a failed scrape is not a baseline.
+            var previous = existing?.Samples is not null ? existing with { Previous = null } : existing?.Previous;
+            var done = new Scrape(_time.GetUtcNow(), samples, previous);
+            _scrapes[url] = done;
+            source.SetResult(done);
+            return done;
+        }
+    }
+
+    private async Task<List<PrometheusSample>?> FetchAsync(Uri url)
+    {
+        using var timeout = new CancellationTokenSource(_options.ScrapeTimeout);
+        try
+        {
+            await _concurrency.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            return PrometheusText.Parse(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            // A loading or dead pod does not answer: it is missing, which the HPA treats as such.
+            return null;
+        }
+        finally
+        {
+            _concurrency.Release();
+        }
+    }
+
+    private sealed record Scrape(DateTimeOffset At, List<PrometheusSample>? Samples, Scrape? Previous)
+    {
+        public Task<Scrape>? Pending { get; init; }
+    }
+}
