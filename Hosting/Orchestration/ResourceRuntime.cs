@@ -54,7 +54,12 @@ internal sealed class ResourceRuntime(IResource resource)
         {
             if (State != KnownResourceStates.Running)
             {
-                return Replicas.Count == 0 && Phase == KnownResourceStates.Running ? ResourceHealthStatus.Healthy : null;
+                return null;
+            }
+
+            if (Replicas.Count == 0)
+            {
+                return ResourceHealthStatus.Healthy; // Started without a process (e.g. weights prepared in a folder).
             }
 
             var counted = Replicas.Where(r => r.CountsForHealth).ToList();

@@ -119,6 +119,25 @@ public class LifecycleTests
     }
 
     [Fact]
+    public async Task ResourcesWithoutAProcessAreHealthyOnceStartedAndFailWithTheirMessage()
+    {
+        var builder = TestApplication.CreateBuilder();
+        var prepared = builder.AddModelWeights("weights");
+        builder.AddModelWeights("broken").RunAsLocalFolder("no-such-folder");
+        builder.AddTestService("api").WaitFor(prepared);
+        await using var app = builder.Build();
+        await app.StartAsync();
+
+        var weights = await app.WaitForHealthyAsync("weights");
+        Assert.Empty(weights.Snapshot.Replicas);
+        Assert.True(File.Exists(Path.Combine(prepared.Resource.LocalPath!, "config.json")));
+        var broken = await app.WaitForAsync("broken", s => s.State == KnownResourceStates.FailedToStart);
+        Assert.Contains("has no *.safetensors files", broken.Snapshot.StateMessage);
+        await app.WaitForHealthyAsync("api");
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task MissingExecutableIsOneClearMessageAndTheRestRuns()
     {
         var logs = new CapturingLoggerProvider();
