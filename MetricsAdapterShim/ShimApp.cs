@@ -14,6 +14,14 @@ public static class ShimApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
         builder.Services.Configure<ShimOptions>(builder.Configuration.GetSection("MetricsAdapter"));
+        // Defaults apply only when nothing is configured: binding would otherwise append to a pre-filled list.
+        builder.Services.PostConfigure<ShimOptions>(o =>
+        {
+            if (o.Metrics.Count == 0)
+            {
+                o.Metrics.AddRange(ShimOptions.DefaultMetrics);
+            }
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient(nameof(CustomMetricsApi)).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
         {

@@ -12,8 +12,11 @@ public sealed class ShimOptions
     /// <summary>Gets or sets where metrics come from: <c>scrape</c> (each pod's <c>/metrics</c>) or <c>prometheus</c>.</summary>
     public string MetricSource { get; set; } = "scrape";
 
-    /// <summary>Gets or sets the metrics listed in discovery.</summary>
-    public List<string> Metrics { get; set; } = ["vllm:num_requests_waiting", "vllm:num_requests_running", "vllm:kv_cache_usage_perc"];
+    /// <summary>Gets the metrics served when none are configured.</summary>
+    public static IReadOnlyList<string> DefaultMetrics { get; } = ["vllm:num_requests_waiting", "vllm:num_requests_running", "vllm:kv_cache_usage_perc"];
+
+    /// <summary>Gets or sets the metrics served and listed in discovery; <see cref="DefaultMetrics"/> when empty.</summary>
+    public List<string> Metrics { get; set; } = [];
 
     /// <summary>Gets or sets the local AppHost's dashboard, whose <c>/api/resources</c> lists the replicas.</summary>
     public AppHostOptions AppHost { get; set; } = new();
