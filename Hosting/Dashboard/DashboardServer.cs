@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Orchestration;
 
 namespace VllmAspire.Hosting.Dashboard;
 
@@ -23,12 +23,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     /// <summary>The dashboard's default address.</summary>
     public const string DefaultUrl = "http://127.0.0.1:18888";
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
-    private readonly ResourceNotificationService _notifications;
+    private readonly DashboardServices _services;
     private readonly ILogger<DashboardServer> _logger;
     private readonly string _configuredUrl;
     private WebApplication? _app;
@@ -36,11 +31,21 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     /// <summary>Initializes the server; created by the AppHost's services.</summary>
     /// <param name="configuration">Reads <c>Dashboard:Url</c> and <c>AppHost:BrowserToken</c>.</param>
     /// <param name="notifications">The resource states.</param>
+    /// <param name="logs">The resources' console output.</param>
+    /// <param name="orchestrator">Starts, stops and restarts resources.</param>
+    /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The AppHost's log.</param>
-    public DashboardServer(IConfiguration configuration, ResourceNotificationService notifications, ILogger<DashboardServer> logger)
+    public DashboardServer(
+        IConfiguration configuration,
+        ResourceNotificationService notifications,
+        ResourceLoggerService logs,
+        ApplicationOrchestrator orchestrator,
+        TimeProvider timeProvider,
+        ILogger<DashboardServer> logger)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        _notifications = notifications;
+        Stages = new StageEventStore(timeProvider);
+        _services = new DashboardServices(notifications, logs, orchestrator, Stages);
         _logger = logger;
         _configuredUrl = configuration["Dashboard:Url"] is { Length: > 0 } url ? url : DefaultUrl;
         Token = new DashboardToken(configuration["AppHost:BrowserToken"]);
@@ -48,6 +53,9 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
 
     /// <summary>Gets the token that logs in and authorises API calls.</summary>
     public DashboardToken Token { get; }
+
+    /// <summary>Gets the provisioning stages reported to the dashboard (<c>POST /api/stages/events</c>).</summary>
+    public StageEventStore Stages { get; }
 
     /// <summary>Gets the address the dashboard listens on, once started.</summary>
     public Uri? Url { get; private set; }
@@ -136,7 +144,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
 
         authorized.MapGet("/", () => Results.Content(
             "VllmAspire dashboard. The resource list is served as JSON at /api/resources.", "text/plain; charset=utf-8"));
-        authorized.MapGet("/api/resources", () => Results.Json(_notifications.GetCurrentStates().Select(ToDto), JsonOptions));
+        DashboardApi.Map(authorized, _services);
     }
 
     private bool IsAuthorized(HttpContext context)
@@ -149,17 +157,6 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
 
         return Token.MatchesCookie(context.Request.Cookies[DashboardToken.CookieName]);
     }
-
-    private static ResourceDto ToDto(ResourceEvent e) => new(
-        e.Resource.Name,
-        e.Snapshot.ResourceType,
-        e.Snapshot.State,
-        e.Snapshot.HealthStatus?.ToString(),
-        [.. e.Snapshot.Urls.Select(u => new EndpointDto(u.Name, u.Url))],
-        e.Snapshot.Replicas.Length > 0 ? e.Snapshot.Replicas.Length : e.Resource.GetReplicaCount(),
-        e.Snapshot.StateMessage,
-        e.Snapshot.ExitCode,
-        [.. e.Snapshot.Replicas.Select(r => new InstanceDto(r.Name, r.State, r.Health?.ToString(), r.ProcessId, r.Url, r.ExitCode))]);
 
     private const string LoginPage = """
         <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>VllmAspire dashboard — log in</title></head>
