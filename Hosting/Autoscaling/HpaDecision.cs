@@ -1,0 +1,32 @@
+namespace VllmAspire.Hosting.ApplicationModel;
+
+/// <summary>One HPA decision: its inputs, the per-metric proposals, the stabilised recommendation and the result.</summary>
+/// <param name="Time">When it was taken.</param>
+/// <param name="CurrentReplicas">The replicas before.</param>
+/// <param name="DesiredReplicas">The replicas after (equal to current when nothing changes).</param>
+/// <param name="Proposal">The largest per-metric proposal, before normalisation (null when metrics were invalid or skipped).</param>
+/// <param name="Stabilized">The recommendation after the stabilisation window (null when normalisation did not run).</param>
+/// <param name="Metrics">Each metric's outcome.</param>
+/// <param name="Reason">Why (the controller's event message or condition reason).</param>
+/// <param name="Limit">The ScalingLimited reason (<c>DesiredWithinRange</c>, <c>ScaleUpLimit</c>, <c>TooManyReplicas</c>, ...).</param>
+public sealed record HpaDecision(
+    DateTimeOffset Time,
+    int CurrentReplicas,
+    int DesiredReplicas,
+    int? Proposal,
+    int? Stabilized,
+    IReadOnlyList<HpaMetricOutcome> Metrics,
+    string Reason,
+    string? Limit)
+{
+    /// <summary>Gets whether the replicas change.</summary>
+    public bool Rescale => DesiredReplicas != CurrentReplicas;
+}
+
+/// <summary>One metric's part in a decision.</summary>
+/// <param name="Name">The metric.</param>
+/// <param name="CurrentMilli">The value the controller reports (average for Pods), in milli-units, if read.</param>
+/// <param name="TargetMilli">The target in milli-units.</param>
+/// <param name="Proposal">The replicas this metric proposes, if valid.</param>
+/// <param name="Error">Why it is invalid, if it is.</param>
+public sealed record HpaMetricOutcome(string Name, long? CurrentMilli, long TargetMilli, int? Proposal, string? Error);
