@@ -14,6 +14,9 @@ public sealed record AutoscalingAnnotation(int MinReplicas, int MaxReplicas, str
     /// <summary>Gets the scale-down stabilization window (the HPA's default is 300 s).</summary>
     public TimeSpan ScaleDownStabilization { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Gets the HPA's <c>spec.behavior</c>; null selects the controller's legacy normalisation.</summary>
+    public HpaBehavior? Behavior { get; init; }
+
     /// <summary>Gets how often the autoscaler evaluates locally (the controller's default is 15 s).</summary>
     public TimeSpan SyncPeriod { get; init; } = TimeSpan.FromSeconds(15);
 }

@@ -34,4 +34,39 @@ public static class AutoscalingBuilderExtensions
 
         return builder.WithAnnotation(new AutoscalingAnnotation(minReplicas, maxReplicas, metric, averageValue), ResourceAnnotationMutationBehavior.Replace);
     }
+
+    /// <summary>
+    /// Sets the autoscaler's <c>behavior</c> (stabilisation windows, rate policies, tolerances), as in the HPA spec;
+    /// without it the controller's legacy normalisation applies. Call after <see cref="WithAutoscaling{T}"/>.
+    /// </summary>
+    /// <typeparam name="T">The resource type.</typeparam>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="behavior">The behavior.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<T> WithAutoscalingBehavior<T>(this IResourceBuilder<T> builder, HpaBehavior behavior) where T : IResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(behavior);
+        var annotation = builder.Resource.Annotations.OfType<AutoscalingAnnotation>().LastOrDefault()
+            ?? throw new DistributedApplicationException($"Resource '{builder.Resource.Name}': call WithAutoscaling before WithAutoscalingBehavior.");
+        foreach (var (direction, rules) in new[] { ("scaleUp", behavior.ScaleUp), ("scaleDown", behavior.ScaleDown) })
+        {
+            if (rules?.StabilizationWindowSeconds is < 0 or > 3600)
+            {
+                throw new DistributedApplicationException($"Resource '{builder.Resource.Name}': {direction}.stabilizationWindowSeconds must be 0..3600, not {rules.StabilizationWindowSeconds}.");
+            }
+
+            if (rules?.Policies?.FirstOrDefault(p => p.Value <= 0 || p.PeriodSeconds is < 1 or > 1800) is { } bad)
+            {
+                throw new DistributedApplicationException($"Resource '{builder.Resource.Name}': {direction} policy {bad.Type} needs value > 0 and periodSeconds 1..1800 (got {bad.Value}, {bad.PeriodSeconds}).");
+            }
+
+            if (rules?.Tolerance is < 0)
+            {
+                throw new DistributedApplicationException($"Resource '{builder.Resource.Name}': {direction}.tolerance must be at least 0, not {rules.Tolerance}.");
+            }
+        }
+
+        return builder.WithAnnotation(annotation with { Behavior = behavior }, ResourceAnnotationMutationBehavior.Replace);
+    }
 }

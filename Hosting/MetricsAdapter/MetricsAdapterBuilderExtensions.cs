@@ -1,21 +1,70 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Autoscaling;
+using VllmAspire.Hosting.Dashboard;
+using VllmAspire.Hosting.Eventing;
 
 namespace VllmAspire.Hosting;
 
 /// <summary>Adds the custom-metrics adapter to the model.</summary>
 public static class MetricsAdapterBuilderExtensions
 {
-    /// <summary>Adds the metrics adapter (MetricsAdapterShim): <c>custom.metrics.k8s.io</c> from vLLM's metrics.</summary>
+    /// <summary>
+    /// Adds the metrics adapter (MetricsAdapterShim): <c>custom.metrics.k8s.io</c> from vLLM's metrics. Locally it
+    /// binds loopback, requires the secret token <c>{name}-api-token</c> (generated per run), and learns the pods
+    /// (every replica of the vLLM resources and of the resources with autoscaling) from the dashboard's API; the
+    /// AppHost runs the HPA algorithm against it for each resource with <c>WithAutoscaling</c>.
+    /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
     public static IResourceBuilder<MetricsAdapterResource> AddMetricsAdapter(this IDistributedApplicationBuilder builder, string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddResource(new MetricsAdapterResource(name, new KnownProjects.MetricsAdapterShim()))
+        var token = builder.AddParameter($"{name}-api-token", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), secret: true);
+        var adapter = new MetricsAdapterResource(name, new KnownProjects.MetricsAdapterShim()) { ApiToken = token.Resource };
+
+        // The dashboard exists only once the host runs; its URL and token reach the shim as deferred values.
+        IServiceProvider? services = null;
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            services = e.Services;
+            return Task.CompletedTask;
+        });
+        var dashboardToken = new ParameterResource($"{name}-dashboard-token", () => services?.GetService<DashboardServer>()?.Token.Value, secret: true);
+
+        var resourceBuilder = builder.AddResource(adapter)
             .WithProjectDefaults()
             .WithHttpEndpoint()
             .WithHttpHealthCheck("/health")
+            .WithEnvironment("MetricsAdapter__Token", token)
+            .WithEnvironment(context =>
+            {
+                if (!context.ExecutionContext.IsRunMode || services?.GetService<DashboardServer>()?.Url is not { } url)
+                {
+                    return;
+                }
+
+                context.EnvironmentVariables["MetricsAdapter__PodSource"] = "apphost";
+                context.EnvironmentVariables["MetricsAdapter__AppHost__Url"] = url.ToString();
+                context.EnvironmentVariables["MetricsAdapter__AppHost__Token"] = dashboardToken;
+                var pods = builder.Resources.Where(r => r is VllmResource || r.Annotations.OfType<AutoscalingAnnotation>().Any()).Select(r => r.Name).Distinct().ToList();
+                for (var i = 0; i < pods.Count; i++)
+                {
+                    context.EnvironmentVariables[$"MetricsAdapter__AppHost__Resources__{i}"] = pods[i];
+                }
+            })
             .WithAnnotation(new PrometheusScrapeAnnotation());
+
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            builder.Services.TryAddSingleton<AutoscalingDecisionStore>();
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LocalAutoscaler>());
+        }
+
+        return resourceBuilder;
     }
 }
