@@ -3,15 +3,24 @@ using VllmAspire.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
+// Where `publish`, `plan` and `deploy` send the model: project, location, zone and cluster come from the parameters
+// gcp-project, gcp-location, gcp-zone and gke-cluster (read only by those verbs; a local run needs none of them).
+builder.AddGkeEnvironment("gke")
+    .WithNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4", count: 1, minNodes: 1, maxNodes: 5)
+    .WithImageCache();
+
 // The weights vLLM serves. Locally a small deterministic sample model is generated (no download, no GPU);
 // published, they come from the source and are baked into a read-only disk image.
-var weights = builder.AddModelWeights("gemma-7b", source: "gs://my-bucket/models/gemma-7b");
+var weights = builder.AddModelWeights("gemma-7b", source: "gs://my-bucket/models/gemma-7b")
+    .WithSize(sizeGiB: 15.9)
+    .PublishAsPersistentDisk(type: "pd-ssd", sizeGb: 2048, readAheadKb: 4096);
 
 // vLLM itself. Locally VllmSimulator stands in: same OpenAI API, same metrics, real weight loading.
 var vllm = builder.AddVllm("vllm", image: "vllm/vllm-openai:v0.10.1")
     .WithModel(weights)
     .WithMaxNumSeqs(builder.Configuration.GetValue("Vllm:MaxNumSeqs", 8))
-    .WithReplicas(builder.Configuration.GetValue("Vllm:Replicas", 1));
+    .WithReplicas(builder.Configuration.GetValue("Vllm:Replicas", 1))
+    .WithAutoscaling(minReplicas: 1, maxReplicas: 5, metric: "vllm:num_requests_waiting", averageValue: 10);
 
 // The metrics stack: Prometheus scrapes every vLLM replica; the adapter serves the queue metric to the autoscaler.
 var prometheus = builder.AddPrometheus("prometheus");

@@ -1,0 +1,40 @@
+namespace VllmAspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// A GKE cluster the model is published and deployed to: its project, location, zone and cluster come from
+/// parameters; node pools, the image cache and the metrics adapter from annotations. Like Aspire's compute
+/// environments it exists only when publishing: in run mode it is not part of the model.
+/// </summary>
+/// <param name="name">The resource name.</param>
+/// <param name="project">The <c>gcp-project</c> parameter.</param>
+/// <param name="location">The <c>gcp-location</c> parameter: the cluster's region or zone.</param>
+/// <param name="zone">The <c>gcp-zone</c> parameter: where the GPU nodes and the weights disk live.</param>
+/// <param name="cluster">The <c>gke-cluster</c> parameter.</param>
+public sealed class GkeEnvironmentResource(string name, ParameterResource project, ParameterResource location, ParameterResource zone,
+    ParameterResource cluster) : Resource(name)
+{
+    /// <summary>Gets the project parameter.</summary>
+    public ParameterResource Project { get; } = project;
+
+    /// <summary>Gets the cluster location parameter (region or zone).</summary>
+    public ParameterResource Location { get; } = location;
+
+    /// <summary>Gets the zone parameter.</summary>
+    public ParameterResource Zone { get; } = zone;
+
+    /// <summary>Gets the cluster name parameter.</summary>
+    public ParameterResource Cluster { get; } = cluster;
+
+    /// <summary>Gets or sets the Kubernetes namespace the workloads are published into.</summary>
+    public string Namespace { get; set; } = "vllm";
+
+    /// <summary>Gets the node pools.</summary>
+    public IReadOnlyList<GkeNodePoolAnnotation> NodePools => Annotations.OfType<GkeNodePoolAnnotation>().ToList();
+
+    /// <summary>Gets the image cache, when enabled.</summary>
+    public GkeImageCacheAnnotation? ImageCache => Annotations.OfType<GkeImageCacheAnnotation>().LastOrDefault();
+
+    /// <summary>Gets the metrics adapter the HPA uses (Google's by default).</summary>
+    public MetricsAdapterKind MetricsAdapter =>
+        Annotations.OfType<GkeMetricsAdapterAnnotation>().LastOrDefault()?.Kind ?? MetricsAdapterKind.GoogleStackdriver;
+}

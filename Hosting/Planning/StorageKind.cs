@@ -1,0 +1,23 @@
+namespace VllmAspire.Hosting.Planning;
+
+/// <summary>The kinds of weight storage the planner compares.</summary>
+public enum StorageKind
+{
+    /// <summary>A zonal pd-ssd disk mounted ReadOnlyMany.</summary>
+    PdSsd,
+
+    /// <summary>A zonal pd-balanced disk mounted ReadOnlyMany.</summary>
+    PdBalanced,
+
+    /// <summary>A Hyperdisk ML volume (provisioned throughput, read-only many).</summary>
+    HyperdiskMl,
+
+    /// <summary>Cloud Storage through GCS FUSE with a file cache on a pd-ssd node disk.</summary>
+    GcsFuseCached,
+
+    /// <summary>Filestore Basic SSD over NFS (fixed 1,200 MiB/s tier cap).</summary>
+    FilestoreBasicSsd,
+
+    /// <summary>Filestore Zonal over NFS (260 MiB/s per TiB).</summary>
+    FilestoreZonal,
+}

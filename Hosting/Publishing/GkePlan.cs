@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace VllmAspire.Hosting.Publishing;
+
+/// <summary>The GKE provisioning plan written as <c>gke-plan.json</c>: every cloud resource in creation order.</summary>
+public sealed record GkePlan
+{
+    private static readonly JsonSerializerOptions SerializerOptions = new() { WriteIndented = true };
+
+    /// <summary>Gets the project.</summary>
+    [JsonPropertyName("project")]
+    public required string Project { get; init; }
+
+    /// <summary>Gets the cluster location.</summary>
+    [JsonPropertyName("location")]
+    public required string Location { get; init; }
+
+    /// <summary>Gets the cluster.</summary>
+    [JsonPropertyName("cluster")]
+    public required string Cluster { get; init; }
+
+    /// <summary>Gets the steps in creation order.</summary>
+    [JsonPropertyName("steps")]
+    public required IReadOnlyList<GkePlanStep> Steps { get; init; }
+
+    /// <summary>Serializes the plan as indented JSON.</summary>
+    /// <returns>The JSON.</returns>
+    public string ToJson() => JsonSerializer.Serialize(this, SerializerOptions) + "\n";
+}

@@ -1,0 +1,36 @@
+using VllmAspire.Hosting.ApplicationModel;
+
+namespace VllmAspire.Hosting.Publishing;
+
+/// <summary>A vLLM server with everything publishing needs to place it on GKE: its weights, their disk and its node pool.</summary>
+/// <param name="Vllm">The vLLM resource.</param>
+/// <param name="Weights">The weights it serves.</param>
+/// <param name="Disk">How the weights are published.</param>
+/// <param name="NodePool">The GPU node pool it runs on.</param>
+/// <param name="Autoscaling">Its autoscaler, when it has one.</param>
+public sealed record GkeWorkload(VllmResource Vllm, ModelWeightsResource Weights, PersistentDiskAnnotation Disk, GkeNodePoolAnnotation NodePool,
+    AutoscalingAnnotation? Autoscaling)
+{
+    /// <summary>Gets the image reference, pinned as declared.</summary>
+    public string Image => Vllm.TryGetLastAnnotation<ContainerImageAnnotation>(out var image) ? image.Reference : VllmBuilderExtensions.DefaultImage;
+
+    /// <summary>Gets the weights' size in GiB when declared with <c>WithSize</c>.</summary>
+    public double? WeightsSizeGiB => Weights.TryGetLastAnnotation<ModelSizeAnnotation>(out var size) ? size.SizeGiB : null;
+
+    /// <summary>Gets the name of the per-zone weights disk, PV and PVC.</summary>
+    /// <param name="zone">The zone.</param>
+    /// <returns>The name.</returns>
+    public string WeightsVolumeName(string zone) => $"{Weights.Name}-{zone}";
+
+    /// <summary>Gets the name of the disk the bake Job writes and the weights image is made from.</summary>
+    public string BakeName => $"{Weights.Name}-bake";
+
+    /// <summary>Gets the name of the baked weights image.</summary>
+    public string WeightsImageName => $"{Weights.Name}-weights";
+
+    /// <summary>Gets where the weights are mounted in the vLLM container.</summary>
+    public string ModelPath => $"/models/{Weights.Name}";
+
+    /// <summary>Gets the size of the disk the bake Job writes: room for the weights, at most the serving disk's size.</summary>
+    public int BakeDiskSizeGb => WeightsSizeGiB is { } gib ? Math.Min(Disk.SizeGb, (int)Math.Ceiling(gib * 1.25) + 10) : Disk.SizeGb;
+}

@@ -1,0 +1,232 @@
+using System.Globalization;
+using k8s;
+using k8s.Models;
+using VllmAspire.Hosting.ApplicationModel;
+
+namespace VllmAspire.Hosting.Publishing;
+
+/// <summary>Builds every Kubernetes object of a validated <see cref="GkePublishModel"/> with KubernetesClient's models.</summary>
+public static class KubernetesManifestBuilder
+{
+    /// <summary>The official Cloud SDK image the weights-bake Job copies from Cloud Storage with.</summary>
+    public const string CloudSdkImage = "gcr.io/google.com/cloudsdktool/google-cloud-cli:stable";
+
+    /// <summary>Builds the objects, in apply order.</summary>
+    /// <param name="model">The validated publish model.</param>
+    /// <returns>The objects.</returns>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(GkePublishModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var target = model.Target;
+        var ns = target.Namespace;
+        var objects = new List<IKubernetesObject<V1ObjectMeta>>
+        {
+            new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = ns, Labels = KubernetesLabels.For(ns, model.Environment.Name, "namespace") } },
+        };
+
+        foreach (var workload in model.Workloads)
+        {
+            objects.AddRange(WeightsObjects(workload, target));
+            objects.AddRange(VllmObjects(workload, target, model.Environment.MetricsAdapter));
+        }
+
+        if (model.Environment.MetricsAdapter == MetricsAdapterKind.GoogleStackdriver && model.Workloads.Any(w => w.Autoscaling is not null))
+        {
+            objects.AddRange(GoogleMetricsAdapterManifests.Build(ns));
+        }
+
+        return objects;
+    }
+
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> WeightsObjects(GkeWorkload workload, GkeTarget target)
+    {
+        var ns = target.Namespace;
+        var weights = workload.Weights.Name;
+        var volumeName = workload.WeightsVolumeName(target.Zone);
+        var size = new ResourceQuantity($"{workload.Disk.SizeGb.ToString(CultureInfo.InvariantCulture)}Gi");
+        var zoneAffinity = ZoneAffinity(target.Zone);
+
+        // Compute Engine's sizeGb counts GiB, so the PV claims exactly the disk.
+        // The serving volume: the per-zone disk made from the baked image, attached read-only to many nodes (gcp.md §5.1).
+        yield return new V1PersistentVolume
+        {
+            ApiVersion = "v1", Kind = "PersistentVolume",
+            Metadata = new V1ObjectMeta { Name = volumeName, Labels = KubernetesLabels.For(ns, weights, "weights") },
+            Spec = new V1PersistentVolumeSpec
+            {
+                StorageClassName = "",
+                Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = size },
+                AccessModes = ["ReadOnlyMany"],
+                PersistentVolumeReclaimPolicy = "Retain",
+                MountOptions = [$"read_ahead_kb={workload.Disk.ReadAheadKb.ToString(CultureInfo.InvariantCulture)}"],
+                ClaimRef = new V1ObjectReference { NamespaceProperty = ns, Name = volumeName },
+                Csi = new V1CSIPersistentVolumeSource
+                {
+                    Driver = "pd.csi.storage.gke.io",
+                    VolumeHandle = $"projects/{target.Project}/zones/{target.Zone}/disks/{volumeName}",
+                    FsType = "ext4",
+                    ReadOnlyProperty = true,
+                },
+                NodeAffinity = zoneAffinity,
+            },
+        };
+        yield return new V1PersistentVolumeClaim
+        {
+            ApiVersion = "v1", Kind = "PersistentVolumeClaim",
+            Metadata = new V1ObjectMeta { Name = volumeName, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, weights, "weights") },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                StorageClassName = "",
+                VolumeName = volumeName,
+                AccessModes = ["ReadOnlyMany"],
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = size } },
+            },
+        };
+
+        // The bake: a Job copies the source into a pre-created writable disk, which then becomes the weights image.
+        var bake = workload.BakeName;
+        var bakeSize = new ResourceQuantity($"{workload.BakeDiskSizeGb.ToString(CultureInfo.InvariantCulture)}Gi");
+        var bakeLabels = KubernetesLabels.For(ns, weights, "weights-bake");
+        yield return new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = bake, NamespaceProperty = ns, Labels = bakeLabels } };
+        yield return new V1PersistentVolume
+        {
+            ApiVersion = "v1", Kind = "PersistentVolume",
+            Metadata = new V1ObjectMeta { Name = bake, Labels = bakeLabels },
+            Spec = new V1PersistentVolumeSpec
+            {
+                StorageClassName = "",
+                Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = bakeSize },
+                AccessModes = ["ReadWriteOnce"],
+                PersistentVolumeReclaimPolicy = "Retain",
+                ClaimRef = new V1ObjectReference { NamespaceProperty = ns, Name = bake },
+                Csi = new V1CSIPersistentVolumeSource
+                {
+                    Driver = "pd.csi.storage.gke.io",
+                    VolumeHandle = $"projects/{target.Project}/zones/{target.Zone}/disks/{bake}",
+                    FsType = "ext4",
+                },
+                NodeAffinity = zoneAffinity,
+            },
+        };
+        yield return new V1PersistentVolumeClaim
+        {
+            ApiVersion = "v1", Kind = "PersistentVolumeClaim",
+            Metadata = new V1ObjectMeta { Name = bake, NamespaceProperty = ns, Labels = bakeLabels },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                StorageClassName = "",
+                VolumeName = bake,
+                AccessModes = ["ReadWriteOnce"],
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = bakeSize } },
+            },
+        };
+        yield return new V1Job
+        {
+            ApiVersion = "batch/v1", Kind = "Job",
+            Metadata = new V1ObjectMeta { Name = bake, NamespaceProperty = ns, Labels = bakeLabels },
+            Spec = new V1JobSpec
+            {
+                BackoffLimit = 3,
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = bakeLabels },
+                    Spec = new V1PodSpec
+                    {
+                        ServiceAccountName = bake,
+                        RestartPolicy = "OnFailure",
+                        NodeSelector = new Dictionary<string, string> { ["topology.gke.io/zone"] = target.Zone },
+                        Containers =
+                        [
+                            new V1Container
+                            {
+                                Name = "download",
+                                Image = CloudSdkImage,
+                                Command = ["gcloud", "storage", "cp", "--recursive", workload.Weights.Source!.TrimEnd('/') + "/*", "/weights/"],
+                                VolumeMounts = [new V1VolumeMount { Name = "weights", MountPath = "/weights" }],
+                            },
+                        ],
+                        Volumes = [new V1Volume { Name = "weights", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = bake } }],
+                    },
+                },
+            },
+        };
+    }
+
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> VllmObjects(GkeWorkload workload, GkeTarget target, MetricsAdapterKind adapter)
+    {
+        var ns = target.Namespace;
+        var name = workload.Vllm.Name;
+        yield return new V1ServiceAccount
+        {
+            ApiVersion = "v1", Kind = "ServiceAccount",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "inference-server") },
+        };
+        yield return VllmDeploymentBuilder.Build(workload, target);
+        yield return new V1Service
+        {
+            ApiVersion = "v1", Kind = "Service",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "inference-server") },
+            Spec = new V1ServiceSpec
+            {
+                Type = "ClusterIP",
+                Selector = KubernetesLabels.Selector(ns, name),
+                Ports = [new V1ServicePort { Name = VllmResource.HttpEndpointName, Port = VllmResource.ContainerPort, TargetPort = VllmResource.HttpEndpointName, Protocol = "TCP" }],
+            },
+        };
+        yield return new PodMonitoring
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "monitoring") },
+            Spec = new PodMonitoringSpec
+            {
+                Selector = new V1LabelSelector { MatchLabels = KubernetesLabels.Selector(ns, name) },
+                Endpoints = [new PodMonitoringEndpoint { Port = VllmResource.HttpEndpointName, Path = "/metrics", Interval = "15s" }],
+            },
+        };
+
+        if (workload.Autoscaling is { } autoscaling)
+        {
+            var metric = adapter == MetricsAdapterKind.GoogleStackdriver ? GoogleMetricsAdapterManifests.MetricName(autoscaling.Metric) : autoscaling.Metric;
+            yield return new V2HorizontalPodAutoscaler
+            {
+                ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler",
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "autoscaler") },
+                Spec = new V2HorizontalPodAutoscalerSpec
+                {
+                    ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = name },
+                    MinReplicas = autoscaling.MinReplicas,
+                    MaxReplicas = autoscaling.MaxReplicas,
+                    Metrics =
+                    [
+                        new V2MetricSpec
+                        {
+                            Type = "Pods",
+                            Pods = new V2PodsMetricSource
+                            {
+                                Metric = new V2MetricIdentifier { Name = metric },
+                                Target = new V2MetricTarget { Type = "AverageValue", AverageValue = new ResourceQuantity(autoscaling.AverageValue.ToString(CultureInfo.InvariantCulture)) },
+                            },
+                        },
+                    ],
+                    Behavior = new V2HorizontalPodAutoscalerBehavior
+                    {
+                        ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = (int)autoscaling.ScaleDownStabilization.TotalSeconds },
+                    },
+                },
+            };
+        }
+    }
+
+    private static V1VolumeNodeAffinity ZoneAffinity(string zone) => new()
+    {
+        Required = new V1NodeSelector
+        {
+            NodeSelectorTerms =
+            [
+                new V1NodeSelectorTerm
+                {
+                    MatchExpressions = [new V1NodeSelectorRequirement { Key = "topology.gke.io/zone", OperatorProperty = "In", Values = [zone] }],
+                },
+            ],
+        },
+    };
+}

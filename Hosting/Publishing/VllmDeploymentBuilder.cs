@@ -1,0 +1,147 @@
+using System.Globalization;
+using k8s.Models;
+using VllmAspire.Hosting.ApplicationModel;
+
+namespace VllmAspire.Hosting.Publishing;
+
+/// <summary>
+/// Builds the vLLM Deployment, and in one place its pod spec: the vLLM container with the model's arguments, GPUs,
+/// probes for minutes-long weight loads, the read-only weights mount and shared memory, pinned to the GPU pool and
+/// the weights disk's zone. Later start-up work (a prefetch sidecar) extends <see cref="BuildPodSpec"/>.
+/// </summary>
+public static class VllmDeploymentBuilder
+{
+    /// <summary>The name of the vLLM container.</summary>
+    public const string ContainerName = "vllm";
+
+    /// <summary>The name of the weights volume.</summary>
+    public const string WeightsVolume = "weights";
+
+    /// <summary>The Secret the Hugging Face token is read from (created by deploy from the <c>hf-token</c> parameter).</summary>
+    public const string HuggingFaceSecretSuffix = "-hf-token";
+
+    /// <summary>Builds the Deployment.</summary>
+    /// <param name="workload">The workload.</param>
+    /// <param name="target">The GKE target.</param>
+    /// <returns>The Deployment.</returns>
+    public static V1Deployment Build(GkeWorkload workload, GkeTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(target);
+        var name = workload.Vllm.Name;
+        var labels = KubernetesLabels.For(target.Namespace, name, "inference-server");
+        return new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = target.Namespace, Labels = labels },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = workload.Autoscaling?.MinReplicas ?? workload.Vllm.GetReplicaCount(),
+                Selector = new V1LabelSelector { MatchLabels = KubernetesLabels.Selector(target.Namespace, name) },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = labels },
+                    Spec = BuildPodSpec(workload, target),
+                },
+            },
+        };
+    }
+
+    /// <summary>Builds the vLLM pod spec.</summary>
+    /// <param name="workload">The workload.</param>
+    /// <param name="target">The GKE target.</param>
+    /// <returns>The pod spec.</returns>
+    public static V1PodSpec BuildPodSpec(GkeWorkload workload, GkeTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(target);
+        var gpus = Math.Max(1, workload.NodePool.AcceleratorCount);
+        var gpuQuantity = new ResourceQuantity(gpus.ToString(CultureInfo.InvariantCulture));
+        return new V1PodSpec
+        {
+            ServiceAccountName = workload.Vllm.Name,
+            NodeSelector = new Dictionary<string, string>
+            {
+                ["cloud.google.com/gke-nodepool"] = workload.NodePool.Name,
+                // The weights disk is zonal (gcp.md §5.1): pods run where their PV is.
+                ["topology.gke.io/zone"] = target.Zone,
+            },
+            Tolerations = [new V1Toleration { Key = "nvidia.com/gpu", OperatorProperty = "Exists", Effect = "NoSchedule" }],
+            // vLLM drains in-flight requests on SIGTERM.
+            TerminationGracePeriodSeconds = 60,
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = ContainerName,
+                    Image = workload.Image,
+                    Args = BuildArgs(workload, gpus),
+                    Ports = [new V1ContainerPort { Name = VllmResource.HttpEndpointName, ContainerPort = VllmResource.ContainerPort, Protocol = "TCP" }],
+                    Env =
+                    [
+                        new V1EnvVar
+                        {
+                            Name = "HF_TOKEN",
+                            ValueFrom = new V1EnvVarSource
+                            {
+                                SecretKeyRef = new V1SecretKeySelector { Name = workload.Vllm.Name + HuggingFaceSecretSuffix, Key = "token", Optional = true },
+                            },
+                        },
+                    ],
+                    Resources = new V1ResourceRequirements
+                    {
+                        Requests = new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = gpuQuantity },
+                        Limits = new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = gpuQuantity },
+                    },
+                    // Weight loading takes minutes: the startup probe allows 20 min before liveness takes over.
+                    StartupProbe = HealthProbe(periodSeconds: 10, failureThreshold: 120),
+                    ReadinessProbe = HealthProbe(periodSeconds: 5, failureThreshold: 3),
+                    LivenessProbe = HealthProbe(periodSeconds: 10, failureThreshold: 6),
+                    VolumeMounts =
+                    [
+                        new V1VolumeMount { Name = WeightsVolume, MountPath = workload.ModelPath, ReadOnlyProperty = true },
+                        new V1VolumeMount { Name = "dshm", MountPath = "/dev/shm" },
+                    ],
+                },
+            ],
+            Volumes =
+            [
+                new V1Volume
+                {
+                    Name = WeightsVolume,
+                    PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = workload.WeightsVolumeName(target.Zone), ReadOnlyProperty = true },
+                },
+                // NCCL and PyTorch workers share tensors through /dev/shm; the container default of 64 MiB is too small.
+                new V1Volume { Name = "dshm", EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } },
+            ],
+        };
+    }
+
+    private static List<string> BuildArgs(GkeWorkload workload, int gpus)
+    {
+        var args = new List<string>
+        {
+            "--model", workload.ModelPath,
+            "--served-model-name", workload.Vllm.ServedModelName ?? workload.Weights.Name,
+            "--host", "0.0.0.0",
+            "--port", VllmResource.ContainerPort.ToString(CultureInfo.InvariantCulture),
+            "--tensor-parallel-size", gpus.ToString(CultureInfo.InvariantCulture),
+        };
+        if (workload.Vllm.MaxNumSeqs is { } maxNumSeqs)
+        {
+            args.Add("--max-num-seqs");
+            args.Add(maxNumSeqs.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return args;
+    }
+
+    private static V1Probe HealthProbe(int periodSeconds, int failureThreshold) => new()
+    {
+        HttpGet = new V1HTTPGetAction { Path = "/health", Port = VllmResource.HttpEndpointName },
+        PeriodSeconds = periodSeconds,
+        FailureThreshold = failureThreshold,
+        TimeoutSeconds = 5,
+    };
+}
