@@ -7,6 +7,7 @@ var serve = ServeCommand.Create();
 var root = new RootCommand("VllmAspire Provisioner: provisioning stages for vLLM on GKE, and weight tools.")
 {
     serve,
+    PrefetchCommand.Create(),
 };
 
 // No verb means serve, so the AppHost can start the project without arguments.
