@@ -32,6 +32,7 @@ public static class AutoscalingBuilderExtensions
             throw new DistributedApplicationException($"Resource '{builder.Resource.Name}': WithAutoscaling averageValue must be above 0, not {averageValue}.");
         }
 
+        Autoscaling.AutoscalingServices.Add(builder.ApplicationBuilder);
         return builder.WithAnnotation(new AutoscalingAnnotation(minReplicas, maxReplicas, metric, averageValue), ResourceAnnotationMutationBehavior.Replace);
     }
 

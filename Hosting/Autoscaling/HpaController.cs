@@ -133,7 +133,11 @@ public sealed class HpaController
         var (stabilized, desired, limit) = Behavior is null
             ? NormalizeLegacy(current, proposal, now)
             : NormalizeWithBehavior(current, proposal, now);
-        var reason = desired > current ? $"{proposingMetric} above target" : desired < current ? "All metrics below target" : "within tolerance or stabilised";
+        var reason = desired > current ? $"{proposingMetric} above target"
+            : desired < current ? "All metrics below target"
+            : proposal == current ? "metrics within tolerance of the target"
+            : stabilized == current ? $"proposal {proposal} held at {current} by the stabilization window"
+            : $"recommendation {stabilized} limited to {current} ({limit})";
         return Finish(now, current, desired, proposal, stabilized, outcomes, reason, limit);
     }
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using VllmAspire.Hosting.ApplicationModel;
 using VllmAspire.Hosting.Autoscaling;
 using VllmAspire.Hosting.Dashboard;
@@ -59,12 +57,7 @@ public static class MetricsAdapterBuilderExtensions
             })
             .WithAnnotation(new PrometheusScrapeAnnotation());
 
-        if (builder.ExecutionContext.IsRunMode)
-        {
-            builder.Services.TryAddSingleton<AutoscalingDecisionStore>();
-            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LocalAutoscaler>());
-        }
-
+        AutoscalingServices.Add(builder);
         return resourceBuilder;
     }
 }
