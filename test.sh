@@ -19,6 +19,13 @@ ensure_package() { # ensure_package COMMAND PACKAGE
 ensure_package prometheus prometheus || echo "warning: could not install prometheus; tests that need it will fail" >&2
 ensure_package chromium chromium || echo "warning: could not install chromium; the dashboard browser tests will fail" >&2
 
+# The Kubernetes schema tests validate published manifests with the npm package kubernetes-models (and ajv for CRDs).
+ensure_package npm npm || echo "warning: could not install npm; the Kubernetes schema tests will fail" >&2
+if [[ ! -d tests/schema/node_modules ]]; then
+  log "Installing the schema validator (npm ci in tests/schema)"
+  (cd tests/schema && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed in tests/schema; the Kubernetes schema tests will fail" >&2
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log "Building"

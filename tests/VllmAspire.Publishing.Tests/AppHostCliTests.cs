@@ -1,0 +1,84 @@
+namespace VllmAspire.Publishing.Tests;
+
+public sealed class AppHostCliTests
+{
+    [Fact]
+    public async Task Publish_WithoutParameters_ExitsTwoNamesEachAndWritesNothing()
+    {
+        var root = Directory.CreateTempSubdirectory("vllm-aspire-publish-").FullName;
+        var output = Path.Combine(root, "out");
+        try
+        {
+            var (exitCode, _, stderr) = await AppHostCli.RunAsync(parameters: null, "publish", "--output-path", output);
+            Assert.Equal(2, exitCode);
+            foreach (var name in AppHostCli.Parameters.Keys)
+            {
+                Assert.Contains($"Parameter '{name}' is missing", stderr, StringComparison.Ordinal);
+                Assert.Contains($"Parameters__{name}", stderr, StringComparison.Ordinal);
+            }
+
+            Assert.False(Directory.Exists(output));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Publish_AcceptsParametersAsConfigurationOverrides_AndRejectsUnknownArguments()
+    {
+        var root = Directory.CreateTempSubdirectory("vllm-aspire-publish-").FullName;
+        try
+        {
+            var overrides = AppHostCli.Parameters.Select(p => $"--Parameters:{p.Key}={p.Value}").ToArray();
+            // Overrides go before -o: the host's command-line configuration reads a following "/path" as a key of its own.
+            var ok = await AppHostCli.RunAsync(null, ["publish", .. overrides, "-o", Path.Combine(root, "a")]);
+            Assert.True(ok.ExitCode == 0, ok.Stderr);
+            Assert.True(File.Exists(Path.Combine(root, "a", "gke-plan.json")));
+
+            var bad = await AppHostCli.RunAsync(AppHostCli.Parameters, "publish", "-o", Path.Combine(root, "b"), "--outptu", "x");
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains("'--outptu'", bad.Stderr, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(root, "b")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task PlanExplainSeed_PrintsMeasuredBesidePredicted_AndNamesUnexplainedRows()
+    {
+        var (exitCode, stdout, stderr) = await AppHostCli.RunAsync(null, "plan", "--explain-seed");
+        Assert.True(exitCode == 0, stderr);
+        Assert.Matches(@"PV, 1T pd-ssd, RA1024\s*│\s*38\.0\s*│\s*38\.0", stdout);
+        Assert.Matches(@"PV, 2T pd-ssd, RA1024\s*│\s*29\.2\s*│\s*29\.3", stdout);
+        Assert.Matches(@"NFS, 2\.5T Basic-SSD, RA16384\s*│\s*29\.4\s*│\s*29\.3", stdout);
+        var unexplained = stdout[stdout.IndexOf("Rows the model does not explain", StringComparison.Ordinal)..];
+        Assert.Contains("- PV, 0.5T pd-ssd, RA1024", unexplained, StringComparison.Ordinal);
+        Assert.Contains("- NFS, 1T Zonal, RA1024", unexplained, StringComparison.Ordinal);
+        Assert.DoesNotContain("- PV, 2T pd-ssd", unexplained, StringComparison.Ordinal);
+        Assert.Contains("hydration", unexplained, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_MarksTheCheapestOptionWithinTheTarget()
+    {
+        var (exitCode, stdout, stderr) = await AppHostCli.RunAsync(null, "plan", "--target-seconds", "40");
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("configured", stdout, StringComparison.Ordinal);
+        // Within 40 s: pd-ssd 2 TiB ($348, 35.3 s), Hyperdisk ML @1200 ($149, 35.3 s) and @2400 ($293); Hyperdisk ML @1200 is cheapest.
+        Assert.Contains("Cheapest within 40.0 s: hyperdisk-ml 64 GiB @ 1200 MiB/s", stdout, StringComparison.Ordinal);
+
+        var none = await AppHostCli.RunAsync(null, "plan", "--target-seconds", "5");
+        Assert.Equal(0, none.ExitCode);
+        Assert.Contains("No option with a known price starts within 5.0 s.", none.Stdout, StringComparison.Ordinal);
+
+        var bad = await AppHostCli.RunAsync(null, "plan", "--target-seconds", "0");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--target-seconds", bad.Stderr, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace VllmAspire.Publishing.Tests;
+
+/// <summary>
+/// Every published object passes the official Kubernetes schemas (npm kubernetes-models) and the PodMonitoring CRD
+/// schema of reference/schemas, through tests/schema/validate.mjs (test.sh installs its packages with npm ci).
+/// </summary>
+public sealed class KubernetesSchemaTests(PublishedAppHost published) : IClassFixture<PublishedAppHost>
+{
+    [Fact]
+    public async Task EveryPublishedObject_PassesTheOfficialSchemas()
+    {
+        Assert.True(published.Result.ExitCode == 0, published.Result.Stderr);
+        var files = Directory.EnumerateFiles(Path.Combine(published.Output, "kubernetes"), "*.yaml")
+            .Where(f => Path.GetFileName(f) != "kustomization.yaml").ToList();
+        Assert.Contains(files, f => f.EndsWith("podmonitoring-vllm.yaml", StringComparison.Ordinal));
+        var (exitCode, output) = await ValidateAsync(files);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"{files.Count} file(s), 0 problem(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheValidator_RejectsWrongTypesAndUnknownCrdFields()
+    {
+        var dir = Directory.CreateTempSubdirectory("vllm-aspire-schema-").FullName;
+        try
+        {
+            var deployment = File.ReadAllText(Path.Combine(published.Output, "kubernetes", "deployment-vllm.yaml")).Replace("replicas: 1", "replicas: one", StringComparison.Ordinal);
+            var monitoring = File.ReadAllText(Path.Combine(published.Output, "kubernetes", "podmonitoring-vllm.yaml")).Replace("interval: 15s", "intervall: 15s", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(dir, "deployment.yaml"), deployment);
+            File.WriteAllText(Path.Combine(dir, "podmonitoring.yaml"), monitoring);
+            var (exitCode, output) = await ValidateAsync(Directory.GetFiles(dir));
+            Assert.Equal(1, exitCode);
+            Assert.Contains("spec/replicas must be integer", output, StringComparison.Ordinal);
+            Assert.Contains("\"additionalProperty\":\"intervall\"", output, StringComparison.Ordinal);
+            Assert.Contains("required property 'interval'", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> ValidateAsync(IEnumerable<string> files)
+    {
+        var schemaDir = Path.Combine(Paths.RepositoryRoot, "tests", "schema");
+        Assert.True(Directory.Exists(Path.Combine(schemaDir, "node_modules", "kubernetes-models")),
+            "tests/schema/node_modules is missing: run `npm ci` in tests/schema (test.sh does this).");
+        var startInfo = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = schemaDir };
+        startInfo.ArgumentList.Add(Path.Combine(schemaDir, "validate.mjs"));
+        startInfo.ArgumentList.Add(Path.Combine(Paths.Reference, "schemas"));
+        foreach (var file in files)
+        {
+            startInfo.ArgumentList.Add(file);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -1,0 +1,61 @@
+using k8s.Models;
+using VllmAspire.Hosting;
+using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Publishing;
+
+namespace VllmAspire.Publishing.Tests;
+
+public sealed class ManifestTests
+{
+    [Fact]
+    public void OurAdapter_UsesThePlainMetricName_AndEmitsNoGoogleAdapterObjects()
+    {
+        using var app = new TestModel().Build();
+        app.Model.Resources.OfType<GkeEnvironmentResource>().Single().Annotations.Add(new GkeMetricsAdapterAnnotation(MetricsAdapterKind.VllmAspireShim));
+        var model = GkePublishModel.TryCreate(app.Model, out var problems);
+        Assert.Empty(problems);
+        var objects = KubernetesManifestBuilder.Build(model!);
+        var hpa = Assert.Single(objects.OfType<V2HorizontalPodAutoscaler>());
+        Assert.Equal("vllm:num_requests_waiting", hpa.Spec.Metrics[0].Pods.Metric.Name);
+        Assert.DoesNotContain(objects, o => o.Metadata.NamespaceProperty == GoogleMetricsAdapterManifests.Namespace);
+        Assert.DoesNotContain(objects, o => o is V1APIService);
+        var iam = GkePlanBuilder.Build(model!).Steps.Single(s => s.Id == "project-iam");
+        Assert.DoesNotContain("monitoring.viewer", iam.Body!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GoogleAdapter_NamesTheMetricForManagedPrometheus()
+    {
+        using var app = new TestModel().Build();
+        var objects = KubernetesManifestBuilder.Build(GkePublishModel.TryCreate(app.Model, out _)!);
+        var hpa = Assert.Single(objects.OfType<V2HorizontalPodAutoscaler>());
+        Assert.Equal("prometheus.googleapis.com|vllm:num_requests_waiting|gauge", hpa.Spec.Metrics[0].Pods.Metric.Name);
+        Assert.Equal("AverageValue", hpa.Spec.Metrics[0].Pods.Target.Type);
+        Assert.Equal(3, objects.OfType<V1APIService>().Count());
+    }
+
+    [Fact]
+    public void VllmPodSpec_UsesTheNodePoolsGpus_AndNeverInlinesTheToken()
+    {
+        var model = new TestModel();
+        using var app = model.Build();
+        app.Model.Resources.OfType<GkeEnvironmentResource>().Single().Annotations.Clear();
+        app.Model.Resources.OfType<GkeEnvironmentResource>().Single().Annotations.Add(new GkeNodePoolAnnotation
+        {
+            Name = "big", MachineType = "g2-standard-24", Accelerator = "nvidia-l4", AcceleratorCount = 2, MaxNodes = 2,
+        });
+        var publish = GkePublishModel.TryCreate(app.Model, out var problems);
+        Assert.Empty(problems);
+        var spec = VllmDeploymentBuilder.BuildPodSpec(publish!.Workloads[0], publish.Target);
+        var container = spec.Containers.Single();
+        Assert.Equal("2", container.Resources.Limits["nvidia.com/gpu"].ToString());
+        Assert.Equal(container.Resources.Limits["nvidia.com/gpu"].ToString(), container.Resources.Requests["nvidia.com/gpu"].ToString());
+        Assert.Equal("2", container.Args[container.Args.IndexOf("--tensor-parallel-size") + 1]);
+        Assert.Equal("big", spec.NodeSelector["cloud.google.com/gke-nodepool"]);
+        var token = Assert.Single(container.Env, e => e.Name == "HF_TOKEN");
+        Assert.Null(token.Value);
+        Assert.NotNull(token.ValueFrom.SecretKeyRef);
+        Assert.True(spec.Volumes.Single(v => v.Name == VllmDeploymentBuilder.WeightsVolume).PersistentVolumeClaim.ReadOnlyProperty);
+        Assert.Equal("Memory", spec.Volumes.Single(v => v.Name == "dshm").EmptyDir.Medium);
+    }
+}

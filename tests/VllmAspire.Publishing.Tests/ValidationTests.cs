@@ -1,0 +1,140 @@
+namespace VllmAspire.Publishing.Tests;
+
+/// <summary>Every validation error exits with 2, names the setting and the fix, and writes nothing.</summary>
+public sealed class ValidationTests
+{
+    [Fact]
+    public void TheAppHostModel_IsValid()
+    {
+        var (exitCode, errors, written) = new TestModel().Publish();
+        Assert.True(exitCode == 0, errors);
+        Assert.True(written);
+    }
+
+    public static TheoryData<string, string[]> Cases => new()
+    {
+        { "missing gcp-project", ["Parameter 'gcp-project' is missing", "Parameters__gcp-project"] },
+        { "missing gke-cluster", ["Parameter 'gke-cluster' is missing", "dotnet user-secrets set Parameters:gke-cluster"] },
+        { "project id", ["'gcp-project' = 'My Project'", "project ID"] },
+        { "cluster name", ["'gke-cluster' = 'Cluster_1'", "set the cluster's name"] },
+        { "vllm name", ["vLLM resource name 'Vllm' is not a DNS-1123 label", "rename it in AddVllm"] },
+        { "image cache name", ["at most 39", "WithImageCache"] },
+        { "disk name too long", ["longer than 63", "shorten the name given to AddModelWeights"] },
+        { "zone outside location", ["'gcp-zone' = 'europe-west4-a' is outside the cluster's location 'gcp-location' = 'us-central1'", "choose a zone of us-central1"] },
+        { "disk smaller than weights", ["are 15.9 GiB but PublishAsPersistentDisk(sizeGb: 10) is smaller", "at least 16"] },
+        { "read-ahead not multiple of 4", ["readAheadKb 1022 is not a positive multiple of 4", "PublishAsPersistentDisk"] },
+        { "read-ahead zero", ["readAheadKb 0 is not a positive multiple of 4"] },
+        { "no gpu", ["runs vllm/vllm-openai:v0.10.1, which needs an NVIDIA GPU", "accelerator: \"nvidia-l4\""] },
+        { "min above max", ["minReplicas 6 is above maxReplicas 2", "1 <= minReplicas <= maxReplicas"] },
+        { "machine type cannot attach disk", ["machine type c4-standard-8 cannot attach pd-ssd", "Hyperdisk only"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Problem_ExitsTwo_NamesTheSettingAndFix_AndWritesNothing(string problem, string[] expected)
+    {
+        var model = new TestModel();
+        switch (problem)
+        {
+            case "missing gcp-project": model.Parameters.Remove("gcp-project"); break;
+            case "missing gke-cluster": model.Parameters["gke-cluster"] = ""; break;
+            case "project id": model.Parameters["gcp-project"] = "My Project"; break;
+            case "cluster name": model.Parameters["gke-cluster"] = "Cluster_1"; break;
+            case "vllm name": model.VllmName = "Vllm"; break;
+            case "image cache name": model.ImageCacheName = "vllm-image-cache-with-a-much-too-long-name"; break;
+            case "disk name too long": model.WeightsName = "gemma-7b-instruct-quantized-awq-with-a-very-long-suffix"; break;
+            case "zone outside location": model.Parameters["gcp-zone"] = "europe-west4-a"; break;
+            case "disk smaller than weights": model.Disk = new("pd-ssd", 10, 4096); break;
+            case "read-ahead not multiple of 4": model.Disk = new("pd-ssd", 2048, 1022); break;
+            case "read-ahead zero": model.Disk = new("pd-ssd", 2048, 0); break;
+            case "no gpu": model.Accelerator = null; break;
+            case "min above max": model.Autoscaling = new(6, 2, "vllm:num_requests_waiting", 10); break;
+            case "machine type cannot attach disk": model.MachineType = "c4-standard-8"; break;
+            default: throw new ArgumentException(problem);
+        }
+
+        var (exitCode, errors, written) = model.Publish();
+        Assert.Equal(2, exitCode);
+        foreach (var text in expected)
+        {
+            Assert.Contains(text, errors, StringComparison.Ordinal);
+        }
+
+        Assert.False(written, "a failed publish must not create the output folder");
+    }
+
+    [Fact]
+    public void SeveralProblems_AreAllReported_OneLineEach()
+    {
+        var model = new TestModel { Disk = new("pd-ssd", 10, 1022), Accelerator = null };
+        model.Parameters.Remove("gcp-zone");
+        var (exitCode, errors, _) = model.Publish();
+        Assert.Equal(2, exitCode);
+        var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.Contains(lines, l => l.Contains("'gcp-zone' is missing", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("sizeGb: 10", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("readAheadKb 1022", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("NVIDIA GPU", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FailedPublish_LeavesAnEarlierOutputUntouched()
+    {
+        var root = Directory.CreateTempSubdirectory("vllm-aspire-validate-").FullName;
+        try
+        {
+            var output = Path.Combine(root, "out");
+            using (var app = new TestModel().Build())
+            {
+                Assert.Equal(0, Hosting.Publishing.GkePublisher.Publish(app.Model, output, TextWriter.Null, TextWriter.Null));
+            }
+
+            var before = Snapshot(output);
+            var broken = new TestModel { Disk = new("pd-ssd", 2048, 3) };
+            using (var app = broken.Build())
+            {
+                Assert.Equal(2, Hosting.Publishing.GkePublisher.Publish(app.Model, output, TextWriter.Null, TextWriter.Null));
+            }
+
+            Assert.Equal(before, Snapshot(output));
+            Assert.Single(Directory.EnumerateFileSystemEntries(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        static Dictionary<string, string> Snapshot(string dir) =>
+            Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText);
+    }
+
+    [Fact]
+    public void Republish_ReplacesKubernetesFolder_SoRemovedObjectsDisappear()
+    {
+        var root = Directory.CreateTempSubdirectory("vllm-aspire-validate-").FullName;
+        try
+        {
+            var output = Path.Combine(root, "out");
+            var stale = Path.Combine(output, "kubernetes", "deployment-old.yaml");
+            using (var app = new TestModel().Build())
+            {
+                Assert.Equal(0, Hosting.Publishing.GkePublisher.Publish(app.Model, output, TextWriter.Null, TextWriter.Null));
+            }
+
+            File.WriteAllText(stale, "kind: Deployment\n");
+            using (var app = new TestModel().Build())
+            {
+                Assert.Equal(0, Hosting.Publishing.GkePublisher.Publish(app.Model, output, TextWriter.Null, TextWriter.Null));
+            }
+
+            Assert.False(File.Exists(stale));
+            Assert.True(File.Exists(Path.Combine(output, "kubernetes", "deployment-vllm.yaml")));
+            Assert.Single(Directory.EnumerateFileSystemEntries(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
