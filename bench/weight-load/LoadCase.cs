@@ -1,0 +1,14 @@
+namespace VllmAspire.Bench.WeightLoad;
+
+/// <summary>What one benchmark run starts.</summary>
+public enum LoadCase
+{
+    /// <summary>vLLM-like load alone: engine start, then one thread mmaps each shard and touches its pages in order.</summary>
+    Sequential,
+
+    /// <summary>The same, with <c>prefetch</c> started at the same moment (a native sidecar beside vLLM).</summary>
+    WithPrefetchSidecar,
+
+    /// <summary><c>prefetch</c> alone, no engine.</summary>
+    PrefetchAlone,
+}
