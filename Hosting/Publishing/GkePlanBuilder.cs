@@ -136,7 +136,12 @@ public static class GkePlanBuilder
                 }));
         }
 
-        steps.Insert(steps.FindIndex(s => s.Id.EndsWith("-bake-disk", StringComparison.Ordinal)) is var i and >= 0 ? i : steps.Count, ProjectIam(model));
+        // IAM comes before the first bake disk: the bake Job needs its Cloud Storage grant before it runs.
+        if (model.Workloads.Count > 0)
+        {
+            steps.Insert(steps.FindIndex(s => s.Id.EndsWith("-bake-disk", StringComparison.Ordinal)), ProjectIam(model));
+        }
+
         return new GkePlan { Project = t.Project, Location = t.Location, Cluster = t.Cluster, Steps = steps };
     }
 
