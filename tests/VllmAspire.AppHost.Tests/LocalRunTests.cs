@@ -13,7 +13,7 @@ public class LocalRunTests
         var resources = await appHost.WaitUntilAllHealthyAsync(TimeSpan.FromSeconds(120));
         var byName = resources.ToDictionary(r => r.GetProperty("name").GetString()!);
         Assert.Equal(
-            ["gemma-7b", "metrics-adapter", "prometheus", "provisioner", "provisioner-api-token", "vllm"],
+            ["gemma-7b", "metrics-adapter", "metrics-adapter-api-token", "prometheus", "provisioner", "provisioner-api-token", "vllm"],
             byName.Keys.Order());
         Assert.Equal(2, byName["vllm"].GetProperty("replicas").GetInt32());
 
