@@ -21,7 +21,7 @@ internal sealed class LoadCommand : IAppHostCommand
         var duration = new Option<string>("--duration") { Description = "How long to send: seconds, or with a unit (500ms, 90s, 3m, 1h).", DefaultValueFactory = _ => "60s" };
         var promptTokens = new Option<int>("--prompt-tokens") { Description = "Prompt length in tokens.", DefaultValueFactory = _ => 128 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "max_tokens of each completion.", DefaultValueFactory = _ => 64 };
-        var target = new Option<Uri?>("--target") { Description = "The vLLM base URL; by default the running AppHost's vLLM endpoint." };
+        var target = new Option<string?>("--target") { Description = "The vLLM base URL; by default the running AppHost's vLLM endpoint." };
         var resource = new Option<string>("--resource") { Description = "The vLLM resource of the running AppHost.", DefaultValueFactory = _ => "vllm" };
         var command = new Command(Verb, "Send OpenAI completion requests to the running app's vLLM at a fixed rate, to rehearse autoscaling.")
         {
@@ -45,7 +45,12 @@ internal sealed class LoadCommand : IAppHostCommand
                 problems.Add("--prompt-tokens and --max-tokens must be at least 1.");
             }
 
-            var url = parse.GetValue(target);
+            Uri? url = null;
+            if (parse.GetValue(target) is { } given && !(Uri.TryCreate(given, UriKind.Absolute, out url) && url.Scheme is "http" or "https"))
+            {
+                problems.Add($"--target '{given}' is not an http(s) URL; give vLLM's base URL, e.g. http://127.0.0.1:8000.");
+            }
+
             if (url is null && problems.Count == 0)
             {
                 var paths = app.Services.GetRequiredService<AppHostPaths>();
@@ -95,6 +100,8 @@ internal sealed class LoadCommand : IAppHostCommand
                 result.AchievedRate.ToString("F2", CultureInfo.InvariantCulture),
                 Ms(result.Percentile(50)), Ms(result.Percentile(90)), Ms(result.Percentile(99)), Ms(result.Percentile(100)));
             AnsiConsole.Write(table);
+            // One plain line as well, for scripts and narrow terminals where the table wraps.
+            Console.WriteLine($"Achieved {result.AchievedRate.ToString("F2", CultureInfo.InvariantCulture)} req/s ({result.Succeeded} ok of {result.Sent} sent, {result.Failed} failed); latency p50 {Ms(result.Percentile(50))}, p90 {Ms(result.Percentile(90))}, p99 {Ms(result.Percentile(99))}, max {Ms(result.Percentile(100))}");
             return result.Succeeded > 0 ? 0 : 1;
         });
         return command;
