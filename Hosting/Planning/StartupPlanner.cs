@@ -74,6 +74,8 @@ public static class StartupPlanner
             new(StorageKind.GcsFuseCached, 1024, readAheadKb),
             new(StorageKind.FilestoreBasicSsd, 2560, Math.Max(readAheadKb, 16384)),
             new(StorageKind.FilestoreZonal, 1024, readAheadKb),
+            new(StorageKind.FilestoreRegional, 1024, readAheadKb),
+            new(StorageKind.FilestoreBasicHdd, 1024, readAheadKb),
         ];
     }
 
@@ -100,6 +102,10 @@ public static class StartupPlanner
                 return (1200.0 / nodes, "Basic SSD tier cap");
             case StorageKind.FilestoreZonal:
                 return (260.0 * option.SizeGiB / 1024 / nodes, "Zonal 260 MiB/s per TiB");
+            case StorageKind.FilestoreBasicHdd:
+                return ((option.SizeGiB < 10 * 1024 ? 100.0 : 180.0) / nodes, "Basic HDD tier cap");
+            case StorageKind.FilestoreRegional:
+                return (120.0 * option.SizeGiB / 1024 / nodes, "Regional 120 MiB/s per TiB");
             default:
                 throw new ArgumentOutOfRangeException(nameof(option), option.Kind, "Unknown storage kind.");
         }
@@ -122,6 +128,9 @@ public static class StartupPlanner
                 return (FuseRequestMiB / FuseLatencySeconds, "FUSE 128 KiB requests");
             case StorageKind.FilestoreBasicSsd:
             case StorageKind.FilestoreZonal:
+            case StorageKind.FilestoreBasicHdd:
+            case StorageKind.FilestoreRegional:
+                // Only Basic SSD's RPC latency is fitted on its own rows; the others use Zonal's larger fit (storage.md §4.3).
                 // A read-ahead window becomes RA/rsize RPCs in flight, each of min(RA, rsize).
                 var overhead = option.Kind == StorageKind.FilestoreBasicSsd ? BasicSsdRpcOverheadSeconds : ZonalRpcOverheadSeconds;
                 var rpcMiB = Math.Min(readAheadMiB, NfsRsizeMiB);
@@ -139,7 +148,9 @@ public static class StartupPlanner
         StorageKind.PdBalanced => 0.10 * option.SizeGiB * inputs.Zones,
         StorageKind.HyperdiskMl => (0.080 * option.SizeGiB + 0.12 * option.ProvisionedMiBps) * inputs.Zones,
         StorageKind.GcsFuseCached => 0.020 * inputs.WeightsMiB / 1024 + (option.CacheDiskType == "pd-ssd" ? 0.17 : 0.10) * option.SizeGiB * nodes,
-        // Filestore Basic SSD and Zonal prices are unverified in the reference: no number rather than a guess.
+        // storage.md §3: ~$0.20/GiB-mo from the pricing page's Basic HDD example.
+        StorageKind.FilestoreBasicHdd => 0.20 * option.SizeGiB,
+        // Filestore Basic SSD, Zonal and Regional prices are unverified in the reference: no number rather than a guess.
         _ => null,
     };
 }

@@ -20,4 +20,10 @@ public enum StorageKind
 
     /// <summary>Filestore Zonal over NFS (260 MiB/s per TiB).</summary>
     FilestoreZonal,
+
+    /// <summary>Filestore Basic HDD over NFS (100 MiB/s below 10 TiB, 180 MiB/s above).</summary>
+    FilestoreBasicHdd,
+
+    /// <summary>Filestore Regional over NFS (120 MiB/s per TiB up to 9.75 TiB).</summary>
+    FilestoreRegional,
 }

@@ -17,6 +17,8 @@ public sealed record StorageOption(StorageKind Kind, int SizeGiB, int ReadAheadK
         StorageKind.GcsFuseCached => $"GCS FUSE, {SizeGiB} GiB {CacheDiskType} cache",
         StorageKind.FilestoreBasicSsd => $"Filestore Basic SSD {SizeGiB} GiB, RA {ReadAheadKb}",
         StorageKind.FilestoreZonal => $"Filestore Zonal {SizeGiB} GiB, RA {ReadAheadKb}",
+        StorageKind.FilestoreBasicHdd => $"Filestore Basic HDD {SizeGiB} GiB, RA {ReadAheadKb}",
+        StorageKind.FilestoreRegional => $"Filestore Regional {SizeGiB} GiB, RA {ReadAheadKb}",
         _ => Kind.ToString(),
     };
 }

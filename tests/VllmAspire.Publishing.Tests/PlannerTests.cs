@@ -80,6 +80,19 @@ public sealed class PlannerTests
     }
 
     [Theory]
+    [InlineData(StorageKind.FilestoreBasicSsd, 2560, 1200)]
+    [InlineData(StorageKind.FilestoreZonal, 1024, 260)]
+    [InlineData(StorageKind.FilestoreRegional, 2048, 240)]
+    [InlineData(StorageKind.FilestoreBasicHdd, 1024, 100)]
+    [InlineData(StorageKind.FilestoreBasicHdd, 12288, 180)]
+    public void FilestoreTiers_AreCappedByTheirTier_WithAParallelReader(StorageKind kind, int sizeGiB, double cap)
+    {
+        var prediction = StartupPlanner.Predict(new StorageOption(kind, sizeGiB, 1024), new PlannerInputs { ParallelReader = true });
+        Assert.Equal(cap, prediction.BandwidthMiBps, 3);
+        Assert.Contains(StartupPlanner.Alternatives(1024, PlannerInputs.SeedWeightsMiB), o => o.Kind == kind);
+    }
+
+    [Theory]
     [InlineData("c4-standard-8", "pd-ssd", false)]
     [InlineData("a3-ultragpu-8g", "pd-balanced", false)]
     [InlineData("c4-standard-8", "hyperdisk-balanced", true)]
