@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VllmAspire.Hosting.ApplicationModel;
-using VllmAspire.Hosting.Orchestration;
 
 namespace VllmAspire.Hosting.Dashboard;
 
@@ -49,9 +48,9 @@ internal static class DashboardApi
                 ? await next(context).ConfigureAwait(false)
                 : Problem(StatusCodes.Status403Forbidden, "Actions must come from the dashboard's own pages or from a script without an Origin header; this request came from another origin."));
 
-        actions.MapPost("/api/resources/{name}/restart", (string name) => RunActionAsync(services, name, services.Orchestrator.RestartResourceAsync));
-        actions.MapPost("/api/resources/{name}/stop", (string name) => RunActionAsync(services, name, services.Orchestrator.StopResourceAsync));
-        actions.MapPost("/api/resources/{name}/start", (string name) => RunActionAsync(services, name, services.Orchestrator.StartResourceAsync));
+        actions.MapPost("/api/resources/{name}/restart", (string name) => RunActionAsync(services, name, ResourceAction.Restart));
+        actions.MapPost("/api/resources/{name}/stop", (string name) => RunActionAsync(services, name, ResourceAction.Stop));
+        actions.MapPost("/api/resources/{name}/start", (string name) => RunActionAsync(services, name, ResourceAction.Start));
 
         authorized.MapGet("/api/stages", () => Results.Json(services.Stages.GetStages(), JsonOptions));
         actions.MapPost("/api/stages/events", async (HttpRequest request) =>
@@ -76,29 +75,15 @@ internal static class DashboardApi
     }
 
     /// <summary>Runs a start, stop or restart and answers with the resource as it is afterwards.</summary>
-    internal static async Task<IResult> RunActionAsync(DashboardServices services, string name, Func<string, Task> action)
+    private static async Task<IResult> RunActionAsync(DashboardServices services, string name, ResourceAction action)
     {
-        if (!services.Notifications.TryGetCurrentState(name, out var current))
+        if (await services.RunActionAsync(name, action).ConfigureAwait(false) is { } failure)
         {
-            return UnknownResource(name);
-        }
-
-        if (current.Resource is ParameterResource)
-        {
-            return Problem(StatusCodes.Status409Conflict, $"'{name}' is a parameter: it has no process to start, stop or restart.");
-        }
-
-        try
-        {
-            await action(name).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException e)
-        {
-            return Problem(StatusCodes.Status409Conflict, e.Message);
+            return Problem(failure.Status, failure.Error);
         }
 
         services.Notifications.TryGetCurrentState(name, out var after);
-        return Results.Json(ToDto(after ?? current), JsonOptions);
+        return Results.Json(ToDto(after!), JsonOptions);
     }
 
     /// <summary>Converts a resource's state to its API shape.</summary>

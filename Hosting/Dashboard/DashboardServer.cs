@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.FluentUI.AspNetCore.Components;
 using VllmAspire.Hosting.ApplicationModel;
 using VllmAspire.Hosting.Orchestration;
 
@@ -33,6 +34,8 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     /// <param name="notifications">The resource states.</param>
     /// <param name="logs">The resources' console output.</param>
     /// <param name="orchestrator">Starts, stops and restarts resources.</param>
+    /// <param name="model">The application model.</param>
+    /// <param name="httpClientFactory">Clients for Prometheus's HTTP API.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The AppHost's log.</param>
     public DashboardServer(
@@ -40,12 +43,14 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         ResourceNotificationService notifications,
         ResourceLoggerService logs,
         ApplicationOrchestrator orchestrator,
+        DistributedApplicationModel model,
+        IHttpClientFactory httpClientFactory,
         TimeProvider timeProvider,
         ILogger<DashboardServer> logger)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         Stages = new StageEventStore(timeProvider);
-        _services = new DashboardServices(notifications, logs, orchestrator, Stages);
+        _services = new DashboardServices(notifications, logs, orchestrator, Stages, model, httpClientFactory);
         _logger = logger;
         _configuredUrl = configuration["Dashboard:Url"] is { Length: > 0 } url ? url : DefaultUrl;
         Token = new DashboardToken(configuration["AppHost:BrowserToken"]);
@@ -76,10 +81,19 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
             _logger.LogWarning("The dashboard binds to {Host}, not loopback: anyone who can reach this machine can try to log in. Only the token protects it.", configured.Host);
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = DashboardAssets.ApplicationName,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(configured.GetLeftPart(UriPartial.Authority));
+        builder.Environment.WebRootFileProvider = new DashboardAssets();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddFluentUIComponents();
+        builder.Services.AddSingleton(_services);
         var app = builder.Build();
         MapEndpoints(app);
 
@@ -139,12 +153,41 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
             return Results.Redirect("/");
         });
 
-        var authorized = app.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
-            IsAuthorized(context.HttpContext) ? await next(context).ConfigureAwait(false) : Results.Unauthorized());
+        // Everything but /login needs the token: pages, the Blazor circuit, static files and the API.
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path == "/login")
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
 
-        authorized.MapGet("/", () => Results.Content(
-            "VllmAspire dashboard. The resource list is served as JSON at /api/resources.", "text/plain; charset=utf-8"));
-        DashboardApi.Map(authorized, _services);
+            if (!IsAuthorized(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                if (!context.Request.Path.StartsWithSegments("/api"))
+                {
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.WriteAsync(LoginPage, context.RequestAborted).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            // The circuit runs actions (start, stop, restart), so it must come from the dashboard's own pages.
+            if (context.Request.Path.StartsWithSegments("/_blazor") && !SameOrigin.IsSameOrigin(context.Request))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+        app.UseStaticFiles();
+        app.UseAntiforgery();
+
+        DashboardApi.Map(app, _services);
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
     }
 
     private bool IsAuthorized(HttpContext context)
