@@ -14,11 +14,13 @@ public static class PrometheusText
 {
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
 
-    /// <summary>Parses every sample; comment lines are skipped, malformed lines are skipped too.</summary>
+    /// <summary>Parses the samples; comment lines are skipped, malformed lines are skipped too.</summary>
     /// <param name="text">The exposition.</param>
+    /// <param name="keep">Keeps only series with these names (checked before labels are parsed); null keeps all.</param>
     /// <returns>The samples.</returns>
-    public static List<PrometheusSample> Parse(string text)
+    public static List<PrometheusSample> Parse(string text, IReadOnlySet<string>? keep = null)
     {
+        var lookup = keep is HashSet<string> set ? set.GetAlternateLookup<ReadOnlySpan<char>>() : default;
         var samples = new List<PrometheusSample>();
         foreach (var raw in text.AsSpan().EnumerateLines())
         {
@@ -26,6 +28,16 @@ public static class PrometheusText
             if (line.IsEmpty || line[0] == '#')
             {
                 continue;
+            }
+
+            if (keep is not null)
+            {
+                var end = line.IndexOfAny('{', ' ', '\t');
+                var name = end < 0 ? line : line[..end];
+                if (lookup.Set is not null ? !lookup.Contains(name) : !keep.Contains(name.ToString()))
+                {
+                    continue;
+                }
             }
 
             if (TryParseLine(line, out var sample))

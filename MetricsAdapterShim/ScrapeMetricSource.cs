@@ -16,6 +16,7 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _concurrency;
     private readonly ConcurrentDictionary<Uri, Scrape> _scrapes = new();
+    private readonly HashSet<string> _served;
 
     public ScrapeMetricSource(HttpClient http, IOptions<ShimOptions> options, TimeProvider time)
     {
@@ -23,6 +24,8 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
         _options = options.Value;
         _time = time;
         _concurrency = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentScrapes));
+        // Only the served metrics (and their aliases) are kept from a scrape: vLLM exposes hundreds of series.
+        _served = new HashSet<string>(_options.Metrics.SelectMany(m => MetricName.TryParse(m, out var name, out _) ? name.Candidates : [m]), StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyDictionary<string, double>> GetAsync(string ns, IReadOnlyList<PodInfo> pods, MetricName metric, LabelSelector metricSelector, CancellationToken cancellationToken)
@@ -128,7 +131,7 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
                 return null;
             }
 
-            return PrometheusText.Parse(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false));
+            return PrometheusText.Parse(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false), _served);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {

@@ -57,6 +57,13 @@ public sealed class ParsingTests
         Assert.Null(PrometheusText.Sum(samples, "vllm:missing", LabelSelector.Everything));
     }
 
+    [Fact]
+    public void Prometheus_text_keeps_only_the_requested_series()
+    {
+        var samples = PrometheusText.Parse("vllm:a{x=\"1\"} 1\nvllm:ab 2\nvllm:b 3\nvllm:a 4\n", new HashSet<string> { "vllm:a" });
+        Assert.Equal([1d, 4d], samples.Select(s => s.Value));
+    }
+
     [Theory]
     [InlineData("vllm:num_requests_waiting", "vllm:num_requests_waiting", false)]
     [InlineData("prometheus.googleapis.com|vllm:num_requests_waiting|gauge", "vllm:num_requests_waiting", false)]
