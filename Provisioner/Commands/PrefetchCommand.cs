@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using VllmAspire.Provisioner.Prefetch;
 
@@ -93,12 +94,22 @@ public static class PrefetchCommand
             $"prefetch: read {result.Files} files, {result.Bytes} bytes in {result.Elapsed.TotalSeconds:F3} s ({result.MegabytesPerSecond:F1} MB/s)"));
         if (keepRunning)
         {
+            // A native sidecar is stopped with SIGTERM when the pod ends; that is a normal end, not a failure.
+            using var stopped = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             try
             {
-                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stopped.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
+            }
+
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stopped.Cancel();
             }
         }
 
