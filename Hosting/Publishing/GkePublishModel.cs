@@ -164,6 +164,12 @@ public sealed partial class GkePublishModel
             errors.Add($"vLLM '{vllm.Name}' runs {image}, which needs an NVIDIA GPU, but GKE environment '{environment.Name}' has no node pool with a GPU: add WithNodePool(\"vllm-pool\", machineType: \"g2-standard-16\", accelerator: \"nvidia-l4\").");
         }
 
+        // New nodes must run exactly the image the image cache holds and the model was tested with.
+        if (i is null || i.Tag is "latest" or "" || i.Tag.Contains("nightly", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"vLLM '{vllm.Name}' runs {image}, which is not pinned to a release: pass a version tag to AddVllm, e.g. image: \"{VllmBuilderExtensions.DefaultImage}\".");
+        }
+
         if (vllm.TryGetLastAnnotation<AutoscalingAnnotation>(out var autoscaling) && (autoscaling.MinReplicas < 1 || autoscaling.MinReplicas > autoscaling.MaxReplicas))
         {
             errors.Add($"vLLM '{vllm.Name}': WithAutoscaling minReplicas {autoscaling.MinReplicas} is above maxReplicas {autoscaling.MaxReplicas} (or below 1): use 1 <= minReplicas <= maxReplicas.");
@@ -215,7 +221,7 @@ public sealed partial class GkePublishModel
 
         if (pool is not null && !MachineTypes.CanAttach(pool.MachineType, disk.DiskType))
         {
-            errors.Add($"Node pool '{pool.Name}': machine type {pool.MachineType} cannot attach {disk.DiskType} (it takes Hyperdisk only): use a machine type that takes persistent disk (g2, a2, a3-high) or another disk type.");
+            errors.Add($"Node pool '{pool.Name}': machine type {pool.MachineType} cannot attach {disk.DiskType} (it takes Hyperdisk only): use a machine type that takes persistent disk (g2, a2, a3-high) for the GPU node pool.");
         }
 
         return errors.Count == count && pool is not null

@@ -25,6 +25,7 @@ public sealed class ValidationTests
         { "read-ahead not multiple of 4", ["readAheadKb 1022 is not a positive multiple of 4", "PublishAsPersistentDisk"] },
         { "read-ahead zero", ["readAheadKb 0 is not a positive multiple of 4"] },
         { "no gpu", ["runs vllm/vllm-openai:v0.10.1, which needs an NVIDIA GPU", "accelerator: \"nvidia-l4\""] },
+        { "image not pinned", ["runs vllm/vllm-openai:latest, which is not pinned", "pass a version tag to AddVllm"] },
         { "min above max", ["minReplicas 6 is above maxReplicas 2", "1 <= minReplicas <= maxReplicas"] },
         { "machine type cannot attach disk", ["machine type c4-standard-8 cannot attach pd-ssd", "Hyperdisk only"] },
     };
@@ -48,6 +49,7 @@ public sealed class ValidationTests
             case "read-ahead not multiple of 4": model.Disk = new("pd-ssd", 2048, 1022); break;
             case "read-ahead zero": model.Disk = new("pd-ssd", 2048, 0); break;
             case "no gpu": model.Accelerator = null; break;
+            case "image not pinned": model.Image = "vllm/vllm-openai"; break;
             case "min above max": model.Autoscaling = new(6, 2, "vllm:num_requests_waiting", 10); break;
             case "machine type cannot attach disk": model.MachineType = "c4-standard-8"; break;
             default: throw new ArgumentException(problem);
