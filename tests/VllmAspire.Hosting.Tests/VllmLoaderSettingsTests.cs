@@ -73,3 +73,27 @@ public sealed class VllmLoaderSettingsTests
         Assert.Equal(104 * GiB, VllmLoaderSettings.For(VllmLoadStrategy.VllmPrefetch, "0.26.0").RequiredPodMemoryBytes(model, 4 * GiB));
     }
 }
+
+public sealed class VllmPrefetchSidecarTests
+{
+    [Fact]
+    public void The_sidecar_is_a_restartable_init_container_reading_the_weights_mount_read_only()
+    {
+        var model = 16_289L << 20;
+        var sidecar = VllmPrefetchSidecar.Build("us-docker.pkg.dev/p/r/provisioner:1.0", "weights", "/models/gemma-7b", model);
+
+        Assert.Equal("Always", sidecar.RestartPolicy);
+        Assert.Equal(["prefetch", "/models/gemma-7b", "--keep-running", "--concurrency", "16", "--block-size", "16M"], sidecar.Args);
+        var mount = Assert.Single(sidecar.VolumeMounts);
+        Assert.Equal(("weights", "/models/gemma-7b", (bool?)true), (mount.Name, mount.MountPath, mount.ReadOnlyProperty));
+        // No startup probe: vLLM starts right after the sidecar has started, so the reads overlap engine start.
+        Assert.Null(sidecar.StartupProbe);
+        // Its memory limit holds the whole model, since the pages it reads are charged to it.
+        Assert.Equal($"{16_289 + 384}Mi", sidecar.Resources.Limits["memory"].ToString());
+        Assert.Equal("384Mi", sidecar.Resources.Requests["memory"].ToString());
+
+        var yaml = k8s.KubernetesYaml.Serialize(sidecar);
+        Assert.Contains("restartPolicy: Always", yaml, StringComparison.Ordinal);
+        Assert.Contains("readOnly: true", yaml, StringComparison.Ordinal);
+    }
+}
