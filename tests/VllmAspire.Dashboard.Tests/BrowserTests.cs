@@ -131,6 +131,35 @@ public class BrowserTests
     }
 
     [Fact]
+    public async Task ConsoleLogsKeepTheNewestLinesAndOnlyAFewInTheDomUnderAFlood()
+    {
+        await using var d = await DashboardApp.StartAsync();
+        await using var browser = await Browser.LaunchAsync();
+        var page = browser.Page;
+        await page.GotoAsync(d.Server.LoginUrl!.ToString());
+        await page.GotoAsync(new Uri(d.Url, "/consolelogs/resource/api").ToString());
+        await Expect(page.Locator("#log-view")).ToContainTextAsync("TestService started pid=");
+
+        // Twice the kept limit, as fast as the AppHost takes them.
+        const int Total = 2 * ResourceLoggerService.DefaultCapacity;
+        for (var i = 1; i <= Total; i++)
+        {
+            d.App.ResourceLogs.WriteLine("api", "api-0", $"flood {i}");
+        }
+
+        await Expect(page.Locator("#log-view").GetByText($"flood {Total}", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(page.Locator("#log-count")).ToHaveTextAsync($"{ResourceLoggerService.DefaultCapacity} of {ResourceLoggerService.DefaultCapacity} lines");
+        var inDom = await page.Locator(".log-line").CountAsync();
+        Assert.InRange(inDom, 1, 500);
+        await page.Locator("#log-search").FillAsync("flood 10000");
+        // "flood 10000" itself was dropped (only the newest 10,000 are kept); "flood 100000" was never written.
+        await Expect(page.Locator(".log-line")).ToHaveCountAsync(0);
+        await page.Locator("#log-search").FillAsync("flood 10001");
+        await Expect(page.Locator(".log-line")).ToHaveCountAsync(1);
+        await browser.ScreenshotAsync("console-logs-flood");
+    }
+
+    [Fact]
     public async Task StageEventsAppearLiveOnTheTimeline()
     {
         await using var d = await DashboardApp.StartAsync();
