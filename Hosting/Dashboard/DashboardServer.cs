@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -92,6 +93,8 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         builder.Environment.WebRootFileProvider = new DashboardAssets();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // Circuits live and die with this AppHost run (as its token does), so their keys never touch the disk.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.Services.AddFluentUIComponents();
         builder.Services.AddSingleton(_services);
         var app = builder.Build();

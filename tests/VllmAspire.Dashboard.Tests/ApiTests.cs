@@ -88,6 +88,35 @@ public class ApiTests
     }
 
     [Fact]
+    public async Task TheLiveCircuitIsOnlyOpenedFromTheDashboardsOwnOrigin()
+    {
+        await using var d = await DashboardApp.StartAsync();
+        var cookie = $"{DashboardToken.CookieName}={d.Server.Token.CookieValue}";
+
+        async Task<HttpStatusCode> NegotiateAsync(string? origin, bool withCookie = true)
+        {
+            using var request = d.Request(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1", token: false);
+            if (withCookie)
+            {
+                request.Headers.Add("Cookie", cookie);
+            }
+
+            if (origin is not null)
+            {
+                request.Headers.Add("Origin", origin);
+            }
+
+            using var response = await d.Http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await NegotiateAsync(d.Url.GetLeftPart(UriPartial.Authority), withCookie: false));
+        Assert.Equal(HttpStatusCode.Forbidden, await NegotiateAsync("http://evil.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, await NegotiateAsync(origin: null));
+        Assert.Equal(HttpStatusCode.OK, await NegotiateAsync(d.Url.GetLeftPart(UriPartial.Authority)));
+    }
+
+    [Fact]
     public async Task StageEventsAreValidatedFoldedPerStageAndListed()
     {
         await using var d = await DashboardApp.StartAsync();
