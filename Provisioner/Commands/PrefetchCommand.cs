@@ -90,14 +90,15 @@ public static class PrefetchCommand
             return 130;
         }
 
+        // A native sidecar is stopped with SIGTERM when the pod ends; that is a normal end, not a failure. The handlers
+        // are in place before the report, so a signal right after it is handled too.
+        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var term = keepRunning ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop) : null;
+        using var interrupt = keepRunning ? PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop) : null;
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"prefetch: read {result.Files} files, {result.Bytes} bytes in {result.Elapsed.TotalSeconds:F3} s ({result.MegabytesPerSecond:F1} MB/s)"));
         if (keepRunning)
         {
-            // A native sidecar is stopped with SIGTERM when the pod ends; that is a normal end, not a failure.
-            using var stopped = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             try
             {
                 await Task.Delay(Timeout.Infinite, stopped.Token).ConfigureAwait(false);
@@ -105,14 +106,14 @@ public static class PrefetchCommand
             catch (OperationCanceledException)
             {
             }
-
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stopped.Cancel();
-            }
         }
 
         return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stopped.Cancel();
+        }
     }
 }

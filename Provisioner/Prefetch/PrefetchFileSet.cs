@@ -81,7 +81,8 @@ public sealed class PrefetchFileSet
 
         foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
         {
-            var real = entry.FullName;
+            // Children of a canonical folder keep canonical paths, so a folder or file reached again by any route is known.
+            var real = Path.Combine(realDir, entry.Name);
             if (entry.LinkTarget is not null)
             {
                 var resolved = RealPath(entry.FullName);

@@ -33,6 +33,22 @@ public sealed class PrefetchFileSetTests
     }
 
     [Fact]
+    public void A_file_reached_through_a_linked_folder_and_a_direct_link_is_listed_once()
+    {
+        using var tree = new TempTree();
+        tree.File("z/sub/model.safetensors", 1000);
+        tree.Link("a-link", "z");                                   // read first (ordinal order): z via a-link
+        tree.Link("b-link", Path.Combine(tree.Root, "z", "sub"));   // the same subfolder by its real path
+        tree.Link("c-file", Path.Combine(tree.Root, "z", "sub", "model.safetensors"));
+
+        var files = PrefetchFileSet.Scan(tree.Root);
+
+        var file = Assert.Single(files.Files);
+        Assert.Equal(Path.Combine(tree.Root, "a-link", "sub", "model.safetensors"), file.Path);
+        Assert.Equal(1000, files.TotalBytes);
+    }
+
+    [Fact]
     public void Files_are_listed_in_ordinal_name_order_like_vllm_loads_shards()
     {
         using var tree = new TempTree();
