@@ -157,9 +157,15 @@ public sealed partial class GkePublishModel
             errors.Add($"vLLM resource name '{vllm.Name}' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63): rename it in AddVllm.");
         }
 
-        var pool = environment.NodePools.FirstOrDefault(p => p.Accelerator is not null);
+        // vLLM runs on the first GPU pool; a CPU build of vLLM may run on any pool.
+        var pool = environment.NodePools.FirstOrDefault(p => p.Accelerator is not null) ?? environment.NodePools.FirstOrDefault();
         var image = vllm.TryGetLastAnnotation<ContainerImageAnnotation>(out var i) ? i.Reference : VllmBuilderExtensions.DefaultImage;
-        if (pool is null && NeedsGpu(image))
+        if (pool is null && !NeedsGpu(image))
+        {
+            errors.Add($"GKE environment '{environment.Name}' has no node pool for vLLM '{vllm.Name}': add WithNodePool(\"vllm-pool\", machineType: ...).");
+        }
+
+        if (pool?.Accelerator is null && NeedsGpu(image))
         {
             errors.Add($"vLLM '{vllm.Name}' runs {image}, which needs an NVIDIA GPU, but GKE environment '{environment.Name}' has no node pool with a GPU: add WithNodePool(\"vllm-pool\", machineType: \"g2-standard-16\", accelerator: \"nvidia-l4\").");
         }

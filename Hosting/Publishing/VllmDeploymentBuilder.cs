@@ -56,8 +56,8 @@ public static class VllmDeploymentBuilder
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(target);
-        var gpus = Math.Max(1, workload.NodePool.AcceleratorCount);
-        var gpuQuantity = new ResourceQuantity(gpus.ToString(CultureInfo.InvariantCulture));
+        var gpus = workload.NodePool.Accelerator is null ? 0 : workload.NodePool.AcceleratorCount;
+        var gpuLimits = gpus == 0 ? null : new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = new(gpus.ToString(CultureInfo.InvariantCulture)) };
         return new V1PodSpec
         {
             ServiceAccountName = workload.Vllm.Name,
@@ -67,7 +67,7 @@ public static class VllmDeploymentBuilder
                 // The weights disk is zonal (gcp.md §5.1): pods run where their PV is.
                 ["topology.gke.io/zone"] = target.Zone,
             },
-            Tolerations = [new V1Toleration { Key = "nvidia.com/gpu", OperatorProperty = "Exists", Effect = "NoSchedule" }],
+            Tolerations = gpus == 0 ? null : [new V1Toleration { Key = "nvidia.com/gpu", OperatorProperty = "Exists", Effect = "NoSchedule" }],
             // vLLM drains in-flight requests on SIGTERM.
             TerminationGracePeriodSeconds = 60,
             Containers =
@@ -89,11 +89,8 @@ public static class VllmDeploymentBuilder
                             },
                         },
                     ],
-                    Resources = new V1ResourceRequirements
-                    {
-                        Requests = new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = gpuQuantity },
-                        Limits = new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = gpuQuantity },
-                    },
+                    // GPU requests must equal limits (gcp.md §5.5).
+                    Resources = gpuLimits is null ? null : new V1ResourceRequirements { Requests = gpuLimits, Limits = gpuLimits },
                     // Weight loading takes minutes: the startup probe allows 20 min before liveness takes over.
                     StartupProbe = HealthProbe(periodSeconds: 10, failureThreshold: 120),
                     ReadinessProbe = HealthProbe(periodSeconds: 5, failureThreshold: 3),
@@ -126,7 +123,7 @@ public static class VllmDeploymentBuilder
             "--served-model-name", workload.Vllm.ServedModelName ?? workload.Weights.Name,
             "--host", "0.0.0.0",
             "--port", VllmResource.ContainerPort.ToString(CultureInfo.InvariantCulture),
-            "--tensor-parallel-size", gpus.ToString(CultureInfo.InvariantCulture),
+            "--tensor-parallel-size", Math.Max(1, gpus).ToString(CultureInfo.InvariantCulture),
         };
         if (workload.Vllm.MaxNumSeqs is { } maxNumSeqs)
         {

@@ -58,4 +58,25 @@ public sealed class ManifestTests
         Assert.True(spec.Volumes.Single(v => v.Name == VllmDeploymentBuilder.WeightsVolume).PersistentVolumeClaim.ReadOnlyProperty);
         Assert.Equal("Memory", spec.Volumes.Single(v => v.Name == "dshm").EmptyDir.Medium);
     }
+
+    [Fact]
+    public void CpuBuildOfVllm_OnACpuPool_RequestsNoGpu()
+    {
+        using var app = new TestModel { Image = "vllm/vllm-openai-cpu:v0.10.1", Accelerator = null, MachineType = "n2-standard-32" }.Build();
+        var publish = GkePublishModel.TryCreate(app.Model, out var problems);
+        Assert.Empty(problems);
+        var spec = VllmDeploymentBuilder.BuildPodSpec(publish!.Workloads[0], publish.Target);
+        Assert.Null(spec.Containers[0].Resources);
+        Assert.Null(spec.Tolerations);
+        Assert.Equal("1", spec.Containers[0].Args[spec.Containers[0].Args.IndexOf("--tensor-parallel-size") + 1]);
+    }
+
+    [Fact]
+    public void NoNodePoolAtAll_IsAnError()
+    {
+        using var app = new TestModel { Image = "vllm/vllm-openai-cpu:v0.10.1" }.Build();
+        app.Model.Resources.OfType<GkeEnvironmentResource>().Single().Annotations.Clear();
+        Assert.Null(GkePublishModel.TryCreate(app.Model, out var problems));
+        Assert.Contains(problems, p => p.Contains("has no node pool for vLLM 'vllm'", StringComparison.Ordinal) && p.Contains("WithNodePool", StringComparison.Ordinal));
+    }
 }
