@@ -19,7 +19,15 @@ public sealed class PublishedAppHost : IAsyncLifetime
     }
 }
 
-public sealed class AppHostPublishTests(PublishedAppHost published) : IClassFixture<PublishedAppHost>
+/// <summary>The tests that read one publish of the real AppHost.</summary>
+[CollectionDefinition(Name)]
+public sealed class PublishedAppHostCollection : ICollectionFixture<PublishedAppHost>
+{
+    public const string Name = "published AppHost";
+}
+
+[Collection(PublishedAppHostCollection.Name)]
+public sealed class AppHostPublishTests(PublishedAppHost published)
 {
     [Fact]
     public void Publish_WritesTheGoldenManifestsAndPlan()

@@ -6,7 +6,8 @@ namespace VllmAspire.Publishing.Tests;
 /// Every published object passes the official Kubernetes schemas (npm kubernetes-models) and the PodMonitoring CRD
 /// schema of reference/schemas, through tests/schema/validate.mjs (test.sh installs its packages with npm ci).
 /// </summary>
-public sealed class KubernetesSchemaTests(PublishedAppHost published) : IClassFixture<PublishedAppHost>
+[Collection(PublishedAppHostCollection.Name)]
+public sealed class KubernetesSchemaTests(PublishedAppHost published)
 {
     [Fact]
     public async Task EveryPublishedObject_PassesTheOfficialSchemas()
