@@ -90,7 +90,13 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(configured.GetLeftPart(UriPartial.Authority));
-        builder.Environment.WebRootFileProvider = new DashboardAssets();
+        var assets = new DashboardAssets();
+        if (!assets.Contains("_framework/blazor.web.js"))
+        {
+            _logger.LogError("The dashboard's pages will not load: _framework/blazor.web.js is not embedded in VllmAspire.Hosting. Rebuild it (`dotnet build Hosting`) with the Microsoft.AspNetCore.App.Internal.Assets package restored; the JSON API still works.");
+        }
+
+        builder.Environment.WebRootFileProvider = assets;
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Circuits live and die with this AppHost run (as its token does), so their keys never touch the disk.
@@ -186,6 +192,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
 
             await next(context).ConfigureAwait(false);
         });
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseStaticFiles();
         app.UseAntiforgery();
 

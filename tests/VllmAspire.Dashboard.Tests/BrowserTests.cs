@@ -53,6 +53,10 @@ public class BrowserTests
         await Expect(details.Locator(".env")).ToContainTextAsync("API_KEY");
         Assert.DoesNotContain("s3cr3t-value-never-shown", await page.ContentAsync());
         await browser.ScreenshotAsync("resources");
+
+        var missing = await page.GotoAsync(new Uri(d.Url, "/no-such-page").ToString());
+        Assert.Equal(404, missing!.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
     }
 
     [Fact]
