@@ -35,7 +35,9 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
 
         _hostBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Args = options.Args,
+            // Only `--Section:Key=value` overrides reach configuration; a verb's own options (`-o /path`) must not,
+            // or the command-line provider would read `/path` as a key of its own.
+            Args = [.. options.Args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))],
             ContentRootPath = AppHostDirectory,
             ApplicationName = Assembly.GetEntryAssembly()?.GetName().Name,
             // A local developer tool: Development unless the user says otherwise (also enables user secrets).

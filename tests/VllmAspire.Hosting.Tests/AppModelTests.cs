@@ -16,6 +16,16 @@ public class AppModelTests
     }
 
     [Fact]
+    public void OnlyKeyValueOverridesReachConfigurationNotAVerbsOptions()
+    {
+        var builder = TestApplication.CreateBuilder(args: ["publish", "-o", "/tmp/out", "--Parameters:gcp-zone=us-central1-a", "--flag"]);
+        Assert.Equal("us-central1-a", builder.Configuration["Parameters:gcp-zone"]);
+        Assert.Null(builder.Configuration["tmp/out"]);
+        Assert.Null(builder.Configuration["o"]);
+        Assert.True(builder.ExecutionContext.IsPublishMode);
+    }
+
+    [Fact]
     public void DuplicateNamesAreRejected()
     {
         var builder = TestApplication.CreateBuilder();
