@@ -11,7 +11,7 @@ namespace VllmAspire.Bench;
 /// <summary>
 /// The dashboard in Debian's Chromium: first load of the resources page (login to every resource row shown), and the
 /// console-log view while one resource writes 10,000 lines a second (frame gaps in the page, lines kept in the DOM,
-/// time for the last line to show once the flood stops). The app model is a real AppHost model with TestService-free
+/// time for the last line to show once the flood stops). The app model is a real in-process AppHost model of five `sleep`
 /// executables; the flood goes through the AppHost's ResourceLoggerService, the path every child's output takes.
 /// </summary>
 internal static class DashboardBenchmark
