@@ -16,6 +16,7 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _concurrency;
     private readonly ConcurrentDictionary<Uri, Scrape> _scrapes = new();
+    private readonly ConcurrentDictionary<Uri, DateTimeOffset> _wanted = new();
     private readonly HashSet<string> _served;
 
     public ScrapeMetricSource(HttpClient http, IOptions<ShimOptions> options, TimeProvider time)
@@ -30,7 +31,13 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
 
     public async Task<IReadOnlyDictionary<string, double>> GetAsync(string ns, IReadOnlyList<PodInfo> pods, MetricName metric, LabelSelector metricSelector, CancellationToken cancellationToken)
     {
-        var scrapes = pods.Where(p => p.MetricsUrl is not null).Select(async pod => (pod, scrape: await GetScrapeAsync(pod.MetricsUrl!).ConfigureAwait(false))).ToList();
+        var now = _time.GetUtcNow();
+        foreach (var pod in pods.Where(p => p.MetricsUrl is not null))
+        {
+            _wanted[pod.MetricsUrl!] = now;
+        }
+
+        var scrapes = pods.Where(p => p.MetricsUrl is not null).Select(async pod => (pod, scrape: await GetScrapeAsync(pod.MetricsUrl!, _options.ScrapeCache).ConfigureAwait(false))).ToList();
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (pod, scrape) in await Task.WhenAll(scrapes).ConfigureAwait(false))
         {
@@ -46,6 +53,30 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
         }
 
         return values;
+    }
+
+    /// <summary>
+    /// Re-scrapes the pods queried within <see cref="ShimOptions.KeepFreshFor"/> whose scrape is older than
+    /// <see cref="ShimOptions.KeepFresh"/>, and forgets the others (so memory follows the pods that exist).
+    /// </summary>
+    public async Task RefreshAsync()
+    {
+        var now = _time.GetUtcNow();
+        var refreshes = new List<Task>();
+        foreach (var (url, wanted) in _wanted)
+        {
+            if (now - wanted > _options.KeepFreshFor)
+            {
+                _wanted.TryRemove(url, out _);
+                _scrapes.TryRemove(url, out _);
+            }
+            else
+            {
+                refreshes.Add(GetScrapeAsync(url, _options.KeepFresh));
+            }
+        }
+
+        await Task.WhenAll(refreshes).ConfigureAwait(false);
     }
 
     public void Dispose() => _concurrency.Dispose();
@@ -79,12 +110,12 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
         return null;
     }
 
-    private async Task<Scrape> GetScrapeAsync(Uri url)
+    private async Task<Scrape> GetScrapeAsync(Uri url, TimeSpan maxAge)
     {
         while (true)
         {
             var now = _time.GetUtcNow();
-            if (_scrapes.TryGetValue(url, out var existing) && (existing.Pending is not null || now - existing.At < _options.ScrapeCache))
+            if (_scrapes.TryGetValue(url, out var existing) && (existing.Pending is not null || now - existing.At < maxAge))
             {
                 if (existing.Pending is { } pending)
                 {

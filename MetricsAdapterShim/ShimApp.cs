@@ -41,6 +41,7 @@ public static class ShimApp
             var other => throw new InvalidOperationException($"MetricsAdapter:MetricSource '{other}' is not known; use 'scrape' or 'prometheus'."),
         });
         builder.Services.AddSingleton<CustomMetricsApi>();
+        builder.Services.AddHostedService<ScrapeRefresher>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

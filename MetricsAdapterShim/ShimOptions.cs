@@ -27,8 +27,17 @@ public sealed class ShimOptions
     /// <summary>Gets or sets the Prometheus server of the <c>prometheus</c> metric source.</summary>
     public Uri? PrometheusUrl { get; set; }
 
-    /// <summary>Gets or sets how long one pod scrape is reused.</summary>
-    public TimeSpan ScrapeCache { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Gets or sets the oldest scrape a query is answered from; older ones are scraped again first.</summary>
+    public TimeSpan ScrapeCache { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Gets or sets how often pods that were queried recently (<see cref="KeepFreshFor"/>) are scraped in the background,
+    /// so the HPA's next query is answered at once from a scrape at most this old; zero turns it off.
+    /// </summary>
+    public TimeSpan KeepFresh { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets how long after its last query a pod is kept fresh (the HPA asks every 15 s).</summary>
+    public TimeSpan KeepFreshFor { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Gets or sets how long one scrape or Prometheus query may take.</summary>
     public TimeSpan ScrapeTimeout { get; set; } = TimeSpan.FromSeconds(2);

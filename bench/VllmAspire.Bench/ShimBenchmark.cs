@@ -38,9 +38,13 @@ internal static class ShimBenchmark
             var port = new Uri(fakePods.Urls.First()).Port;
             Console.WriteLine($"| case | pods | queries | p50 | p99 | max | shim RSS after | shim peak RSS |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|");
-            foreach (var (name, cache) in new[] { ("every query scrapes all pods (HPA every 15 s, cache 1 s)", "00:00:00"), ("repeated within the 1 s cache", "00:01:00") })
+            foreach (var (name, cache, keepFresh, pause) in new[]
             {
-                var row = await RunCaseAsync(podCount, port, cache, parse.GetValue(queries), ct);
+                ("defaults: queried pods re-scraped every 1 s in the background, a query every 100 ms", "00:00:02", "00:00:01", 100),
+                ("no cache: every query scrapes every pod", "00:00:00", "00:00:00", 0),
+            })
+            {
+                var row = await RunCaseAsync(podCount, port, cache, keepFresh, pause, parse.GetValue(queries), ct);
                 Console.WriteLine($"| {name} | {podCount} | {parse.GetValue(queries)} | {row.P50:F1} ms | {row.P99:F1} ms | {row.Max:F1} ms | {row.RssMb:F0} MB | {row.PeakMb:F0} MB |");
             }
 
@@ -49,7 +53,7 @@ internal static class ShimBenchmark
         return command;
     }
 
-    private static async Task<(double P50, double P99, double Max, double RssMb, double PeakMb)> RunCaseAsync(int podCount, int podPort, string cache, int queryCount, CancellationToken ct)
+    private static async Task<(double P50, double P99, double Max, double RssMb, double PeakMb)> RunCaseAsync(int podCount, int podPort, string cache, string keepFresh, int pauseMs, int queryCount, CancellationToken ct)
     {
         var shimPort = FreePort();
         const string token = "bench-token";
@@ -60,6 +64,7 @@ internal static class ShimBenchmark
         startInfo.Environment["MetricsAdapter__Token"] = token;
         startInfo.Environment["MetricsAdapter__PodSource"] = "static";
         startInfo.Environment["MetricsAdapter__ScrapeCache"] = cache;
+        startInfo.Environment["MetricsAdapter__KeepFresh"] = keepFresh;
         for (var i = 0; i < podCount; i++)
         {
             startInfo.Environment[$"MetricsAdapter__Pods__{i}__Name"] = $"vllm-{i}";
@@ -116,6 +121,8 @@ internal static class ShimBenchmark
                 {
                     latencies.Add(elapsed);
                 }
+
+                await Task.Delay(pauseMs, ct);
             }
 
             var (rss, peak) = Memory(shim.Id);

@@ -180,6 +180,39 @@ public sealed class CustomMetricsApiTests
     }
 
     [Fact]
+    public async Task Queried_pods_are_kept_fresh_in_the_background_so_the_next_query_needs_no_scrape()
+    {
+        await using var shim = await ShimFixture.StartAsync(["vllm-0"], new() { ["MetricsAdapter:ScrapeCache"] = "00:00:02", ["MetricsAdapter:KeepFresh"] = "00:00:01", ["MetricsAdapter:KeepFreshFor"] = "00:00:30" });
+        shim.PodMetrics["vllm-0"] = ShimFixture.VllmMetrics(1);
+        var path = $"{Base}/v1beta2/namespaces/default/pods/*/vllm:num_requests_waiting";
+        Assert.Contains("\"value\":\"1\"", (await shim.GetAsync(path)).Body);
+        Assert.Equal(1, shim.Scrapes);
+
+        // One background tick: the pod is re-scraped without any query.
+        shim.PodMetrics["vllm-0"] = ShimFixture.VllmMetrics(4);
+        shim.Time.Advance(TimeSpan.FromSeconds(1));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Volatile.Read(ref shim.Scrapes) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(2, shim.Scrapes);
+        // 1.5 s after the first scrape, past KeepFresh but within ScrapeCache: answered from the background scrape.
+        shim.Time.Advance(TimeSpan.FromMilliseconds(500));
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        string body;
+        do
+        {
+            body = (await shim.GetAsync(path)).Body;
+        }
+        while (!body.Contains("\"value\":\"4\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        Assert.Contains("\"value\":\"4\"", body);
+        Assert.Equal(2, shim.Scrapes);
+
+    }
+
+    [Fact]
     public async Task Callers_without_the_token_are_refused_with_401_and_health_stays_open()
     {
         await using var shim = await ShimFixture.StartAsync(["vllm-0"]);

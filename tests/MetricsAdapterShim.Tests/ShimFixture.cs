@@ -38,15 +38,21 @@ internal sealed class ShimFixture : IAsyncDisposable
 
     public int DashboardCalls;
 
+    public int Scrapes;
+
     public static async Task<ShimFixture> StartAsync(string[] pods, Dictionary<string, string>? settings = null)
     {
         var fixture = new ShimFixture();
         foreach (var pod in pods)
         {
             var app = NewApp();
-            app.MapGet("/metrics", (HttpContext c) => fixture.PodMetrics.TryGetValue(pod, out var text)
-                ? Results.Text(text, "text/plain; version=0.0.4")
-                : Results.StatusCode(503));
+            app.MapGet("/metrics", (HttpContext c) =>
+            {
+                Interlocked.Increment(ref fixture.Scrapes);
+                return fixture.PodMetrics.TryGetValue(pod, out var text)
+                    ? Results.Text(text, "text/plain; version=0.0.4")
+                    : Results.StatusCode(503);
+            });
             await app.StartAsync();
             fixture._apps.Add(app);
             fixture.PodUrls[pod] = app.Urls.Single();
@@ -84,6 +90,7 @@ internal sealed class ShimFixture : IAsyncDisposable
             ["MetricsAdapter:AppHost:Token"] = DashboardToken,
             ["MetricsAdapter:AppHost:Resources:0"] = "vllm",
             ["MetricsAdapter:ScrapeCache"] = "00:00:00",
+            ["MetricsAdapter:KeepFresh"] = "00:00:00",
         };
         foreach (var (k, v) in settings ?? [])
         {
