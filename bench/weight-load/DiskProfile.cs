@@ -15,7 +15,8 @@ namespace VllmAspire.Bench.WeightLoad;
 /// <param name="ModelBytes">The emulated model's size in bytes.</param>
 /// <param name="SeedRa1024Seconds">The seed's measured time at read_ahead_kb=1024.</param>
 /// <param name="SeedRa128Seconds">The seed's measured time at read_ahead_kb=128.</param>
-public sealed record DiskProfile(string Name, int SizeGiB, double Scale, int LatencyMicroseconds, long ModelBytes, double SeedRa1024Seconds, double SeedRa128Seconds)
+/// <param name="MaxRequestKb">The largest request slowdisk accepts; the kernel splits larger reads and read-ahead windows into requests of this size that run at once, as the block layer splits a window into max_sectors_kb requests on a PD.</param>
+public sealed record DiskProfile(string Name, int SizeGiB, double Scale, int LatencyMicroseconds, long ModelBytes, double SeedRa1024Seconds, double SeedRa128Seconds, int MaxRequestKb = 1024)
 {
     /// <summary>The seed's engine time that does no I/O (storage.md §4.2 model B).</summary>
     public const double SeedEngineSeconds = 15.7;
@@ -49,5 +50,6 @@ public sealed record DiskProfile(string Name, int SizeGiB, double Scale, int Lat
     [
         "--latency-us=" + LatencyMicroseconds.ToString(CultureInfo.InvariantCulture),
         "--mbps=" + EmulatedMbps.ToString(CultureInfo.InvariantCulture),
+        "--max-read-kb=" + MaxRequestKb.ToString(CultureInfo.InvariantCulture),
     ];
 }

@@ -10,6 +10,7 @@ var workOption = new Option<string>("--work") { Description = "Where the model a
 var modelMiB = new Option<int>("--model-mib") { Description = "Size of the emulated model's tensor data in MiB.", DefaultValueFactory = _ => 512 };
 var scale = new Option<double>("--scale") { Description = "k: the emulated disk's cap is the real cap / k, its latency the real latency × k.", DefaultValueFactory = _ => 8 };
 var latency = new Option<int>("--latency-us") { Description = "Emulated per-request latency (calibrated against the seed's 2 TiB RA128 row).", DefaultValueFactory = _ => 4000 };
+var maxRead = new Option<int>("--max-read-kb") { Description = "slowdisk's largest request; larger reads are split into concurrent requests of this size.", DefaultValueFactory = _ => 256 };
 var runs = new Option<int>("--runs") { Description = "Runs per case (the median is reported).", DefaultValueFactory = _ => 3 };
 var sizes = new Option<string>("--sizes-gib") { Description = "pd-ssd sizes to emulate.", DefaultValueFactory = _ => "1024,2048" };
 var cases = new Option<string>("--cases") { Description = "Cases to run: seq128,seq1024,sidecar128,sidecar1024,prefetch128,prefetch1024.", DefaultValueFactory = _ => "seq128,seq1024,sidecar128,sidecar1024,prefetch128" };
@@ -17,7 +18,7 @@ var prefetchArgs = new Option<string>("--prefetch-args") { Description = "Extra 
 
 var root = new RootCommand("Weight-load benchmark on slowdisk. Needs root (FUSE mounts, read_ahead_kb). Prints Markdown for docs/benchmarks.md.")
 {
-    slowdiskOption, workOption, modelMiB, scale, latency, runs, sizes, cases, prefetchArgs,
+    slowdiskOption, workOption, modelMiB, scale, latency, maxRead, runs, sizes, cases, prefetchArgs,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -40,7 +41,7 @@ root.SetAction(async (parse, ct) =>
 
     var profiles = parse.GetValue(sizes)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Select(gib => new DiskProfile(
         $"pd-ssd {gib / 1024.0:0.#} TiB", gib, parse.GetValue(scale), parse.GetValue(latency), model.TotalBytes,
-        SeedRows.Ra1024(gib), SeedRows.Ra128(gib))).ToArray();
+        SeedRows.Ra1024(gib), SeedRows.Ra128(gib), parse.GetValue(maxRead))).ToArray();
     var selected = parse.GetValue(cases)!.Split(',');
     var extra = parse.GetValue(prefetchArgs)!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
     var mount = Path.Combine(work, "mnt");
