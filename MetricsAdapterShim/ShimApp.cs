@@ -1,3 +1,4 @@
+using k8s;
 using Microsoft.Extensions.Options;
 
 namespace VllmAspire.MetricsAdapterShim;
@@ -32,7 +33,8 @@ public static class ShimApp
         {
             "static" => new StaticPodSource(sp.GetRequiredService<IOptions<ShimOptions>>()),
             "apphost" => new AppHostPodSource(Client(sp), sp.GetRequiredService<IOptions<ShimOptions>>()),
-            var other => throw new InvalidOperationException($"MetricsAdapter:PodSource '{other}' is not known; use 'apphost' or 'static'."),
+            "kubernetes" => new KubernetesPodSource(new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()), sp.GetRequiredService<IOptions<ShimOptions>>()),
+            var other => throw new InvalidOperationException($"MetricsAdapter:PodSource '{other}' is not known; use 'apphost', 'kubernetes' or 'static'."),
         });
         builder.Services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<IOptions<ShimOptions>>().Value.MetricSource switch
         {
