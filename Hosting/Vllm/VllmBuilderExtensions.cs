@@ -86,6 +86,21 @@ public static class VllmBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Chooses how the published pod reads its weights: the prefetch native sidecar (the default, any vLLM version) or
+    /// one of vLLM's parallel loaders where the image's version has it (<see cref="VllmLoaderSettings"/>).
+    /// </summary>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="strategy">The strategy.</param>
+    /// <param name="concurrency">Reader threads, at least 1.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<VllmResource> WithLoadStrategy(this IResourceBuilder<VllmResource> builder, VllmLoadStrategy strategy, int concurrency = VllmLoaderSettings.DefaultConcurrency)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        return builder.WithAnnotation(new VllmLoadStrategyAnnotation(strategy, concurrency), ResourceAnnotationMutationBehavior.Replace);
+    }
+
     /// <summary>Sets the simulator's latency model for local runs: time to first token and time per output token.</summary>
     /// <param name="builder">The resource builder.</param>
     /// <param name="timeToFirstToken">Time to first token.</param>

@@ -71,6 +71,24 @@ public sealed partial record VllmLoaderSettings(VllmLoadStrategy Strategy, IRead
         }
     }
 
+    /// <summary>Gets the settings the model chose for <paramref name="vllm"/> (<see cref="VllmBuilderExtensions.WithLoadStrategy"/>; the prefetch sidecar by default) on its image's version.</summary>
+    /// <param name="vllm">The vLLM resource.</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="DistributedApplicationException">The image's version lacks the chosen loader.</exception>
+    public static VllmLoaderSettings For(VllmResource vllm)
+    {
+        ArgumentNullException.ThrowIfNull(vllm);
+        var choice = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var a) ? a : new VllmLoadStrategyAnnotation(VllmLoadStrategy.PrefetchSidecar);
+        try
+        {
+            return For(choice.Strategy, vllm.Version, choice.Concurrency);
+        }
+        catch (DistributedApplicationException ex)
+        {
+            throw new DistributedApplicationException($"vLLM resource '{vllm.Name}': {ex.Message}");
+        }
+    }
+
     /// <summary>The strategies a vLLM version supports, best first for start-up on a persistent disk.</summary>
     /// <param name="vllmVersion">The vLLM version or image tag.</param>
     /// <returns>The strategies.</returns>

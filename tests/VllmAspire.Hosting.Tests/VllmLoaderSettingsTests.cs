@@ -97,3 +97,22 @@ public sealed class VllmPrefetchSidecarTests
         Assert.Contains("readOnly: true", yaml, StringComparison.Ordinal);
     }
 }
+
+public sealed class VllmLoadStrategyModelTests
+{
+    [Fact]
+    public void The_prefetch_sidecar_is_the_default_and_WithLoadStrategy_picks_a_loader_for_the_image_version()
+    {
+        var builder = TestApplication.CreateBuilder();
+        var plain = builder.AddVllm("plain", "vllm/vllm-openai:v0.5.3");
+        var streamer = builder.AddVllm("streamer", "vllm/vllm-openai:v0.10.1").WithLoadStrategy(VllmLoadStrategy.RunAiStreamer, concurrency: 8);
+        var tooOld = builder.AddVllm("old", "vllm/vllm-openai:v0.5.3").WithLoadStrategy(VllmLoadStrategy.MultithreadLoad);
+
+        Assert.True(VllmLoaderSettings.For(plain.Resource).PrefetchSidecar);
+        var s = VllmLoaderSettings.For(streamer.Resource);
+        Assert.Equal(["--load-format", "runai_streamer"], s.Args);
+        Assert.Equal("8", s.Environment["RUNAI_STREAMER_CONCURRENCY"]);
+        var ex = Assert.Throws<DistributedApplicationException>(() => VllmLoaderSettings.For(tooOld.Resource));
+        Assert.StartsWith("vLLM resource 'old': vLLM 0.5.3 has no MultithreadLoad loader", ex.Message, StringComparison.Ordinal);
+    }
+}
