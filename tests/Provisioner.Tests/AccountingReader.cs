@@ -14,10 +14,6 @@ internal class AccountingReader : BlockReader
 
     public ConcurrentBag<string> Opened { get; } = [];
 
-    private int _inFlight;
-
-    public int MaxInFlight { get; private set; }
-
     public override SafeFileHandle Open(PrefetchFile file)
     {
         Opened.Add(file.Path);
@@ -26,21 +22,8 @@ internal class AccountingReader : BlockReader
 
     public override int Read(PrefetchFile file, SafeFileHandle handle, Span<byte> buffer, long offset)
     {
-        var now = Interlocked.Increment(ref _inFlight);
-        lock (Reads)
-        {
-            MaxInFlight = Math.Max(MaxInFlight, now);
-        }
-
-        try
-        {
-            var n = base.Read(file, handle, buffer, offset);
-            Reads.Add((file.Path, offset, buffer[..n].ToArray()));
-            return n;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-        }
+        var n = base.Read(file, handle, buffer, offset);
+        Reads.Add((file.Path, offset, buffer[..n].ToArray()));
+        return n;
     }
 }
