@@ -219,8 +219,12 @@ public sealed class CustomMetricsApiTests
         using var anonymous = new HttpClient();
         using var wrong = new HttpClient();
         wrong.DefaultRequestHeaders.Authorization = new("Bearer", "not-the-token");
+        // Front-proxy identity headers without a verified client certificate are not an identity.
+        using var spoofed = new HttpClient();
+        spoofed.DefaultRequestHeaders.Add("X-Remote-User", "system:kube-aggregator");
+        spoofed.DefaultRequestHeaders.Add("X-Remote-Group", "system:masters");
 
-        foreach (var client in new[] { anonymous, wrong })
+        foreach (var client in new[] { anonymous, wrong, spoofed })
         {
             using var response = await client.GetAsync(new Uri(shim.ShimUrl, $"{Base}/v1beta2/namespaces/default/pods/*/vllm:num_requests_waiting"));
             Assert.Equal(401, (int)response.StatusCode);
