@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using VllmAspire.Hosting.ApplicationModel;
 using VllmAspire.Hosting.Autoscaling;
@@ -22,7 +21,7 @@ public static class MetricsAdapterBuilderExtensions
     public static IResourceBuilder<MetricsAdapterResource> AddMetricsAdapter(this IDistributedApplicationBuilder builder, string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var token = builder.AddParameter($"{name}-api-token", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), secret: true);
+        var token = builder.AddApiToken(name);
         var adapter = new MetricsAdapterResource(name, new KnownProjects.MetricsAdapterShim()) { ApiToken = token.Resource };
 
         // The dashboard exists only once the host runs; its URL and token reach the shim as deferred values.
@@ -35,9 +34,7 @@ public static class MetricsAdapterBuilderExtensions
         var dashboardToken = new ParameterResource($"{name}-dashboard-token", () => services?.GetService<DashboardServer>()?.Token.Value, secret: true);
 
         var resourceBuilder = builder.AddResource(adapter)
-            .WithProjectDefaults()
-            .WithHttpEndpoint()
-            .WithHttpHealthCheck("/health")
+            .WithServiceDefaultsEndpoints()
             .WithEnvironment("MetricsAdapter__Token", token)
             .WithEnvironment(context =>
             {
@@ -54,8 +51,7 @@ public static class MetricsAdapterBuilderExtensions
                 {
                     context.EnvironmentVariables[$"MetricsAdapter__AppHost__Resources__{i}"] = pods[i];
                 }
-            })
-            .WithAnnotation(new PrometheusScrapeAnnotation());
+            });
 
         AutoscalingServices.Add(builder);
         return resourceBuilder;

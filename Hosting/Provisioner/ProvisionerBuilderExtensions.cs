@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using VllmAspire.Hosting.ApplicationModel;
 
 namespace VllmAspire.Hosting;
@@ -16,13 +15,10 @@ public static class ProvisionerBuilderExtensions
     public static IResourceBuilder<ProvisionerResource> AddProvisioner(this IDistributedApplicationBuilder builder, string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var token = builder.AddParameter($"{name}-api-token", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), secret: true);
+        var token = builder.AddApiToken(name);
         var provisioner = new ProvisionerResource(name, new KnownProjects.Provisioner()) { ApiToken = token.Resource };
         return builder.AddResource(provisioner)
-            .WithProjectDefaults()
-            .WithHttpEndpoint()
-            .WithHttpHealthCheck("/health")
-            .WithEnvironment("Provisioner__ApiToken", token)
-            .WithAnnotation(new PrometheusScrapeAnnotation());
+            .WithServiceDefaultsEndpoints()
+            .WithEnvironment("Provisioner__ApiToken", token);
     }
 }
