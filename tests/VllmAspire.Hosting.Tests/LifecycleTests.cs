@@ -156,6 +156,28 @@ public class LifecycleTests
     }
 
     [Fact]
+    public async Task BuildFailureIsOneClearMessageWithTheCompilerErrorsInTheLogs()
+    {
+        var project = Directory.CreateTempSubdirectory("vllm-aspire-broken-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(project, "Broken.csproj"),
+            "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>");
+        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), "this is not C#");
+        var builder = TestApplication.CreateBuilder();
+        builder.AddProject("broken", Path.Combine(project, "Broken.csproj")).WithHttpEndpoint();
+        builder.AddTestService("api");
+        await using var app = builder.Build();
+        await app.StartAsync();
+
+        var failed = await app.WaitForAsync("broken", s => s.State == KnownResourceStates.FailedToStart, TimeSpan.FromMinutes(2));
+        Assert.Contains("Resource 'broken': Building Broken.csproj failed", failed.Snapshot.StateMessage);
+        Assert.Contains($"dotnet build {Path.Combine(project, "Broken.csproj")}", failed.Snapshot.StateMessage);
+        Assert.Contains(app.ResourceLogs.GetLines("broken"), l => l.Text.Contains("error CS", StringComparison.Ordinal));
+        await app.WaitForHealthyAsync("api");
+        await app.StopAsync();
+        Directory.Delete(project, recursive: true);
+    }
+
+    [Fact]
     public async Task TakenPortNamesTheResourceTheEndpointAndTheFix()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
