@@ -91,18 +91,12 @@ internal sealed class CustomMetricsApi(IPodSource pods, IMetricSource metrics, I
             return;
         }
 
-        IReadOnlyList<PodInfo> selected;
-        try
+        if (await ListPodsAsync(context, ns).ConfigureAwait(false) is not { } all)
         {
-            var all = await pods.ListAsync(ns, context.RequestAborted).ConfigureAwait(false);
-            selected = podName == "*" ? [.. all.Where(p => labelSelector.Matches(p.Labels))] : [.. all.Where(p => p.Name == podName)];
-        }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException or JsonException)
-        {
-            logger.LogWarning("Listing the pods of namespace {Namespace} failed: {Error}", ns, e.Message);
-            await WriteStatusAsync(context, 500, "InternalError", "Internal error occurred: unable to list matching resources").ConfigureAwait(false);
             return;
         }
+
+        IReadOnlyList<PodInfo> selected = podName == "*" ? [.. all.Where(p => labelSelector.Matches(p.Labels))] : [.. all.Where(p => p.Name == podName)];
 
         var values = await ReadAsync(context, ns, selected, metric, metricSelector).ConfigureAwait(false);
         if (values is null)
@@ -127,6 +121,21 @@ internal sealed class CustomMetricsApi(IPodSource pods, IMetricSource metrics, I
         await WriteJsonAsync(context, 200, w => WriteValueList(w, version, metric, echo, items)).ConfigureAwait(false);
     }
 
+    // The pods of a namespace, or null once a 500 Status has been written: a failing source yields no values at all.
+    private async Task<IReadOnlyList<PodInfo>?> ListPodsAsync(HttpContext context, string ns)
+    {
+        try
+        {
+            return await pods.ListAsync(ns, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException or JsonException)
+        {
+            logger.LogWarning("Listing the pods of namespace {Namespace} failed: {Error}", ns, e.Message);
+            await WriteStatusAsync(context, 500, "InternalError", "Internal error occurred: unable to list matching resources").ConfigureAwait(false);
+            return null;
+        }
+    }
+
     private async Task ServeNamespaceAsync(HttpContext context, string version, string ns, string metricText)
     {
         if (!TryResolve(metricText, out var metric, out var problem))
@@ -141,15 +150,8 @@ internal sealed class CustomMetricsApi(IPodSource pods, IMetricSource metrics, I
             return;
         }
 
-        IReadOnlyList<PodInfo> all;
-        try
+        if (await ListPodsAsync(context, ns).ConfigureAwait(false) is not { } all)
         {
-            all = await pods.ListAsync(ns, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException or JsonException)
-        {
-            logger.LogWarning("Listing the pods of namespace {Namespace} failed: {Error}", ns, e.Message);
-            await WriteStatusAsync(context, 500, "InternalError", "Internal error occurred: unable to list matching resources").ConfigureAwait(false);
             return;
         }
 
