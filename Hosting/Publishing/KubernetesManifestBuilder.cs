@@ -38,6 +38,50 @@ public static class KubernetesManifestBuilder
         return objects;
     }
 
+    // A PersistentVolume for a Compute Engine disk that already exists, pre-bound to its claim (gcp.md §5.1). With a
+    // read-ahead it is the serving volume: read-only, attached to many nodes; without, the bake's writable disk.
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> PreexistingDisk(GkeTarget target, string name, ResourceQuantity size,
+        IDictionary<string, string> labels, V1VolumeNodeAffinity zoneAffinity, int? readAheadKb)
+    {
+        var ns = target.Namespace;
+        var readOnly = readAheadKb is not null;
+        var accessMode = readOnly ? "ReadOnlyMany" : "ReadWriteOnce";
+        yield return new V1PersistentVolume
+        {
+            ApiVersion = "v1", Kind = "PersistentVolume",
+            Metadata = new V1ObjectMeta { Name = name, Labels = labels },
+            Spec = new V1PersistentVolumeSpec
+            {
+                StorageClassName = "",
+                Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = size },
+                AccessModes = [accessMode],
+                PersistentVolumeReclaimPolicy = "Retain",
+                MountOptions = readAheadKb is { } kb ? [$"read_ahead_kb={kb.ToString(CultureInfo.InvariantCulture)}"] : null,
+                ClaimRef = new V1ObjectReference { NamespaceProperty = ns, Name = name },
+                Csi = new V1CSIPersistentVolumeSource
+                {
+                    Driver = "pd.csi.storage.gke.io",
+                    VolumeHandle = $"projects/{target.Project}/zones/{target.Zone}/disks/{name}",
+                    FsType = "ext4",
+                    ReadOnlyProperty = readOnly ? true : null,
+                },
+                NodeAffinity = zoneAffinity,
+            },
+        };
+        yield return new V1PersistentVolumeClaim
+        {
+            ApiVersion = "v1", Kind = "PersistentVolumeClaim",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                StorageClassName = "",
+                VolumeName = name,
+                AccessModes = [accessMode],
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = size } },
+            },
+        };
+    }
+
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> WeightsObjects(GkeWorkload workload, GkeTarget target)
     {
         var ns = target.Namespace;
@@ -48,78 +92,21 @@ public static class KubernetesManifestBuilder
 
         // Compute Engine's sizeGb counts GiB, so the PV claims exactly the disk.
         // The serving volume: the per-zone disk made from the baked image, attached read-only to many nodes (gcp.md §5.1).
-        yield return new V1PersistentVolume
+        foreach (var item in PreexistingDisk(target, volumeName, size, KubernetesLabels.For(ns, weights, "weights"), zoneAffinity, readAheadKb: workload.Disk.ReadAheadKb))
         {
-            ApiVersion = "v1", Kind = "PersistentVolume",
-            Metadata = new V1ObjectMeta { Name = volumeName, Labels = KubernetesLabels.For(ns, weights, "weights") },
-            Spec = new V1PersistentVolumeSpec
-            {
-                StorageClassName = "",
-                Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = size },
-                AccessModes = ["ReadOnlyMany"],
-                PersistentVolumeReclaimPolicy = "Retain",
-                MountOptions = [$"read_ahead_kb={workload.Disk.ReadAheadKb.ToString(CultureInfo.InvariantCulture)}"],
-                ClaimRef = new V1ObjectReference { NamespaceProperty = ns, Name = volumeName },
-                Csi = new V1CSIPersistentVolumeSource
-                {
-                    Driver = "pd.csi.storage.gke.io",
-                    VolumeHandle = $"projects/{target.Project}/zones/{target.Zone}/disks/{volumeName}",
-                    FsType = "ext4",
-                    ReadOnlyProperty = true,
-                },
-                NodeAffinity = zoneAffinity,
-            },
-        };
-        yield return new V1PersistentVolumeClaim
-        {
-            ApiVersion = "v1", Kind = "PersistentVolumeClaim",
-            Metadata = new V1ObjectMeta { Name = volumeName, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, weights, "weights") },
-            Spec = new V1PersistentVolumeClaimSpec
-            {
-                StorageClassName = "",
-                VolumeName = volumeName,
-                AccessModes = ["ReadOnlyMany"],
-                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = size } },
-            },
-        };
+            yield return item;
+        }
 
         // The bake: a Job copies the source into a pre-created writable disk, which then becomes the weights image.
         var bake = workload.BakeName;
         var bakeSize = new ResourceQuantity($"{workload.BakeDiskSizeGb.ToString(CultureInfo.InvariantCulture)}Gi");
         var bakeLabels = KubernetesLabels.For(ns, weights, "weights-bake");
         yield return new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = bake, NamespaceProperty = ns, Labels = bakeLabels } };
-        yield return new V1PersistentVolume
+        foreach (var item in PreexistingDisk(target, bake, bakeSize, bakeLabels, zoneAffinity, readAheadKb: null))
         {
-            ApiVersion = "v1", Kind = "PersistentVolume",
-            Metadata = new V1ObjectMeta { Name = bake, Labels = bakeLabels },
-            Spec = new V1PersistentVolumeSpec
-            {
-                StorageClassName = "",
-                Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = bakeSize },
-                AccessModes = ["ReadWriteOnce"],
-                PersistentVolumeReclaimPolicy = "Retain",
-                ClaimRef = new V1ObjectReference { NamespaceProperty = ns, Name = bake },
-                Csi = new V1CSIPersistentVolumeSource
-                {
-                    Driver = "pd.csi.storage.gke.io",
-                    VolumeHandle = $"projects/{target.Project}/zones/{target.Zone}/disks/{bake}",
-                    FsType = "ext4",
-                },
-                NodeAffinity = zoneAffinity,
-            },
-        };
-        yield return new V1PersistentVolumeClaim
-        {
-            ApiVersion = "v1", Kind = "PersistentVolumeClaim",
-            Metadata = new V1ObjectMeta { Name = bake, NamespaceProperty = ns, Labels = bakeLabels },
-            Spec = new V1PersistentVolumeClaimSpec
-            {
-                StorageClassName = "",
-                VolumeName = bake,
-                AccessModes = ["ReadWriteOnce"],
-                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = bakeSize } },
-            },
-        };
+            yield return item;
+        }
+
         yield return new V1Job
         {
             ApiVersion = "batch/v1", Kind = "Job",
