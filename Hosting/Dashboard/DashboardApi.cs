@@ -1,8 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using VllmAspire.Contracts.Stages;
 using VllmAspire.Hosting.ApplicationModel;
 
 namespace VllmAspire.Hosting.Dashboard;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using VllmAspire.Contracts.Stages;
 
 namespace VllmAspire.Hosting.Dashboard;
 

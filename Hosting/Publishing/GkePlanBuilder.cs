@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
+using VllmAspire.Contracts.Plan;
 using VllmAspire.Hosting.ApplicationModel;
 
 namespace VllmAspire.Hosting.Publishing;

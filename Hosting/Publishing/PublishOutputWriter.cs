@@ -1,6 +1,7 @@
 using System.Text;
-using k8s;
+using VllmAspire.Contracts.Plan;
 using k8s.Models;
+using k8s;
 
 namespace VllmAspire.Hosting.Publishing;
 

@@ -32,7 +32,7 @@ internal static class ServeCommand
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseMiddleware<ApiTokenMiddleware>());
 
         var api = app.MapGroup("/api");
-        api.MapGet("/stages", () => TypedResults.Ok<IReadOnlyList<StageSummary>>([]));
+        api.MapGet("/stages", () => TypedResults.Ok<IReadOnlyList<string>>([]));
 
         await app.RunAsync();
         return 0;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace VllmAspire.Hosting.Publishing;
+namespace VllmAspire.Contracts.Plan;
 
 /// <summary>One cloud resource of the GKE plan and the exact REST request that creates it.</summary>
 public sealed record GkePlanStep

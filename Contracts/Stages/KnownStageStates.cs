@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.Dashboard;
+namespace VllmAspire.Contracts.Stages;
 
 /// <summary>The states a provisioning stage reports to the dashboard.</summary>
 public static class KnownStageStates

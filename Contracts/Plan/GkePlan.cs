@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace VllmAspire.Hosting.Publishing;
+namespace VllmAspire.Contracts.Plan;
 
 /// <summary>The GKE provisioning plan written as <c>gke-plan.json</c>: every cloud resource in creation order.</summary>
 public sealed record GkePlan
