@@ -14,6 +14,13 @@ internal interface IProvisioningStage
     /// <summary>Gets the names of the stages that must have succeeded before this one starts.</summary>
     IReadOnlyList<string> DependsOn { get; }
 
+    /// <summary>
+    /// Gets the objects this stage brings about, as the plan names them (a plan step ID such as <c>gemma-7b-image</c>,
+    /// or <c>kubernetes/Kind/namespace/name</c>), so another stage's <see cref="DependsOn"/> may name an object instead
+    /// of a stage.
+    /// </summary>
+    IReadOnlyList<string> Provides { get; }
+
     /// <summary>Brings the real state to the desired state (or, with <see cref="StageContext.DryRun"/>, says what it would change).</summary>
     /// <param name="context">The deployment's clients, progress sink and options.</param>
     /// <param name="cancellationToken">Cancels the stage; whatever it created stays labelled, so a rerun adopts it.</param>
