@@ -17,9 +17,11 @@ internal static partial class PodStartupReporter
     {
         var ns = deployment.Metadata.NamespaceProperty;
         var container = deployment.Spec.Template.Spec.Containers[0].Name;
+        // creationTimestamp has whole seconds, so compare against the start of the apply's second.
+        var from = since is { } t ? new DateTime(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc) : (DateTime?)null;
         var reports = new List<PodStartupReport>();
         foreach (var pod in (await operations.ListPodsAsync(deployment, cancellationToken))
-                     .Where(p => p.Metadata.DeletionTimestamp is null && (since is null || p.Metadata.CreationTimestamp >= since.Value.UtcDateTime))
+                     .Where(p => p.Metadata.DeletionTimestamp is null && (from is null || p.Metadata.CreationTimestamp >= from))
                      .OrderBy(p => p.Metadata.CreationTimestamp))
         {
             var events = await operations.ListPodEventsAsync(ns, pod.Metadata.Name, cancellationToken);
