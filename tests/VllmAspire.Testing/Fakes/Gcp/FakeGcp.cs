@@ -207,7 +207,7 @@ public sealed class FakeGcp : IAsyncDisposable
             return fixedAnswer;
         }
 
-        var roll = Faults.RollTransient();
+        var roll = Faults.TakeLostAnswer(route.MethodId) ? 2 : Faults.RollTransient();
         if (roll == 1)
         {
             record.InjectedFault = true;
