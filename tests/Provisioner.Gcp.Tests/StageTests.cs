@@ -180,6 +180,49 @@ public sealed class StageTests
     }
 
     [Fact]
+    public async Task ImageCache_Cancelled_WhileWatchingTheSerialPort_StillDeletesTheVmAndDisk()
+    {
+        await using var bed = await GcpTestbed.StartAsync();
+        bed.Fake.Compute.BuilderOutcome = BuilderScriptOutcome.Silent;
+        using var cancel = new CancellationTokenSource();
+        bed.Fake.Faults.OnRequest("compute.instances.getSerialPortOutput", _ =>
+        {
+            cancel.Cancel();
+            return Task.CompletedTask;
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bed.Stage("image-cache").ReconcileAsync(bed.Context(), cancel.Token));
+
+        Assert.Empty(bed.Fake.Compute.Instances);
+        Assert.Empty(bed.Fake.Compute.Disks);
+    }
+
+    [Fact]
+    public async Task WeightsImage_WaitsUntilTheBakeDiskIsDetached()
+    {
+        await using var bed = await GcpTestbed.StartAsync();
+        await bed.Stage("gemma-7b-bake-disk").ReconcileAsync(bed.Context(), CancellationToken.None);
+        var vm = new JsonObject
+        {
+            ["name"] = "bake-node",
+            ["machineType"] = $"zones/{GcpTestbed.Zone}/machineTypes/e2-standard-4",
+            ["disks"] = new JsonArray(new JsonObject { ["boot"] = false, ["autoDelete"] = false, ["source"] = $"{Zone}/disks/gemma-7b-bake" }),
+        };
+        var attach = await bed.Compute.InsertAsync($"{Zone}/instances?requestId={Guid.NewGuid()}", vm, "bake-node", CancellationToken.None);
+        await bed.Compute.WaitAsync(GcpTestbed.Project, attach, "bake-node", null, CancellationToken.None);
+
+        var imaging = bed.Stage("gemma-7b-image").ReconcileAsync(bed.Context(), CancellationToken.None);
+        await Eventually(() => bed.Progress.Any(p => p.Message.Contains("to be detached from", StringComparison.Ordinal)));
+        Assert.False(imaging.IsCompleted);
+        Assert.DoesNotContain(bed.Fake.Requests, r => r.MethodId == "compute.images.insert");
+        var detach = await bed.Compute.DeleteAsync($"{Zone}/instances/bake-node", Guid.NewGuid(), CancellationToken.None);
+        await bed.Compute.WaitAsync(GcpTestbed.Project, detach!, "bake-node", null, CancellationToken.None);
+
+        Assert.Equal(StageOutcome.Created, (await imaging).Outcome);
+        Assert.Contains($"{Images}/gemma-7b-weights", bed.Fake.Compute.Images);
+    }
+
+    [Fact]
     public async Task NodePool_NewCacheImage_CreatesANewPool_KeepsTheOldUntilDeleteOldPools()
     {
         await using var bed = await GcpTestbed.StartAsync();
@@ -368,6 +411,16 @@ public sealed class StageTests
 
         bed.Fake.Faults.StopFailingOperationsFor("gemma-7b-bake");
         Assert.Equal(StageOutcome.Created, (await bed.Stage("gemma-7b-bake-disk").ReconcileAsync(bed.Context(), CancellationToken.None)).Outcome);
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not become true within 10 s");
+            await Task.Delay(10);
+        }
     }
 
     private static Contracts.Plan.GkePlan GcpTestbedPlan()

@@ -88,7 +88,7 @@ internal abstract class GcpStage(string name, IReadOnlyList<string> dependsOn, I
     /// <summary>An <see cref="IProgress{T}"/> of operation status lines for this stage.</summary>
     /// <param name="context">The run's context.</param>
     /// <returns>The progress sink.</returns>
-    protected IProgress<string> OperationProgress(StageContext context) => new Progress<string>(m => Report(context, m));
+    protected IProgress<string> OperationProgress(StageContext context) => new DelegateProgress<string>(m => Report(context, m));
 
     /// <summary>The Compute client of the run.</summary>
     /// <param name="context">The run's context.</param>
