@@ -63,5 +63,8 @@ internal static class GcpServiceCollectionExtensions
 
         // Added after the retry handler, so it runs inside it and every attempt gets a current token.
         builder.AddHttpMessageHandler<GcpAuthenticationHandler>();
+
+        // The factory's request logging sees the bearer token; it never shows it.
+        builder.RedactLoggedHeaders(["Authorization"]);
     }
 }

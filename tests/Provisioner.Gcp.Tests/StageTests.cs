@@ -165,18 +165,19 @@ public sealed class StageTests
     }
 
     [Fact]
-    public async Task ImageCache_ImageExistsButLeftoverVmRemains_LeftoverIsDeleted()
+    public async Task ImageCache_ImageExistsButTheCacheDiskWasLeftBehind_OnlyTheDiskIsDeleted()
     {
         await using var bed = await GcpTestbed.StartAsync();
         await bed.Stage("image-cache").ReconcileAsync(bed.Context(), CancellationToken.None);
-        var step = bed.Plan.Steps.Single(s => s.Id == "image-cache-disk");
         bed.Fake.Compute.AddDisk(GcpTestbed.Project, GcpTestbed.Zone, "gke-image-cache-disk", GcpTestbed.CacheLabels);
+        bed.Fake.ClearRequests();
 
         var result = await bed.Stage("image-cache").ReconcileAsync(bed.Context(), CancellationToken.None);
 
         Assert.Equal(StageOutcome.Deleted, result.Outcome);
         Assert.Empty(bed.Fake.Compute.Disks);
-        Assert.NotNull(step);
+        Assert.Equal([$"{Images}/gke-image-cache"], bed.Fake.Compute.Images);
+        Assert.Equal(["compute.disks.delete"], bed.Fake.Writes.Select(w => w.MethodId));
     }
 
     [Fact]
