@@ -258,6 +258,29 @@ public sealed class StageTests
     }
 
     [Fact]
+    public async Task NodePool_FailedCreate_StopsTheStage_AndARerunAfterTheFixRecreatesThePool()
+    {
+        await using var bed = await GcpTestbed.StartAsync();
+        bed.Fake.Compute.AddImage(GcpTestbed.Project, "gke-image-cache", GcpTestbed.CacheLabels);
+        bed.Fake.Faults.FailOperationsFor("vllm-pool", new FakeOperationFailure("RESOURCE_EXHAUSTED", "The zone us-central1-a does not have enough resources available to fulfill the request."));
+
+        var ex = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("node-pool-vllm-pool").ReconcileAsync(bed.Context(), CancellationToken.None));
+
+        Assert.Equal($"{GcpTestbed.Cluster}/nodePools/vllm-pool", ex.Resource);
+        Assert.Contains("RESOURCE_EXHAUSTED", ex.Reason, StringComparison.Ordinal);
+        Assert.Contains("another zone", ex.Fix, StringComparison.Ordinal);
+        Assert.Equal("ERROR", (string?)bed.Fake.Container.Find($"{GcpTestbed.Cluster}/nodePools/vllm-pool")!["status"]);
+
+        bed.Fake.Faults.StopFailingOperationsFor("vllm-pool");
+        var stage = (NodePoolStage)bed.Stage("node-pool-vllm-pool");
+        var result = await stage.ReconcileAsync(bed.Context(), CancellationToken.None);
+
+        Assert.Equal(StageOutcome.Created, result.Outcome);
+        Assert.Equal("vllm-pool", stage.CurrentPoolName);
+        Assert.Equal("RUNNING", (string?)bed.Fake.Container.Find($"{GcpTestbed.Cluster}/nodePools/vllm-pool")!["status"]);
+    }
+
+    [Fact]
     public async Task NodePool_NameTakenByAPoolWithoutOurLabels_StopsTheStage()
     {
         await using var bed = await GcpTestbed.StartAsync();
