@@ -61,6 +61,6 @@ internal sealed record GcpApiError(int HttpStatus, string? Status, string? Reaso
     {
         var code = HttpStatus == 0 ? "" : $"{HttpStatus} ";
         var what = string.Join(" ", new[] { Status, Reason is null ? null : $"({Reason})" }.Where(s => s is not null));
-        return $"{code}{what}".Trim() + ": " + Message;
+        return $"{code}{what}".Trim() + ": " + Message.TrimEnd('.', ' ');
     }
 }

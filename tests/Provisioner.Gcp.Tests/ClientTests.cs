@@ -77,6 +77,23 @@ public sealed class ClientTests
         Assert.Null(await bed.Compute.DeleteAsync($"{Disks}/missing", Guid.NewGuid(), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Compute_ListWithALabelFilter_ReturnsOnlyLabelledObjects()
+    {
+        await using var bed = await GcpTestbed.StartAsync();
+        bed.Fake.Compute.AddDisk(GcpTestbed.Project, GcpTestbed.Zone, "ours", GcpTestbed.CacheLabels);
+        bed.Fake.Compute.AddDisk(GcpTestbed.Project, GcpTestbed.Zone, "theirs", new Dictionary<string, string> { ["managed-by"] = "terraform" });
+
+        var ours = await bed.Compute.ListAsync(Disks, "labels.managed-by = \"vllm-aspire\"", CancellationToken.None);
+        var all = await bed.Compute.ListAsync(Disks, null, CancellationToken.None);
+        var none = await bed.Compute.ListAsync($"projects/{GcpTestbed.Project}/zones/us-central1-b/disks", null, CancellationToken.None);
+
+        Assert.Equal(["ours"], ours.Select(d => d.Name));
+        Assert.Equal(2, all.Count);
+        Assert.Empty(none);
+        Assert.Empty(bed.Fake.InvalidRequests);
+    }
+
     [Theory]
     [InlineData(429, "RESOURCE_EXHAUSTED")]
     [InlineData(503, "UNAVAILABLE")]
