@@ -32,9 +32,6 @@ internal static class KubernetesKinds
     /// <summary>Gets the deployment kind.</summary>
     public static KubernetesKind Deployment { get; } = new("Deployment", "apps", "v1", "deployments", true, typeof(V1Deployment));
 
-    /// <summary>Gets the replica set kind (read only).</summary>
-    public static KubernetesKind ReplicaSet { get; } = new("ReplicaSet", "apps", "v1", "replicasets", true, typeof(V1ReplicaSet));
-
     /// <summary>Gets the cluster role kind.</summary>
     public static KubernetesKind ClusterRole { get; } = new("ClusterRole", "rbac.authorization.k8s.io", "v1", "clusterroles", false, typeof(V1ClusterRole));
 
@@ -60,7 +57,7 @@ internal static class KubernetesKinds
     public static IReadOnlyList<KubernetesKind> All { get; } =
     [
         Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding, Role, RoleBinding, PersistentVolume, PersistentVolumeClaim,
-        Job, Deployment, Service, PodMonitoring, ApiService, HorizontalPodAutoscaler, ReplicaSet, Pod, Event,
+        Job, Deployment, Service, PodMonitoring, ApiService, HorizontalPodAutoscaler, Pod, Event,
     ];
 
     /// <summary>Gets the kind for an object's <c>apiVersion</c> and <c>kind</c>.</summary>

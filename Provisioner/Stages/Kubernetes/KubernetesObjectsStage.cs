@@ -65,10 +65,21 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
             }
 
             (live is null ? created : changed).Add(manifest.Key);
+
+            // A Job's pod template is immutable: a changed Job (new weights source, new image) is replaced.
+            var replace = live is not null && manifest.Kind == KubernetesKinds.Job && differences.Any(d => d.StartsWith(".spec.template", StringComparison.Ordinal));
             if (context.DryRun)
             {
-                notes.Add(live is null ? $"would create {manifest.Key}" : $"would change {manifest.Key} ({string.Join(", ", differences.Take(5))}{(differences.Count > 5 ? ", …" : "")})");
+                notes.Add(live is null ? $"would create {manifest.Key}"
+                    : $"would {(replace ? "replace" : "change")} {manifest.Key} ({string.Join(", ", differences.Take(5))}{(differences.Count > 5 ? ", …" : "")})");
                 continue;
+            }
+
+            if (replace)
+            {
+                Report(context, $"replacing {manifest.Key} (its pod template changed)", [manifest.Key]);
+                await operations.DeleteAsync(manifest.Kind, manifest.Namespace, manifest.Name, cancellationToken);
+                await operations.WaitUntilGoneAsync(manifest.Kind, manifest.Namespace, manifest.Name, cancellationToken);
             }
 
             Report(context, live is null ? $"creating {manifest.Key}" : $"updating {manifest.Key}", [manifest.Key]);

@@ -596,9 +596,22 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             }
         }
 
-        await (removed is null
-            ? WriteStatusAsync(http, KubernetesStatus.NotFound(type, name))
-            : WriteJsonAsync(http, 200, KubernetesStatus.Success(type, name, (string?)removed["metadata"]?["uid"])));
+        if (removed is null)
+        {
+            await WriteStatusAsync(http, KubernetesStatus.NotFound(type, name));
+            return;
+        }
+
+        // As the API server: these registries answer with the deleted object, the others with a Success Status.
+        if (type.Kind is "Pod" or "Service" or "ServiceAccount" or "PersistentVolume" or "PersistentVolumeClaim")
+        {
+            var deleted = removed.DeepClone().AsObject();
+            deleted["metadata"]!["deletionTimestamp"] = ServerSideApply.Timestamp(Time.GetUtcNow());
+            await WriteJsonAsync(http, 200, deleted);
+            return;
+        }
+
+        await WriteJsonAsync(http, 200, KubernetesStatus.Success(type, name, (string?)removed["metadata"]?["uid"]));
     }
 
     private void RemoveDependents(string? uid)

@@ -70,13 +70,15 @@ public sealed class FakeObjectStore
 
     /// <summary>Stores a new or changed object: sets its resourceVersion and tells watchers.</summary>
     /// <param name="type">Its type.</param>
-    /// <param name="obj">The object (kept by reference).</param>
+    /// <param name="obj">The object (a copy is stored; the entry returned holds it).</param>
     /// <param name="owners">Who owns which field (server-side apply), or <see langword="null"/> to keep the current owners.</param>
     /// <returns>The stored entry.</returns>
     public StoredObject Put(FakeResourceType type, JsonObject obj, Dictionary<string, string>? owners = null)
     {
         lock (Sync)
         {
+            // Stored as parsed JSON, as etcd holds bytes: values read back have one representation whatever built them.
+            obj = JsonNode.Parse(obj.ToJsonString())!.AsObject();
             var key = (type, (string?)obj["metadata"]?["namespace"] ?? "", (string)obj["metadata"]!["name"]!);
             var existed = _objects.TryGetValue(key, out var previous);
             var rv = ++_resourceVersion;
