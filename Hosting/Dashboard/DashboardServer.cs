@@ -31,6 +31,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     private readonly StartupTimeline _startup;
     private readonly CancellationTokenSource _stopping = new();
     private Task _following = Task.CompletedTask;
+    private int _disposed;
     private WebApplication? _app;
 
     /// <summary>Initializes the server; created by the AppHost's services.</summary>
@@ -147,6 +148,12 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The host disposes this twice (as itself and as a hosted service); the second call finds nothing to do.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _following.ConfigureAwait(false);
         _stopping.Dispose();
