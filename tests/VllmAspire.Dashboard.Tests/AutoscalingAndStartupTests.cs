@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using VllmAspire.Hosting.ApplicationModel;
 using static Microsoft.Playwright.Assertions;
@@ -139,6 +140,39 @@ public partial class AutoscalingAndStartupTests
         var ready = old.GetProperty("readyAt").GetDateTimeOffset();
         Assert.True(started <= loaded && loaded <= ready, $"phases out of order: started {started:O}, loaded {loaded:O}, ready {ready:O}");
         Assert.Equal((ready - started).TotalSeconds, old.GetProperty("readySeconds").GetDouble(), 3);
+    }
+
+    [Fact]
+    public async Task TheAdapterReadsTheQueueThroughPrometheusWithThisRunsCredentials()
+    {
+        Assert.True(File.Exists("/usr/bin/prometheus"), "Debian's prometheus is missing; test.sh installs it (apt-get install -y prometheus).");
+        await using var d = await DashboardApp.StartAsync(builder =>
+        {
+            builder.Configuration["Autoscaling:SyncPeriod"] = "00:00:01";
+            var weights = builder.AddModelWeights("tiny-model");
+            var vllm = builder.AddVllm("vllm").WithModel(weights).WithAutoscaling(minReplicas: 1, maxReplicas: 1);
+            var prometheus = builder.AddPrometheus("prometheus");
+            builder.AddMetricsAdapter("metrics-adapter").WithReference(prometheus).WithReference(vllm)
+                .WithEnvironment("MetricsAdapter__MetricSource", "prometheus");
+        });
+
+        // The decision's per-pod value came from Prometheus's HTTP API, which refuses anyone without the password.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        JsonElement? read = null;
+        while (read is null && DateTime.UtcNow < deadline)
+        {
+            using var response = await d.Http.SendAsync(d.Request(HttpMethod.Get, "/api/autoscaling"));
+            read = (await response.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("decisions").EnumerateArray()
+                .Select(x => x.GetProperty("metrics")[0]).Where(m => m.GetProperty("podValues").TryGetProperty("vllm-0", out _)).Cast<JsonElement?>().FirstOrDefault();
+            await Task.Delay(500);
+        }
+
+        var lines = string.Join('\n', d.App.ResourceLogs.GetLines("metrics-adapter").Select(l => l.Text));
+        Assert.True(read is not null, "no decision read vllm-0's queue through Prometheus; adapter log:\n" + lines);
+        Assert.Equal(0, read.Value.GetProperty("podValues").GetProperty("vllm-0").GetDouble());
+        using var resources = await d.Http.SendAsync(d.Request(HttpMethod.Get, "/api/resources"));
+        var password = d.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<PrometheusResource>().Single().Password!.Value;
+        Assert.DoesNotContain(password, await resources.Content.ReadAsStringAsync());
     }
 
     [GeneratedRegex(@"^\d+\.\d\d s$")]
