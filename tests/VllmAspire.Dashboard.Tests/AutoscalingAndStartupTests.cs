@@ -25,8 +25,8 @@ public partial class AutoscalingAndStartupTests
             // One replica below minReplicas 2: the first real decision scales vLLM up, the next ones read both pods.
             builder.AddVllm("vllm").WithModel(weights).WithReplicas(1).WithAutoscaling(minReplicas: 2, maxReplicas: 2, averageValue: 5);
             // The adapter refuses this metric name; the controller's reason quotes it, so the page must show it as text.
-            var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api");
-            api.Annotations.Add(new AutoscalingAnnotation(1, 2, HostileMetric, 1));
+            builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api"))
+                .WithAutoscaling(minReplicas: 1, maxReplicas: 2, metric: HostileMetric, averageValue: 1);
             builder.AddMetricsAdapter("metrics-adapter");
         });
         await using var browser = await Browser.LaunchAsync();
