@@ -126,6 +126,20 @@ public sealed class ClientTests
     }
 
     [Fact]
+    public async Task DisabledApi_TheFixNamesTheServiceFromTheErrorInfo()
+    {
+        await using var bed = await GcpTestbed.StartAsync();
+        var body = GoogleErrorBodies.Rpc(403, "PERMISSION_DENIED", "Kubernetes Engine API has not been used in project 123456789012 before or it is disabled.", "SERVICE_DISABLED");
+        body.Body["error"]!["details"]![0]!["metadata"] = new JsonObject { ["service"] = "container.googleapis.com" };
+        bed.Fake.Faults.AnswerWith("container.projects.locations.clusters.nodePools.list", body);
+
+        var ex = await Assert.ThrowsAsync<GcpApiException>(() => bed.Container.ListNodePoolsAsync(GcpTestbed.Cluster, CancellationToken.None));
+
+        Assert.Equal("SERVICE_DISABLED", ex.Error.Reason);
+        Assert.Equal("Enable the API in the project: gcloud services enable container.googleapis.com", ex.ToProvisioningException().Fix);
+    }
+
+    [Fact]
     public async Task BadRequest_IsNotRetried()
     {
         await using var bed = await GcpTestbed.StartAsync();
