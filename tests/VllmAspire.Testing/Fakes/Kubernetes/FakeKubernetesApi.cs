@@ -35,7 +35,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         _app = app;
         Options = options;
         Time = time;
-        _crds = CrdSchemaValidator.Load(options.CrdDirectory ?? ReferencePaths.Schemas);
+        _crds = CrdSchemaValidator.Load(options.CrdDirectory ?? RepositoryPaths.Schemas);
         Cluster = new FakeCluster(Store, options, time);
         foreach (var ns in new[] { "default", "kube-system" })
         {

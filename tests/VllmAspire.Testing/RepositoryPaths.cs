@@ -1,13 +1,16 @@
-namespace VllmAspire.Testing.Fakes.Kubernetes;
+namespace VllmAspire.Testing;
 
-/// <summary>Where the shared reference (<c>../shared/reference</c> beside the repository) is.</summary>
-public static class ReferencePaths
+/// <summary>Where the repository and the shared reference (<c>../shared/reference</c> beside it, as in CI) are.</summary>
+public static class RepositoryPaths
 {
     /// <summary>Gets the repository root (the folder holding VllmAspire.sln above the test's output).</summary>
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Gets the shared reference folder.</summary>
+    public static string Reference => Path.GetFullPath(Path.Combine(Root, "..", "shared", "reference"));
 
     /// <summary>Gets the CRD schemas folder, <c>../shared/reference/schemas</c>.</summary>
-    public static string Schemas => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "reference", "schemas"));
+    public static string Schemas => Path.Combine(Reference, "schemas");
 
     private static string FindRoot()
     {
