@@ -288,6 +288,18 @@ internal sealed class KubernetesOperations
         return [.. pods.Items];
     }
 
+    /// <summary>Tells whether any pod in a namespace mounts a claim.</summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="claim">The claim's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether a pod (of any phase but Succeeded or Failed) uses it.</returns>
+    public async Task<bool> IsClaimMountedAsync(string @namespace, string claim, CancellationToken cancellationToken)
+    {
+        var pods = await ReadAsync(KubernetesKinds.Pod, @namespace, "", () => _client.CoreV1.ListNamespacedPodAsync(@namespace, cancellationToken: cancellationToken));
+        return pods.Items.Any(p => p.Status?.Phase is not ("Succeeded" or "Failed")
+            && (p.Spec.Volumes ?? []).Any(v => v.PersistentVolumeClaim?.ClaimName == claim));
+    }
+
     /// <summary>Lists the events about one pod.</summary>
     /// <param name="namespace">The pod's namespace.</param>
     /// <param name="pod">The pod's name.</param>

@@ -16,18 +16,21 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
     private const string ManagedByLabel = "app.kubernetes.io/managed-by";
     private readonly IReadOnlyList<ManifestObject> _objects;
     private readonly bool _reportStartup;
+    private readonly RetiredVolumes? _retiredVolumes;
 
     /// <summary>Initializes a new instance of the <see cref="KubernetesObjectsStage"/> class.</summary>
     /// <param name="name">The stage's name.</param>
     /// <param name="objects">The objects it owns, in apply order.</param>
     /// <param name="dependsOn">Stages or plan objects that must be done first.</param>
     /// <param name="reportStartup">Whether to report the start-up of each Deployment's new pods after the rollout.</param>
-    public KubernetesObjectsStage(string name, IReadOnlyList<ManifestObject> objects, IReadOnlyList<string> dependsOn, bool reportStartup = false)
+    /// <param name="retiredVolumes">After a healthy rollout, which weights claims (and their volumes) the model no longer uses and may go; <see langword="null"/> for none.</param>
+    public KubernetesObjectsStage(string name, IReadOnlyList<ManifestObject> objects, IReadOnlyList<string> dependsOn, bool reportStartup = false, RetiredVolumes? retiredVolumes = null)
     {
         Name = name;
         _objects = objects;
         DependsOn = dependsOn;
         _reportStartup = reportStartup;
+        _retiredVolumes = retiredVolumes;
         Provides = [.. objects.Select(o => o.Key)];
     }
 
@@ -90,6 +93,12 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
         var outcome = created.Count > 0 ? StageOutcome.Created : changed.Count > 0 ? StageOutcome.Changed : StageOutcome.Unchanged;
         if (context.DryRun)
         {
+            // The Deployment's current pods still mount the old claims; after the rollout they would not.
+            foreach (var (claim, volume) in _retiredVolumes is null ? [] : await _retiredVolumes.FindAsync(operations, ignoreMounts: true, cancellationToken))
+            {
+                notes.Add($"would delete the replaced {claim}{(volume is null ? "" : $" and {volume}")} after the rollout");
+            }
+
             return new StageResult(outcome, Provides, notes.Count == 0 ? "dry run: up to date" : "dry run: " + string.Join("; ", notes));
         }
 
@@ -99,11 +108,22 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
             await WaitAsync(context, operations, manifest, appliedAt.TryGetValue(manifest.Key, out var at) ? at : null, cancellationToken);
         }
 
+        var retired = _retiredVolumes is null ? [] : await _retiredVolumes.DeleteUnusedAsync(operations, note => Report(context, note, []), cancellationToken);
+        if (retired.Count > 0 && outcome == StageOutcome.Unchanged)
+        {
+            outcome = StageOutcome.Deleted;
+        }
+
         var summary = outcome switch
         {
-            StageOutcome.Unchanged => "up to date",
+            StageOutcome.Unchanged or StageOutcome.Deleted when created.Count + changed.Count == 0 => "up to date",
             _ => string.Join(", ", new[] { created.Count > 0 ? $"created {created.Count}" : null, changed.Count > 0 ? $"updated {changed.Count}" : null }.OfType<string>()) + " object(s)",
         };
+        if (retired.Count > 0)
+        {
+            summary += $"; deleted the replaced weights volumes {string.Join(", ", retired)}";
+        }
+
         if (StartupReports.Count > 0)
         {
             summary += "\n" + PodStartupReportFormatter.Format(StartupReports);

@@ -106,7 +106,8 @@ internal static class KubernetesStageFactory
                 name,
                 objects,
                 [.. afterBase, .. claims.Distinct(), .. (pool is null ? [] : new[] { pool }), .. steps.GrantSteps(deployment.Namespace!, podSpec.ServiceAccountName)],
-                reportStartup: true));
+                reportStartup: true,
+                retiredVolumes: RetiredVolumesOf(manifests, deployment)));
         }
 
         var autoscalers = Take(o => o.Kind == KubernetesKinds.HorizontalPodAutoscaler);
@@ -124,6 +125,14 @@ internal static class KubernetesStageFactory
         }
 
         return stages;
+    }
+
+    // Weights claims of the same app that the manifests no longer publish (a model update), to delete after the rollout.
+    private static RetiredVolumes RetiredVolumesOf(ManifestSet manifests, ManifestObject deployment)
+    {
+        var partOf = deployment.Labels.TryGetValue("app.kubernetes.io/part-of", out var p) ? p : deployment.Name;
+        var current = manifests.OfKind(KubernetesKinds.PersistentVolumeClaim).Where(o => Component(o) == "weights").Select(o => o.Key).ToHashSet();
+        return new RetiredVolumes($"app.kubernetes.io/managed-by={KubernetesOperations.FieldManager},app.kubernetes.io/part-of={partOf},{ComponentLabel}=weights", current);
     }
 
     private static IEnumerable<string> DiskSteps(IEnumerable<ManifestObject> objects, PlanDependencies steps) =>
