@@ -107,6 +107,21 @@ public sealed class FakeApiTests
         Assert.Contains(WatchEventType.Modified, seen);
     }
 
+    [Fact]
+    public async Task DryRunApply_AnswersWhatWouldBeStored_AndStoresNothing()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var ns = bed.Manifests.Objects.Single(o => o.Key == "kubernetes/Namespace/vllm");
+
+        var answer = await bed.Operations.ApplyAsync(ns, dryRun: true, CancellationToken.None);
+
+        Assert.Equal("vllm", (string?)answer["metadata"]!["labels"]!["kubernetes.io/metadata.name"]);
+        Assert.Equal("Active", (string?)answer["status"]!["phase"]);
+        Assert.Null(bed.Fake.Get("namespaces", null, "vllm"));
+        Assert.Empty(bed.Fake.Writes);
+        Assert.Contains(bed.Fake.Requests, r => r.Method == "PATCH" && r.Query.Contains("dryRun=All", StringComparison.Ordinal));
+    }
+
     private static string RV(JsonObject obj) => (string)obj["metadata"]!["resourceVersion"]!;
 
     private static async Task<(HttpStatusCode Code, JsonObject Body)> ApplyAsync(HttpClient http, string path, string body, bool force = true)
