@@ -56,6 +56,24 @@ public sealed class RerunTests
     }
 
     [Fact]
+    public async Task AFieldRemovedFromTheManifest_IsRemovedFromTheCluster()
+    {
+        await using var bed = await TestBed.StartAsync();
+        await bed.DeployAsync();
+        var deployment = (V1Deployment)bed.Manifests.Objects.Single(o => o.Key == "kubernetes/Deployment/vllm/vllm").Object;
+        deployment.Spec.Template.Spec.NodeSelector.Remove("topology.gke.io/zone");
+
+        var dryRun = await bed.Stage("workload-vllm").ReconcileAsync(bed.Context(dryRun: true), CancellationToken.None);
+        var result = await bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None);
+
+        Assert.Contains("(.spec.template.spec.nodeSelector.topology.gke.io/zone (removed))", dryRun.Message, StringComparison.Ordinal);
+        Assert.Equal(StageOutcome.Changed, result.Outcome);
+        var selector = bed.Fake.Get("deployments", "vllm", "vllm")!["spec"]!["template"]!["spec"]!["nodeSelector"]!.AsObject();
+        Assert.False(selector.ContainsKey("topology.gke.io/zone"));
+        Assert.Equal("vllm-pool", (string?)selector["cloud.google.com/gke-nodepool"]);
+    }
+
+    [Fact]
     public async Task AChangedBakeJob_IsReplaced_BecauseItsTemplateIsImmutable()
     {
         await using var bed = await TestBed.StartAsync();
