@@ -122,6 +122,31 @@ public sealed class FakeApiTests
         Assert.Contains(bed.Fake.Requests, r => r.Method == "PATCH" && r.Query.Contains("dryRun=All", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Background", 0)]
+    [InlineData("Orphan", 1)]
+    public async Task Delete_RemovesDependents_UnlessOrphaned(string propagation, int podsLeft)
+    {
+        await using var fake = await FakeKubernetesApi.StartAsync();
+        using var client = new k8s.Kubernetes(fake.ClientConfiguration());
+        using var http = new HttpClient { BaseAddress = fake.BaseAddress };
+        await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/w",
+            """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w","namespace":"default"},"spec":{"selector":{"matchLabels":{"app":"w"}},"template":{"metadata":{"labels":{"app":"w"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while ((await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=w", cancellationToken: timeout.Token)).Items.Count == 0)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        var status = await client.AppsV1.DeleteNamespacedDeploymentAsync("w", "default", propagationPolicy: propagation, cancellationToken: timeout.Token);
+
+        Assert.Equal("Success", status.Status);
+        Assert.Equal(podsLeft, (await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=w")).Items.Count);
+        var missing = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => client.AppsV1.ReadNamespacedDeploymentAsync("w", "default"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.Response.StatusCode);
+        Assert.Equal("deployments.apps \"w\" not found", (string?)JsonNode.Parse(missing.Response.Content)!["message"]);
+    }
+
     private static string RV(JsonObject obj) => (string)obj["metadata"]!["resourceVersion"]!;
 
     private static async Task<(HttpStatusCode Code, JsonObject Body)> ApplyAsync(HttpClient http, string path, string body, bool force = true)
