@@ -62,10 +62,11 @@ internal sealed class KubernetesOperations
     /// <param name="manifest">The object.</param>
     /// <param name="dryRun">Whether the API server only validates and answers what it would store (<c>dryRun=All</c>).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="configuration">What to apply instead of the whole object (e.g. without <c>spec.replicas</c>), or <see langword="null"/>.</param>
     /// <returns>The object the API server stored (or would store).</returns>
-    public async Task<JsonObject> ApplyAsync(ManifestObject manifest, bool dryRun, CancellationToken cancellationToken)
+    public async Task<JsonObject> ApplyAsync(ManifestObject manifest, bool dryRun, CancellationToken cancellationToken, JsonObject? configuration = null)
     {
-        var patch = new V1Patch(KubernetesJson.Serialize(manifest.Object), V1Patch.PatchType.ApplyPatch);
+        var patch = new V1Patch(configuration?.ToJsonString() ?? KubernetesJson.Serialize(manifest.Object), V1Patch.PatchType.ApplyPatch);
         var kind = manifest.Kind;
         var ns = manifest.Namespace;
         var dry = dryRun ? "All" : null;

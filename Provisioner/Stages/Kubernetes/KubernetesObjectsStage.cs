@@ -17,6 +17,7 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
     private readonly IReadOnlyList<ManifestObject> _objects;
     private readonly bool _reportStartup;
     private readonly RetiredVolumes? _retiredVolumes;
+    private readonly IReadOnlySet<string> _autoscaled;
 
     /// <summary>Initializes a new instance of the <see cref="KubernetesObjectsStage"/> class.</summary>
     /// <param name="name">The stage's name.</param>
@@ -24,8 +25,10 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
     /// <param name="dependsOn">Stages or plan objects that must be done first.</param>
     /// <param name="reportStartup">Whether to report the start-up of each Deployment's new pods after the rollout.</param>
     /// <param name="retiredVolumes">After a healthy rollout, which weights claims (and their volumes) the model no longer uses and may go; <see langword="null"/> for none.</param>
-    public KubernetesObjectsStage(string name, IReadOnlyList<ManifestObject> objects, IReadOnlyList<string> dependsOn, bool reportStartup = false, RetiredVolumes? retiredVolumes = null)
+    /// <param name="autoscaled">The Deployments an autoscaler scales: once they exist, <c>spec.replicas</c> is left to the autoscaler (not compared, not applied).</param>
+    public KubernetesObjectsStage(string name, IReadOnlyList<ManifestObject> objects, IReadOnlyList<string> dependsOn, bool reportStartup = false, RetiredVolumes? retiredVolumes = null, IReadOnlySet<string>? autoscaled = null)
     {
+        _autoscaled = autoscaled ?? new HashSet<string>();
         Name = name;
         _objects = objects;
         DependsOn = dependsOn;
@@ -61,7 +64,16 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
         foreach (var manifest in _objects)
         {
             var live = await operations.GetAsync(manifest.Kind, manifest.Namespace, manifest.Name, cancellationToken);
-            var differences = AppliedFieldsDiff.Differences(manifest.ToJson(), live);
+            var desired = manifest.ToJson();
+            var leaveReplicas = live is not null && _autoscaled.Contains(manifest.Key);
+            if (leaveReplicas)
+            {
+                // The autoscaler owns the replica count after the first apply; applying ours would undo its scaling.
+                // A count only we ever set falls back to the default 1 when left out; the autoscaler then restores its minimum.
+                desired["spec"]?.AsObject().Remove("replicas");
+            }
+
+            var differences = AppliedFieldsDiff.Differences(desired, live).Where(d => !leaveReplicas || d != ".spec.replicas (removed)").ToList();
             if (differences.Count == 0)
             {
                 continue;
@@ -87,7 +99,7 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
 
             Report(context, live is null ? $"creating {manifest.Key}" : $"updating {manifest.Key}", [manifest.Key]);
             appliedAt[manifest.Key] = time.GetUtcNow();
-            await operations.ApplyAsync(manifest, dryRun: false, cancellationToken);
+            await operations.ApplyAsync(manifest, dryRun: false, cancellationToken, desired);
         }
 
         var outcome = created.Count > 0 ? StageOutcome.Created : changed.Count > 0 ? StageOutcome.Changed : StageOutcome.Unchanged;
@@ -129,7 +141,7 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
             summary += "\n" + PodStartupReportFormatter.Format(StartupReports);
         }
 
-        return new StageResult(outcome, Provides, summary);
+        return new StageResult(outcome, [.. Provides, .. retired], summary);
     }
 
     /// <inheritdoc/>

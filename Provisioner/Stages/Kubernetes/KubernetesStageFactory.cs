@@ -90,6 +90,11 @@ internal static class KubernetesStageFactory
             stages.Add(new KubernetesObjectsStage(MetricsAdapterStage, adapterObjects, [.. afterBase, .. grants.Distinct()]));
         }
 
+        var autoscaled = manifests.OfKind(KubernetesKinds.HorizontalPodAutoscaler)
+            .Select(h => (Hpa: h, Target: ((V2HorizontalPodAutoscaler)h.Object).Spec.ScaleTargetRef))
+            .Where(t => t.Target.Kind == KubernetesKinds.Deployment.Kind)
+            .Select(t => ManifestObject.KeyOf(KubernetesKinds.Deployment, t.Hpa.Namespace, t.Target.Name))
+            .ToHashSet();
         var workloadStages = new Dictionary<string, string>();
         foreach (var deployment in manifests.OfKind(KubernetesKinds.Deployment).Where(o => !placed.Contains(o)))
         {
@@ -107,7 +112,8 @@ internal static class KubernetesStageFactory
                 objects,
                 [.. afterBase, .. claims.Distinct(), .. (pool is null ? [] : new[] { pool }), .. steps.GrantSteps(deployment.Namespace!, podSpec.ServiceAccountName)],
                 reportStartup: true,
-                retiredVolumes: RetiredVolumesOf(manifests, deployment)));
+                retiredVolumes: RetiredVolumesOf(manifests, deployment),
+                autoscaled: autoscaled));
         }
 
         var autoscalers = Take(o => o.Kind == KubernetesKinds.HorizontalPodAutoscaler);
