@@ -82,6 +82,24 @@ public sealed class FakeApiTests
     }
 
     [Fact]
+    public async Task Apply_RejectsAnInvalidLabelValue_AndAChangedDeploymentSelector()
+    {
+        await using var fake = await FakeKubernetesApi.StartAsync();
+        using var http = new HttpClient { BaseAddress = fake.BaseAddress };
+        const string Deployment = """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"default"},"spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""";
+
+        var badLabel = await ApplyAsync(http, "api/v1/namespaces/default/serviceaccounts/a", ConfigMap.Replace("\"1\"", "\"not valid!\"", StringComparison.Ordinal));
+        var created = await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/d", Deployment);
+        var reselected = await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/d", Deployment.Replace("\"b\"", "\"c\"", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badLabel.Code);
+        Assert.Contains("a valid label must be an empty string", (string?)badLabel.Body["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, created.Code);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reselected.Code);
+        Assert.Contains("spec.selector: Invalid value: field is immutable", (string?)reselected.Body["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Watch_StreamsPodEventsToKubernetesClient()
     {
         await using var fake = await FakeKubernetesApi.StartAsync(new FakeKubernetesOptions { ReadyDelay = TimeSpan.FromMilliseconds(200) });

@@ -519,6 +519,12 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             return;
         }
 
+        // The URL names the namespace when the body does not.
+        if (ns is not null && bodyNamespace is null)
+        {
+            applied["metadata"]!["namespace"] = ns;
+        }
+
         var dryRun = query["dryRun"] == "All";
         JsonObject answer;
         int code;
