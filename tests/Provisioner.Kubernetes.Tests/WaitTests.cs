@@ -9,7 +9,7 @@ public sealed class WaitTests
     {
         PollInterval = TimeSpan.FromMilliseconds(20),
         JobTimeout = TimeSpan.FromSeconds(10),
-        RolloutTimeout = TimeSpan.FromSeconds(1),
+        RolloutTimeout = TimeSpan.FromSeconds(3),
         ClaimBindTimeout = TimeSpan.FromSeconds(10),
         DeletionTimeout = TimeSpan.FromSeconds(10),
     };
@@ -17,7 +17,7 @@ public sealed class WaitTests
     [Fact]
     public async Task BakeStage_WaitsForTheJob_AndProvidesIt()
     {
-        var options = new FakeKubernetesOptions { JobDuration = TimeSpan.FromMilliseconds(400) };
+        var options = new FakeKubernetesOptions { JobDuration = TimeSpan.FromSeconds(1) };
         await using var bed = await TestBed.StartAsync(options);
         await bed.ReconcileAsync("kubernetes-base");
 
