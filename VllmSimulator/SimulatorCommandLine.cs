@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.Json;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.VllmSimulator;
 
@@ -113,9 +114,9 @@ public static class SimulatorCommandLine
             }
 
             // Flags that appeared in a given release are unknown to older ones, as argparse would say.
-            if (!parsed.AtLeast(0, 10, 2) && result.GetResult(loadStrategy) is { Implicit: false })
+            if (parsed < VllmLoaders.SafetensorsLoadStrategySince && result.GetResult(loadStrategy) is { Implicit: false })
             {
-                result.AddError($"unrecognized arguments: --safetensors-load-strategy (added in vLLM 0.10.2; --vllm-version is {parsed}).");
+                result.AddError($"unrecognized arguments: --safetensors-load-strategy (added in vLLM {VllmLoaders.SafetensorsLoadStrategySince}; --vllm-version is {parsed}).");
             }
 
             if (result.GetValue(loaderConfig) is { } json)
@@ -188,7 +189,7 @@ public static class SimulatorCommandLine
 
     private static int LoadThreads(string? json, VllmVersion version)
     {
-        if (json is null || !version.AtLeast(0, 10, 2))
+        if (json is null || !VllmLoaders.IsSupported(VllmLoader.MultithreadLoad, version))
         {
             return 1;
         }

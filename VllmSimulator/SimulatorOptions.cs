@@ -1,3 +1,5 @@
+using VllmAspire.VllmCatalog;
+
 namespace VllmAspire.VllmSimulator;
 
 /// <summary>The simulator's settings, named after the <c>vllm serve</c> flags they come from.</summary>

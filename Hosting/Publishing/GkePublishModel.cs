@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using VllmAspire.Hosting.ApplicationModel;
 using VllmAspire.Hosting.Planning;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.Hosting.Publishing;
 
@@ -181,6 +182,11 @@ public sealed partial class GkePublishModel
             errors.Add($"vLLM '{vllm.Name}': WithAutoscaling minReplicas {autoscaling.MinReplicas} is above maxReplicas {autoscaling.MaxReplicas} (or below 1): use 1 <= minReplicas <= maxReplicas.");
         }
 
+        if (autoscaling is not null && i is not null)
+        {
+            ValidateAutoscalingMetric(vllm, i.Reference, autoscaling.Metric, errors);
+        }
+
         var weights = vllm.Weights;
         if (weights is null)
         {
@@ -233,6 +239,29 @@ public sealed partial class GkePublishModel
         return errors.Count == count && pool is not null
             ? new GkeWorkload(vllm, weights, disk, pool, autoscaling)
             : null;
+    }
+
+    // The HPA reads a metric by name: one the image's vLLM release does not serve leaves the HPA without data for ever.
+    private static void ValidateAutoscalingMetric(VllmResource vllm, string image, string metric, List<string> errors)
+    {
+        if (!VllmVersion.TryParseImageTag(image, out var version))
+        {
+            return; // an unpinned image is reported above
+        }
+
+        var google = GoogleMetricsAdapterManifests.TryParseMetricName(metric, out var name, out var kind);
+        var catalog = VllmMetricCatalog.For(version, showHidden: null);
+        if (!catalog.Has(name, out var instead))
+        {
+            var fix = instead is not null
+                ? $"vLLM {version} calls it '{instead}': use metric: \"{(google ? GoogleMetricsAdapterManifests.MetricName(instead) : instead)}\""
+                : "use a metric it serves, e.g. metric: \"vllm:num_requests_waiting\"";
+            errors.Add($"vLLM '{vllm.Name}': WithAutoscaling metric '{metric}' does not exist in vLLM {version} (image {image}): {fix}.");
+        }
+        else if (google && kind != GoogleMetricsAdapterManifests.Kind(name))
+        {
+            errors.Add($"vLLM '{vllm.Name}': WithAutoscaling metric '{metric}' has kind '{kind}', but Managed Prometheus stores {name} as '{GoogleMetricsAdapterManifests.Kind(name)}': use metric: \"{GoogleMetricsAdapterManifests.MetricName(name)}\".");
+        }
     }
 
     private static void ValidateCloudNames(GkeWorkload workload, GkeTarget target, List<string> errors)

@@ -28,6 +28,10 @@ public sealed class ValidationTests
         { "image not pinned", ["runs vllm/vllm-openai:latest, which is not pinned", "pass a version tag to AddVllm"] },
         { "min above max", ["minReplicas 6 is above maxReplicas 2", "1 <= minReplicas <= maxReplicas"] },
         { "machine type cannot attach disk", ["machine type c4-standard-8 cannot attach pd-ssd", "Hyperdisk only"] },
+        { "metric renamed in the version", ["WithAutoscaling metric 'vllm:gpu_cache_usage_perc' does not exist in vLLM 0.12.0", "use metric: \"vllm:kv_cache_usage_perc\""] },
+        { "metric of a newer version", ["WithAutoscaling metric 'prometheus.googleapis.com|vllm:kv_cache_usage_perc|gauge' does not exist in vLLM 0.5.3", "use metric: \"prometheus.googleapis.com|vllm:gpu_cache_usage_perc|gauge\""] },
+        { "metric unknown", ["WithAutoscaling metric 'vllm:queue_length' does not exist in vLLM 0.10.1", "vllm:num_requests_waiting"] },
+        { "metric with the wrong google kind", ["has kind 'counter'", "use metric: \"prometheus.googleapis.com|vllm:num_requests_waiting|gauge\""] },
     };
 
     [Theory]
@@ -52,6 +56,10 @@ public sealed class ValidationTests
             case "image not pinned": model.Image = "vllm/vllm-openai"; break;
             case "min above max": model.Autoscaling = new(6, 2, "vllm:num_requests_waiting", 10); break;
             case "machine type cannot attach disk": model.MachineType = "c4-standard-8"; break;
+            case "metric renamed in the version": model.Image = "vllm/vllm-openai:v0.12.0"; model.Autoscaling = new(1, 5, "vllm:gpu_cache_usage_perc", 0.8); break;
+            case "metric of a newer version": model.Image = "vllm/vllm-openai:v0.5.3"; model.Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:kv_cache_usage_perc|gauge", 0.8); break;
+            case "metric unknown": model.Autoscaling = new(1, 5, "vllm:queue_length", 10); break;
+            case "metric with the wrong google kind": model.Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:num_requests_waiting|counter", 10); break;
             default: throw new ArgumentException(problem);
         }
 
