@@ -16,7 +16,7 @@ public static class GkeEnvironmentBuilderExtensions
     /// <summary>The parameter with the cluster location (region or zone).</summary>
     public const string LocationParameterName = "gcp-location";
 
-    /// <summary>The parameter with the zone of the GPU nodes and the weights disk.</summary>
+    /// <summary>The parameter with the zone of the GPU nodes and the weights disk, or a comma-separated list of zones.</summary>
     public const string ZoneParameterName = "gcp-zone";
 
     /// <summary>The parameter with the GKE cluster name.</summary>
@@ -40,7 +40,7 @@ public static class GkeEnvironmentBuilderExtensions
         var environment = new GkeEnvironmentResource(name,
             Parameter(ProjectParameterName, "the GCP project ID"),
             Parameter(LocationParameterName, "the cluster's location, a region such as us-central1 or a zone"),
-            Parameter(ZoneParameterName, "the zone of the GPU nodes and the weights disk, inside the cluster's location"),
+            Parameter(ZoneParameterName, "the zone of the GPU nodes and the weights disk, inside the cluster's location, or a comma-separated list of zones (one weights disk and Deployment each)"),
             Parameter(ClusterParameterName, "the GKE cluster name"));
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, PublishCommand>());

@@ -126,15 +126,18 @@ public static class GkePlanBuilder
                     ["sourceDisk"] = $"projects/{t.Project}/zones/{t.Zone}/disks/{w.BakeName}",
                     ["labels"] = Labels(app, weights),
                 }));
-            steps.Add(ComputeInsert(t, $"{weights}-disk-{t.Zone}", $"read-only {w.Disk.DiskType} weights disk in {t.Zone}, {w.Disk.SizeGb} GB",
-                "compute.disks.insert", $"projects/{t.Project}/zones/{t.Zone}/disks", [$"{weights}-image"], new JsonObject
-                {
-                    ["name"] = w.WeightsVolumeName(t.Zone),
-                    ["sizeGb"] = w.Disk.SizeGb.ToString(CultureInfo.InvariantCulture),
-                    ["type"] = $"projects/{t.Project}/zones/{t.Zone}/diskTypes/{w.Disk.DiskType}",
-                    ["sourceImage"] = $"projects/{t.Project}/global/images/{w.WeightsImageName}",
-                    ["labels"] = Labels(app, weights),
-                }));
+            foreach (var zone in t.Zones)
+            {
+                steps.Add(ComputeInsert(t, $"{weights}-disk-{zone}", $"read-only {w.Disk.DiskType} weights disk in {zone}, {w.Disk.SizeGb} GB",
+                    "compute.disks.insert", $"projects/{t.Project}/zones/{zone}/disks", [$"{weights}-image"], new JsonObject
+                    {
+                        ["name"] = w.WeightsVolumeName(zone),
+                        ["sizeGb"] = w.Disk.SizeGb.ToString(CultureInfo.InvariantCulture),
+                        ["type"] = $"projects/{t.Project}/zones/{zone}/diskTypes/{w.Disk.DiskType}",
+                        ["sourceImage"] = $"projects/{t.Project}/global/images/{w.WeightsImageName}",
+                        ["labels"] = Labels(app, weights),
+                    }));
+            }
         }
 
         // IAM comes before the first bake disk: the bake Job needs its Cloud Storage grant before it runs.
@@ -196,7 +199,7 @@ public static class GkePlanBuilder
                 {
                     ["name"] = pool.Name,
                     ["initialNodeCount"] = pool.Count,
-                    ["locations"] = new JsonArray(t.Zone),
+                    ["locations"] = new JsonArray([.. t.Zones.Select(z => (JsonNode)z)]),
                     ["autoscaling"] = new JsonObject
                     {
                         ["enabled"] = true, ["totalMinNodeCount"] = pool.MinNodes, ["totalMaxNodeCount"] = pool.MaxNodes, ["locationPolicy"] = "ANY",

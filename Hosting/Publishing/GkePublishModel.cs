@@ -90,7 +90,9 @@ public sealed partial class GkePublishModel
             return null;
         }
 
-        var target = new GkeTarget(environment.Project.Value, environment.Location.Value, environment.Zone.Value, environment.Cluster.Value, environment.Namespace);
+        // gcp-zone is one zone or a comma-separated list: the node pool spans them and each gets its own weights disk.
+        var zones = environment.Zone.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var target = new GkeTarget(environment.Project.Value, environment.Location.Value, zones, environment.Cluster.Value, environment.Namespace);
         var valid = true;
         if (!GcpNames.IsProjectId(target.Project))
         {
@@ -98,20 +100,36 @@ public sealed partial class GkePublishModel
             valid = false;
         }
 
-        if (!GcpNames.IsRegion(target.Location) && !GcpNames.IsZone(target.Location))
+        var location = GcpNames.IsRegion(target.Location) || GcpNames.IsZone(target.Location);
+        if (!location)
         {
             errors.Add($"Parameter 'gcp-location' = '{target.Location}' is neither a region (us-central1) nor a zone (us-central1-a): set the cluster's location.");
             valid = false;
         }
 
-        if (!GcpNames.IsZone(target.Zone))
+        if (zones.Length == 0)
         {
-            errors.Add($"Parameter 'gcp-zone' = '{target.Zone}' is not a zone (e.g. us-central1-a): set the zone of the GPU nodes.");
-            valid = false;
+            errors.Add($"Parameter 'gcp-zone' = '{environment.Zone.Value}' names no zone: set one zone (us-central1-a) or a comma-separated list (us-central1-a,us-central1-b).");
+            return null;
         }
-        else if (target.Zone != target.Location && !target.Zone.StartsWith(target.Location + "-", StringComparison.Ordinal))
+
+        foreach (var zone in zones)
         {
-            errors.Add($"Parameter 'gcp-zone' = '{target.Zone}' is outside the cluster's location 'gcp-location' = '{target.Location}': choose a zone of {target.Location}.");
+            if (!GcpNames.IsZone(zone))
+            {
+                errors.Add($"Parameter 'gcp-zone' = '{zone}' is not a zone (e.g. us-central1-a): set the zone of the GPU nodes, or a comma-separated list of zones.");
+                valid = false;
+            }
+            else if (location && zone != target.Location && !zone.StartsWith(target.Location + "-", StringComparison.Ordinal))
+            {
+                errors.Add($"Parameter 'gcp-zone' = '{zone}' is outside the cluster's location 'gcp-location' = '{target.Location}': choose a zone of {target.Location}.");
+                valid = false;
+            }
+        }
+
+        if (zones.Distinct(StringComparer.Ordinal).Count() != zones.Length)
+        {
+            errors.Add($"Parameter 'gcp-zone' = '{environment.Zone.Value}' names a zone twice: list each zone once.");
             valid = false;
         }
 
@@ -266,10 +284,19 @@ public sealed partial class GkePublishModel
 
     private static void ValidateCloudNames(GkeWorkload workload, GkeTarget target, List<string> errors)
     {
-        var diskName = workload.WeightsVolumeName(target.Zone);
-        if (!GcpNames.IsGceName(diskName))
+        foreach (var zone in target.Zones)
         {
-            errors.Add($"Weights disk name '{diskName}' (model weights name + zone) is longer than 63 characters or not a valid disk name: shorten the name given to AddModelWeights.");
+            var diskName = workload.WeightsVolumeName(zone);
+            if (!GcpNames.IsGceName(diskName))
+            {
+                errors.Add($"Weights disk name '{diskName}' (model weights name + zone) is longer than 63 characters or not a valid disk name: shorten the name given to AddModelWeights.");
+            }
+
+            var deployment = workload.DeploymentName(target, zone);
+            if (!GcpNames.IsDns1123Label(deployment))
+            {
+                errors.Add($"Deployment name '{deployment}' (vLLM name + zone) is longer than 63 characters: shorten the name given to AddVllm.");
+            }
         }
 
         if (!GcpNames.IsGceName(workload.WeightsImageName))

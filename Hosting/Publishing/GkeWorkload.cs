@@ -22,6 +22,15 @@ public sealed record GkeWorkload(VllmResource Vllm, ModelWeightsResource Weights
     /// <returns>The name.</returns>
     public string WeightsVolumeName(string zone) => $"{Weights.Name}-{zone}";
 
+    /// <summary>
+    /// Gets the name of the vLLM Deployment (and its HPA) in <paramref name="zone"/>: the resource's name in one zone;
+    /// with several zones one Deployment per zone, because a pod template names one claim and each zone has its own.
+    /// </summary>
+    /// <param name="target">The GKE target.</param>
+    /// <param name="zone">The zone.</param>
+    /// <returns>The name.</returns>
+    public string DeploymentName(GkeTarget target, string zone) => target.IsMultiZone ? $"{Vllm.Name}-{zone}" : Vllm.Name;
+
     /// <summary>Gets the name of the disk the bake Job writes and the weights image is made from.</summary>
     public string BakeName => $"{Weights.Name}-bake";
 

@@ -7,7 +7,8 @@ namespace VllmAspire.Hosting.Publishing;
 /// <summary>
 /// Builds the vLLM Deployment, and in one place its pod spec: the vLLM container with the model's arguments, GPUs,
 /// probes for minutes-long weight loads, the read-only weights mount and shared memory, pinned to the GPU pool and
-/// the weights disk's zone. Later start-up work (a prefetch sidecar) extends <see cref="BuildPodSpec"/>.
+/// the weights disk's zone, with the prefetch sidecar and loader flags the load strategy chooses. With several zones
+/// there is one Deployment per zone (a pod template names one claim, and each zone's disk has its own).
 /// </summary>
 public static class VllmDeploymentBuilder
 {
@@ -20,42 +21,83 @@ public static class VllmDeploymentBuilder
     /// <summary>The Secret the Hugging Face token is read from (created by deploy from the <c>hf-token</c> parameter).</summary>
     public const string HuggingFaceSecretSuffix = "-hf-token";
 
-    /// <summary>Builds the Deployment.</summary>
+    /// <summary>The pod label naming the zone of a Deployment's pods when the model spans several zones (their selectors must not overlap).</summary>
+    public const string ZoneLabel = "vllm-aspire/zone";
+
+    /// <summary>Builds the Deployment of the primary zone.</summary>
     /// <param name="workload">The workload.</param>
     /// <param name="target">The GKE target.</param>
     /// <returns>The Deployment.</returns>
-    public static V1Deployment Build(GkeWorkload workload, GkeTarget target)
+    public static V1Deployment Build(GkeWorkload workload, GkeTarget target) => Build(workload, target, target?.Zone!);
+
+    /// <summary>Builds the Deployment of one zone: its pods mount that zone's weights claim.</summary>
+    /// <param name="workload">The workload.</param>
+    /// <param name="target">The GKE target.</param>
+    /// <param name="zone">The zone.</param>
+    /// <returns>The Deployment.</returns>
+    public static V1Deployment Build(GkeWorkload workload, GkeTarget target, string zone)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentException.ThrowIfNullOrEmpty(zone);
         var name = workload.Vllm.Name;
         var labels = KubernetesLabels.For(target.Namespace, name, "inference-server");
+        var selector = KubernetesLabels.Selector(target.Namespace, name);
+        if (target.IsMultiZone)
+        {
+            labels[ZoneLabel] = zone;
+            selector[ZoneLabel] = zone;
+        }
+
+        var replicas = workload.Autoscaling is { } autoscaling
+            ? ZoneShare(autoscaling.MinReplicas, autoscaling.MaxReplicas, target.Zones.Count).Min
+            : ZoneShare(workload.Vllm.GetReplicaCount(), workload.Vllm.GetReplicaCount(), target.Zones.Count).Min;
         return new V1Deployment
         {
             ApiVersion = "apps/v1",
             Kind = "Deployment",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = target.Namespace, Labels = labels },
+            Metadata = new V1ObjectMeta { Name = workload.DeploymentName(target, zone), NamespaceProperty = target.Namespace, Labels = labels },
             Spec = new V1DeploymentSpec
             {
-                Replicas = workload.Autoscaling?.MinReplicas ?? workload.Vllm.GetReplicaCount(),
-                Selector = new V1LabelSelector { MatchLabels = KubernetesLabels.Selector(target.Namespace, name) },
+                Replicas = replicas,
+                Selector = new V1LabelSelector { MatchLabels = selector },
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta { Labels = labels },
-                    Spec = BuildPodSpec(workload, target),
+                    Spec = BuildPodSpec(workload, target, zone),
                 },
             },
         };
     }
 
-    /// <summary>Builds the vLLM pod spec.</summary>
+    /// <summary>Splits a replica range over <paramref name="zones"/> Deployments: each gets its share rounded up, at least one.</summary>
+    /// <param name="min">The model's fewest replicas.</param>
+    /// <param name="max">The model's most replicas.</param>
+    /// <param name="zones">The number of zones.</param>
+    /// <returns>Each zone's range.</returns>
+    public static (int Min, int Max) ZoneShare(int min, int max, int zones)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(zones, 1);
+        var zoneMin = Math.Max(1, (min + zones - 1) / zones);
+        return (zoneMin, Math.Max(zoneMin, (max + zones - 1) / zones));
+    }
+
+    /// <summary>Builds the vLLM pod spec of the primary zone.</summary>
     /// <param name="workload">The workload.</param>
     /// <param name="target">The GKE target.</param>
     /// <returns>The pod spec.</returns>
-    public static V1PodSpec BuildPodSpec(GkeWorkload workload, GkeTarget target)
+    public static V1PodSpec BuildPodSpec(GkeWorkload workload, GkeTarget target) => BuildPodSpec(workload, target, target?.Zone!);
+
+    /// <summary>Builds the vLLM pod spec for <paramref name="zone"/>: pinned there, mounting that zone's weights claim.</summary>
+    /// <param name="workload">The workload.</param>
+    /// <param name="target">The GKE target.</param>
+    /// <param name="zone">The zone.</param>
+    /// <returns>The pod spec.</returns>
+    public static V1PodSpec BuildPodSpec(GkeWorkload workload, GkeTarget target, string zone)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentException.ThrowIfNullOrEmpty(zone);
         var gpus = workload.NodePool.Accelerator is null ? 0 : workload.NodePool.AcceleratorCount;
         var gpuLimits = gpus == 0 ? null : new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = new(gpus.ToString(CultureInfo.InvariantCulture)) };
         return new V1PodSpec
@@ -65,7 +107,7 @@ public static class VllmDeploymentBuilder
             {
                 ["cloud.google.com/gke-nodepool"] = workload.NodePool.Name,
                 // The weights disk is zonal (gcp.md §5.1): pods run where their PV is.
-                ["topology.gke.io/zone"] = target.Zone,
+                ["topology.gke.io/zone"] = zone,
             },
             Tolerations = gpus == 0 ? null : [new V1Toleration { Key = "nvidia.com/gpu", OperatorProperty = "Exists", Effect = "NoSchedule" }],
             // vLLM drains in-flight requests on SIGTERM.
@@ -107,7 +149,7 @@ public static class VllmDeploymentBuilder
                 new V1Volume
                 {
                     Name = WeightsVolume,
-                    PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = workload.WeightsVolumeName(target.Zone), ReadOnlyProperty = true },
+                    PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = workload.WeightsVolumeName(zone), ReadOnlyProperty = true },
                 },
                 // NCCL and PyTorch workers share tensors through /dev/shm; the container default of 64 MiB is too small.
                 new V1Volume { Name = "dshm", EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } },

@@ -21,6 +21,9 @@ public sealed class ValidationTests
         { "image cache name", ["at most 39", "WithImageCache"] },
         { "disk name too long", ["longer than 63", "shorten the name given to AddModelWeights"] },
         { "zone outside location", ["'gcp-zone' = 'europe-west4-a' is outside the cluster's location 'gcp-location' = 'us-central1'", "choose a zone of us-central1"] },
+        { "second zone outside location", ["'gcp-zone' = 'europe-west4-b' is outside the cluster's location 'gcp-location' = 'us-central1'", "choose a zone of us-central1"] },
+        { "second zone not a zone", ["'gcp-zone' = 'us-central1' is not a zone", "comma-separated list of zones"] },
+        { "zone listed twice", ["names a zone twice", "list each zone once"] },
         { "disk smaller than weights", ["are 15.9 GiB but PublishAsPersistentDisk(sizeGb: 10) is smaller", "at least 16"] },
         { "read-ahead not multiple of 4", ["readAheadKb 1022 is not a positive multiple of 4", "PublishAsPersistentDisk"] },
         { "read-ahead zero", ["readAheadKb 0 is not a positive multiple of 4"] },
@@ -49,6 +52,9 @@ public sealed class ValidationTests
             case "image cache name": model.ImageCacheName = "vllm-image-cache-with-a-much-too-long-name"; break;
             case "disk name too long": model.WeightsName = "gemma-7b-instruct-quantized-awq-with-a-very-long-suffix"; break;
             case "zone outside location": model.Parameters["gcp-zone"] = "europe-west4-a"; break;
+            case "second zone outside location": model.Parameters["gcp-zone"] = "us-central1-a, europe-west4-b"; break;
+            case "second zone not a zone": model.Parameters["gcp-zone"] = "us-central1-a,us-central1"; break;
+            case "zone listed twice": model.Parameters["gcp-zone"] = "us-central1-a,us-central1-b,us-central1-a"; break;
             case "disk smaller than weights": model.Disk = new("pd-ssd", 10, 4096); break;
             case "read-ahead not multiple of 4": model.Disk = new("pd-ssd", 2048, 1022); break;
             case "read-ahead zero": model.Disk = new("pd-ssd", 2048, 0); break;
