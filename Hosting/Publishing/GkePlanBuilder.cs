@@ -110,32 +110,36 @@ public static class GkePlanBuilder
         foreach (var w in model.Workloads)
         {
             var weights = w.Weights.Name;
-            steps.Add(ComputeInsert(t, $"{weights}-bake-disk", $"writable {w.Disk.DiskType} disk the bake Job copies {w.Weights.Source} into",
+            // Step ids carry the weights version, so a new version's steps (and their request IDs) are new ones.
+            var step = $"{weights}-{w.WeightsVersion}";
+            var labels = Labels(app, weights);
+            labels[KubernetesLabels.WeightsVersionCloudLabel] = w.WeightsVersion;
+            steps.Add(ComputeInsert(t, $"{step}-bake-disk", $"writable {w.Disk.DiskType} disk the bake Job copies {w.Weights.Source} into",
                 "compute.disks.insert", $"projects/{t.Project}/zones/{t.Zone}/disks", [], new JsonObject
                 {
                     ["name"] = w.BakeName,
                     ["sizeGb"] = w.BakeDiskSizeGb.ToString(CultureInfo.InvariantCulture),
                     ["type"] = $"projects/{t.Project}/zones/{t.Zone}/diskTypes/{w.Disk.DiskType}",
-                    ["labels"] = Labels(app, weights),
+                    ["labels"] = labels.DeepClone(),
                 }));
-            steps.Add(ComputeInsert(t, $"{weights}-image", $"weights image {w.WeightsImageName}, once Job {t.Namespace}/{w.BakeName} completed and the disk is detached",
+            steps.Add(ComputeInsert(t, $"{step}-image", $"weights image {w.WeightsImageName}, once Job {t.Namespace}/{w.BakeName} completed and the disk is detached",
                 "compute.images.insert", $"projects/{t.Project}/global/images",
-                [$"{weights}-bake-disk", $"kubernetes/Job/{t.Namespace}/{w.BakeName}", "project-iam"], new JsonObject
+                [$"{step}-bake-disk", $"kubernetes/Job/{t.Namespace}/{w.BakeName}", "project-iam"], new JsonObject
                 {
                     ["name"] = w.WeightsImageName,
                     ["sourceDisk"] = $"projects/{t.Project}/zones/{t.Zone}/disks/{w.BakeName}",
-                    ["labels"] = Labels(app, weights),
+                    ["labels"] = labels.DeepClone(),
                 }));
             foreach (var zone in t.Zones)
             {
-                steps.Add(ComputeInsert(t, $"{weights}-disk-{zone}", $"read-only {w.Disk.DiskType} weights disk in {zone}, {w.Disk.SizeGb} GB",
-                    "compute.disks.insert", $"projects/{t.Project}/zones/{zone}/disks", [$"{weights}-image"], new JsonObject
+                steps.Add(ComputeInsert(t, $"{step}-disk-{zone}", $"read-only {w.Disk.DiskType} weights disk in {zone}, {w.Disk.SizeGb} GB",
+                    "compute.disks.insert", $"projects/{t.Project}/zones/{zone}/disks", [$"{step}-image"], new JsonObject
                     {
                         ["name"] = w.WeightsVolumeName(zone),
                         ["sizeGb"] = w.Disk.SizeGb.ToString(CultureInfo.InvariantCulture),
                         ["type"] = $"projects/{t.Project}/zones/{zone}/diskTypes/{w.Disk.DiskType}",
                         ["sourceImage"] = $"projects/{t.Project}/global/images/{w.WeightsImageName}",
-                        ["labels"] = Labels(app, weights),
+                        ["labels"] = labels.DeepClone(),
                     }));
             }
         }
@@ -219,7 +223,7 @@ public static class GkePlanBuilder
         foreach (var w in model.Workloads)
         {
             // The bake Job reads the weights from Cloud Storage as its own Kubernetes service account.
-            bindings.Add(new JsonObject { ["role"] = "roles/storage.objectViewer", ["members"] = new JsonArray($"{principal}/{t.Namespace}/sa/{w.BakeName}") });
+            bindings.Add(new JsonObject { ["role"] = "roles/storage.objectViewer", ["members"] = new JsonArray($"{principal}/{t.Namespace}/sa/{w.BakeServiceAccountName}") });
         }
 
         if (model.Environment.MetricsAdapter == MetricsAdapterKind.GoogleStackdriver && model.Workloads.Any(w => w.Autoscaling is not null))

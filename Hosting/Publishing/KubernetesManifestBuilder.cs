@@ -92,7 +92,7 @@ public static class KubernetesManifestBuilder
         // The serving volumes: per zone, the disk made from the baked image, attached read-only to many nodes (gcp.md §5.1).
         foreach (var zone in target.Zones)
         {
-            foreach (var item in PreexistingDisk(target, zone, workload.WeightsVolumeName(zone), size, KubernetesLabels.For(ns, weights, "weights"), readAheadKb: workload.Disk.ReadAheadKb))
+            foreach (var item in PreexistingDisk(target, zone, workload.WeightsVolumeName(zone), size, KubernetesLabels.ForWeights(ns, weights, "weights", workload.WeightsVersion), readAheadKb: workload.Disk.ReadAheadKb))
             {
                 yield return item;
             }
@@ -101,8 +101,8 @@ public static class KubernetesManifestBuilder
         // The bake: a Job copies the source into a pre-created writable disk, which then becomes the weights image.
         var bake = workload.BakeName;
         var bakeSize = new ResourceQuantity($"{workload.BakeDiskSizeGb.ToString(CultureInfo.InvariantCulture)}Gi");
-        var bakeLabels = KubernetesLabels.For(ns, weights, "weights-bake");
-        yield return new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = bake, NamespaceProperty = ns, Labels = bakeLabels } };
+        var bakeLabels = KubernetesLabels.ForWeights(ns, weights, "weights-bake", workload.WeightsVersion);
+        yield return new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = workload.BakeServiceAccountName, NamespaceProperty = ns, Labels = bakeLabels } };
         foreach (var item in PreexistingDisk(target, target.Zone, bake, bakeSize, bakeLabels, readAheadKb: null))
         {
             yield return item;
@@ -120,7 +120,7 @@ public static class KubernetesManifestBuilder
                     Metadata = new V1ObjectMeta { Labels = bakeLabels },
                     Spec = new V1PodSpec
                     {
-                        ServiceAccountName = bake,
+                        ServiceAccountName = workload.BakeServiceAccountName,
                         RestartPolicy = "OnFailure",
                         NodeSelector = new Dictionary<string, string> { ["topology.gke.io/zone"] = target.Zone },
                         Containers =
@@ -147,7 +147,7 @@ public static class KubernetesManifestBuilder
         yield return new V1ServiceAccount
         {
             ApiVersion = "v1", Kind = "ServiceAccount",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "inference-server") },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.ForWeights(ns, name, "inference-server", workload.WeightsVersion) },
         };
         foreach (var zone in target.Zones)
         {
@@ -157,7 +157,7 @@ public static class KubernetesManifestBuilder
         yield return new V1Service
         {
             ApiVersion = "v1", Kind = "Service",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "inference-server") },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.ForWeights(ns, name, "inference-server", workload.WeightsVersion) },
             Spec = new V1ServiceSpec
             {
                 Type = "ClusterIP",
@@ -167,7 +167,7 @@ public static class KubernetesManifestBuilder
         };
         yield return new PodMonitoring
         {
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "monitoring") },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.ForWeights(ns, name, "monitoring", workload.WeightsVersion) },
             Spec = new PodMonitoringSpec
             {
                 Selector = new V1LabelSelector { MatchLabels = KubernetesLabels.Selector(ns, name) },
@@ -196,7 +196,7 @@ public static class KubernetesManifestBuilder
         return new V2HorizontalPodAutoscaler
         {
             ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, workload.Vllm.Name, "autoscaler") },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.ForWeights(ns, workload.Vllm.Name, "autoscaler", workload.WeightsVersion) },
             Spec = new V2HorizontalPodAutoscalerSpec
             {
                 ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = name },

@@ -41,7 +41,7 @@ public static class VllmDeploymentBuilder
         ArgumentNullException.ThrowIfNull(target);
         ArgumentException.ThrowIfNullOrEmpty(zone);
         var name = workload.Vllm.Name;
-        var labels = KubernetesLabels.For(target.Namespace, name, "inference-server");
+        var labels = KubernetesLabels.ForWeights(target.Namespace, name, "inference-server", workload.WeightsVersion);
         var selector = KubernetesLabels.Selector(target.Namespace, name);
         if (target.IsMultiZone)
         {

@@ -24,6 +24,10 @@ internal sealed class TestModel
 
     public double WeightsGiB { get; set; } = 15.9;
 
+    public string WeightsSource { get; set; } = "gs://my-bucket/models/gemma-7b";
+
+    public string? WeightsRevision { get; set; }
+
     public AutoscalingAnnotation Autoscaling { get; set; } = new(1, 5, "vllm:num_requests_waiting", 10);
 
     public DistributedApplication Build(string verb = "publish")
@@ -46,9 +50,14 @@ internal sealed class TestModel
             gke.WithImageCache(ImageCacheName);
         }
 
-        var weights = builder.AddModelWeights(WeightsName, source: "gs://my-bucket/models/gemma-7b")
+        var weights = builder.AddModelWeights(WeightsName, source: WeightsSource)
             .WithSize(WeightsGiB)
             .WithAnnotation(Disk);
+        if (WeightsRevision is not null)
+        {
+            weights.WithRevision(WeightsRevision);
+        }
+
         builder.AddVllm(VllmName, image: Image)
             .WithModel(weights)
             .WithAnnotation(Autoscaling);
