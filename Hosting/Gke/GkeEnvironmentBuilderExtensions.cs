@@ -22,6 +22,9 @@ public static class GkeEnvironmentBuilderExtensions
     /// <summary>The parameter with the GKE cluster name.</summary>
     public const string ClusterParameterName = "gke-cluster";
 
+    /// <summary>The parameter with the Artifact Registry repository of our own images (the prefetch sidecar's).</summary>
+    public const string ContainerRegistryParameterName = "container-registry";
+
     /// <summary>
     /// Adds a GKE environment and the <c>publish</c> and <c>plan</c> verbs. Its parameters (<c>gcp-project</c>,
     /// <c>gcp-location</c>, <c>gcp-zone</c>, <c>gke-cluster</c>) are read only when publishing; in run mode neither
@@ -41,7 +44,11 @@ public static class GkeEnvironmentBuilderExtensions
             Parameter(ProjectParameterName, "the GCP project ID"),
             Parameter(LocationParameterName, "the cluster's location, a region such as us-central1 or a zone"),
             Parameter(ZoneParameterName, "the zone of the GPU nodes and the weights disk, inside the cluster's location, or a comma-separated list of zones (one weights disk and Deployment each)"),
-            Parameter(ClusterParameterName, "the GKE cluster name"));
+            Parameter(ClusterParameterName, "the GKE cluster name"))
+        {
+            ContainerRegistry = Parameter(ContainerRegistryParameterName,
+                "the Artifact Registry repository, REGION-docker.pkg.dev/PROJECT/REPO, that deploy pushes the Provisioner's image to for the prefetch sidecar"),
+        };
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, PublishCommand>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, PlanCommand>());
@@ -55,6 +62,7 @@ public static class GkeEnvironmentBuilderExtensions
         builder.AddResource(environment.Location);
         builder.AddResource(environment.Zone);
         builder.AddResource(environment.Cluster);
+        builder.AddResource(environment.ContainerRegistry!);
         return builder.AddResource(environment);
     }
 

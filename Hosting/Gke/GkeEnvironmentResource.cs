@@ -25,6 +25,12 @@ public sealed class GkeEnvironmentResource(string name, ParameterResource projec
     /// <summary>Gets the cluster name parameter.</summary>
     public ParameterResource Cluster { get; } = cluster;
 
+    /// <summary>
+    /// Gets the <c>container-registry</c> parameter: the Artifact Registry repository (<c>REGION-docker.pkg.dev/PROJECT/REPO</c>)
+    /// that holds the Provisioner's container image, which the prefetch sidecar runs.
+    /// </summary>
+    public ParameterResource? ContainerRegistry { get; init; }
+
     /// <summary>Gets or sets the Kubernetes namespace the workloads are published into.</summary>
     public string Namespace { get; set; } = "vllm";
 

@@ -44,7 +44,9 @@ public static class GkePlanBuilder
         if (model.Environment.ImageCache is { } cache)
         {
             cacheImage = cache.ImageName;
-            var images = model.Workloads.Select(w => FullReference(w.Image)).Distinct().Order(StringComparer.Ordinal).ToList();
+            // Every image the nodes run: vLLM's and the prefetch sidecar's (pushed by deploy before this builder runs).
+            var images = model.Workloads.SelectMany(w => w.PrefetchImage is { } sidecar ? new[] { w.Image, sidecar } : [w.Image])
+                .Select(FullReference).Distinct().Order(StringComparer.Ordinal).ToList();
             var pool = model.Environment.NodePools.FirstOrDefault();
             var diskType = pool?.BootDiskType ?? "pd-ssd";
             var disk = $"{cache.ImageName}-disk";

@@ -254,9 +254,82 @@ public sealed partial class GkePublishModel
             errors.Add($"Node pool '{pool.Name}': machine type {pool.MachineType} cannot attach {disk.DiskType} (it takes Hyperdisk only): use a machine type that takes persistent disk (g2, a2, a3-high) for the GPU node pool.");
         }
 
+        var (loader, prefetchImage, podLimit) = ResolveLoading(environment, vllm, weights, pool, errors);
         return errors.Count == count && pool is not null
             ? new GkeWorkload(vllm, weights, disk, pool, autoscaling)
+            {
+                Loader = loader!,
+                LoadConcurrency = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var strategy) ? strategy.Concurrency : VllmLoaderSettings.DefaultConcurrency,
+                PrefetchImage = prefetchImage,
+                PodMemoryLimitBytes = podLimit,
+            }
             : null;
+    }
+
+    // The load strategy's flags for the image's vLLM version, the sidecar's image, and the memory rule of storage.md §6:
+    // page cache the sidecar reads is charged to the pod and is reclaimed before vLLM reads it when the limit is too small.
+    private static (VllmLoaderSettings? Loader, string? PrefetchImage, long? PodLimit) ResolveLoading(GkeEnvironmentResource environment, VllmResource vllm,
+        ModelWeightsResource weights, GkeNodePoolAnnotation? pool, List<string> errors)
+    {
+        VllmLoaderSettings loader;
+        try
+        {
+            loader = VllmLoaderSettings.For(vllm);
+        }
+        catch (DistributedApplicationException ex)
+        {
+            errors.Add($"{ex.Message} (set by WithLoadStrategy on '{vllm.Name}')");
+            return (null, null, null);
+        }
+
+        string? image = null;
+        var modelBytes = weights.TryGetLastAnnotation<ModelSizeAnnotation>(out var size) ? (long)Math.Ceiling(size.SizeGiB * (1L << 30)) : (long?)null;
+        if (loader.PrefetchSidecar)
+        {
+            var registry = environment.ContainerRegistry;
+            if (registry is null || !registry.HasValue)
+            {
+                errors.Add($"Parameter '{GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName}' is missing ({registry?.Description}): vLLM '{vllm.Name}' runs the prefetch sidecar, whose image is the Provisioner's; " +
+                    $"{registry?.HowToSet}, e.g. us-central1-docker.pkg.dev/PROJECT/REPO; or choose WithLoadStrategy(VllmLoadStrategy.Default) for no sidecar.");
+            }
+            else if (!ProvisionerContainerImage.IsRegistry(registry.Value))
+            {
+                errors.Add($"Parameter '{registry.Name}' = '{registry.Value}' is not a registry and repository path: use REGION-docker.pkg.dev/PROJECT/REPO, e.g. us-central1-docker.pkg.dev/my-project/vllm.");
+            }
+            else
+            {
+                image = ProvisionerContainerImage.Reference(registry.Value);
+            }
+
+            if (modelBytes is null)
+            {
+                errors.Add($"Model weights '{weights.Name}' have no declared size, so the prefetch sidecar's memory cannot be set: call WithSize(sizeGiB: ...) on AddModelWeights.");
+            }
+        }
+
+        var memory = vllm.TryGetLastAnnotation<VllmMemoryAnnotation>(out var m) ? m : new VllmMemoryAnnotation(null);
+        var hostBytes = (long)Math.Ceiling(memory.VllmHostMemoryGiB * (1L << 30));
+        var allocatable = pool is null ? null : MachineTypes.AllocatableMemoryBytes(pool.MachineType);
+        var podLimit = memory.PodLimitGiB is { } gib ? (long)Math.Ceiling(gib * (1L << 30)) : (long?)null;
+        if (podLimit is { } limit && allocatable is { } nodeBytes && limit > nodeBytes)
+        {
+            errors.Add($"vLLM '{vllm.Name}': WithMemoryLimit({memory.PodLimitGiB}) is more than a {pool!.MachineType} node can give a pod ({nodeBytes / (double)(1L << 30):F1} GiB allocatable): lower the limit or use a machine type with more memory.");
+        }
+        else if ((podLimit ?? allocatable) is { } bound && modelBytes is { } model)
+        {
+            try
+            {
+                loader.EnsureFits(vllm.Name, model, hostBytes, bound);
+            }
+            catch (DistributedApplicationException ex)
+            {
+                errors.Add(podLimit is null
+                    ? $"{ex.Message} The pod has no WithMemoryLimit, so its bound is the allocatable memory of a {pool!.MachineType} node."
+                    : $"{ex.Message} (the limit is WithMemoryLimit({memory.PodLimitGiB}) on '{vllm.Name}')");
+            }
+        }
+
+        return (loader, image, podLimit);
     }
 
     // The HPA reads a metric by name: one the image's vLLM release does not serve leaves the HPA without data for ever.

@@ -16,6 +16,21 @@ public sealed record GkeWorkload(VllmResource Vllm, ModelWeightsResource Weights
     /// <summary>Gets the image reference, pinned as declared.</summary>
     public string Image => Vllm.TryGetLastAnnotation<ContainerImageAnnotation>(out var image) ? image.Reference : VllmBuilderExtensions.DefaultImage;
 
+    /// <summary>Gets how the pod loads its weights: vLLM's loader flags and whether the prefetch sidecar runs.</summary>
+    public VllmLoaderSettings Loader { get; init; } = VllmLoaderSettings.For(VllmLoadStrategy.Default, "");
+
+    /// <summary>Gets the reader threads of the prefetch sidecar and the parallel loaders.</summary>
+    public int LoadConcurrency { get; init; } = VllmLoaderSettings.DefaultConcurrency;
+
+    /// <summary>Gets the prefetch sidecar's image (the Provisioner's), when <see cref="Loader"/> has the sidecar.</summary>
+    public string? PrefetchImage { get; init; }
+
+    /// <summary>Gets the pod's memory limit in bytes (<c>WithMemoryLimit</c>), or <see langword="null"/> for none.</summary>
+    public long? PodMemoryLimitBytes { get; init; }
+
+    /// <summary>Gets the weights' size in bytes when declared with <c>WithSize</c>.</summary>
+    public long? WeightsBytes => WeightsSizeGiB is { } gib ? (long)Math.Ceiling(gib * (1L << 30)) : null;
+
     /// <summary>Gets the weights' size in GiB when declared with <c>WithSize</c>.</summary>
     public double? WeightsSizeGiB => Weights.TryGetLastAnnotation<ModelSizeAnnotation>(out var size) ? size.SizeGiB : null;
 

@@ -99,7 +99,36 @@ public static class VllmDeploymentBuilder
         ArgumentNullException.ThrowIfNull(target);
         ArgumentException.ThrowIfNullOrEmpty(zone);
         var gpus = workload.NodePool.Accelerator is null ? 0 : workload.NodePool.AcceleratorCount;
-        var gpuLimits = gpus == 0 ? null : new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = new(gpus.ToString(CultureInfo.InvariantCulture)) };
+        var limits = new Dictionary<string, ResourceQuantity>();
+        if (gpus > 0)
+        {
+            limits["nvidia.com/gpu"] = new(gpus.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // The pod's memory limit is split: the prefetch sidecar's limit holds the page cache it reads (charged to it,
+        // storage.md §6), vLLM gets the rest. Publishing has checked the rest holds vLLM's own memory.
+        var sidecar = workload.Loader.PrefetchSidecar && workload.PrefetchImage is not null && workload.WeightsBytes is not null
+            ? VllmPrefetchSidecar.Build(workload.PrefetchImage, WeightsVolume, workload.ModelPath, workload.WeightsBytes.Value, workload.LoadConcurrency)
+            : null;
+        if (workload.PodMemoryLimitBytes is { } podLimit)
+        {
+            // Whole MiB: the sidecar's limit is rounded up, so vLLM's is rounded down and the sum stays within the pod limit.
+            var sidecarMiB = sidecar is null ? 0 : (long)sidecar.Resources.Limits["memory"].ToDecimal() >> 20;
+            limits["memory"] = new ResourceQuantity(((podLimit >> 20) - sidecarMiB).ToString(CultureInfo.InvariantCulture) + "Mi");
+        }
+
+        var env = new List<V1EnvVar>
+        {
+            new()
+            {
+                Name = "HF_TOKEN",
+                ValueFrom = new V1EnvVarSource
+                {
+                    SecretKeyRef = new V1SecretKeySelector { Name = workload.Vllm.Name + HuggingFaceSecretSuffix, Key = "token", Optional = true },
+                },
+            },
+        };
+        env.AddRange(workload.Loader.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new V1EnvVar { Name = e.Key, Value = e.Value }));
         return new V1PodSpec
         {
             ServiceAccountName = workload.Vllm.Name,
@@ -112,6 +141,8 @@ public static class VllmDeploymentBuilder
             Tolerations = gpus == 0 ? null : [new V1Toleration { Key = "nvidia.com/gpu", OperatorProperty = "Exists", Effect = "NoSchedule" }],
             // vLLM drains in-flight requests on SIGTERM.
             TerminationGracePeriodSeconds = 60,
+            // A native sidecar without a startup probe: kubelet starts vLLM right after it, so the reads overlap vLLM's start.
+            InitContainers = sidecar is null ? null : [sidecar],
             Containers =
             [
                 new V1Container
@@ -120,19 +151,9 @@ public static class VllmDeploymentBuilder
                     Image = workload.Image,
                     Args = BuildArgs(workload, gpus),
                     Ports = [new V1ContainerPort { Name = VllmResource.HttpEndpointName, ContainerPort = VllmResource.ContainerPort, Protocol = "TCP" }],
-                    Env =
-                    [
-                        new V1EnvVar
-                        {
-                            Name = "HF_TOKEN",
-                            ValueFrom = new V1EnvVarSource
-                            {
-                                SecretKeyRef = new V1SecretKeySelector { Name = workload.Vllm.Name + HuggingFaceSecretSuffix, Key = "token", Optional = true },
-                            },
-                        },
-                    ],
-                    // GPU requests must equal limits (gcp.md §5.5).
-                    Resources = gpuLimits is null ? null : new V1ResourceRequirements { Requests = gpuLimits, Limits = gpuLimits },
+                    Env = env,
+                    // GPU requests must equal limits (gcp.md §5.5); memory is requested as limited so the pod lands where it fits.
+                    Resources = limits.Count == 0 ? null : new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity>(limits), Limits = limits },
                     // Weight loading takes minutes: the startup probe allows 20 min before liveness takes over.
                     StartupProbe = HealthProbe(periodSeconds: 10, failureThreshold: 120),
                     ReadinessProbe = HealthProbe(periodSeconds: 5, failureThreshold: 3),
@@ -167,6 +188,7 @@ public static class VllmDeploymentBuilder
             "--port", VllmResource.ContainerPort.ToString(CultureInfo.InvariantCulture),
             "--tensor-parallel-size", Math.Max(1, gpus).ToString(CultureInfo.InvariantCulture),
         };
+        args.AddRange(workload.Loader.Args);
         if (workload.Vllm.MaxNumSeqs is { } maxNumSeqs)
         {
             args.Add("--max-num-seqs");

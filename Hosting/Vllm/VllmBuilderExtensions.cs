@@ -101,6 +101,28 @@ public static class VllmBuilderExtensions
         return builder.WithAnnotation(new VllmLoadStrategyAnnotation(strategy, concurrency), ResourceAnnotationMutationBehavior.Replace);
     }
 
+    /// <summary>
+    /// Sets the published pod's memory limit and vLLM's own host memory. Publishing checks that the limit holds what the
+    /// load strategy needs (with the prefetch sidecar: the model's page cache, vLLM and the sidecar; reference/storage.md §6)
+    /// and refuses with the numbers otherwise. Without a limit the node's allocatable memory is checked instead.
+    /// </summary>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="podLimitGiB">The pod's memory limit in GiB, or <see langword="null"/> for none.</param>
+    /// <param name="vllmHostMemoryGiB">vLLM's own host memory in GiB.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<VllmResource> WithMemoryLimit(this IResourceBuilder<VllmResource> builder, double? podLimitGiB,
+        double vllmHostMemoryGiB = VllmMemoryAnnotation.DefaultVllmHostMemoryGiB)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (podLimitGiB is { } limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit, nameof(podLimitGiB));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(vllmHostMemoryGiB);
+        return builder.WithAnnotation(new VllmMemoryAnnotation(podLimitGiB, vllmHostMemoryGiB), ResourceAnnotationMutationBehavior.Replace);
+    }
+
     /// <summary>Sets the simulator's latency model for local runs: time to first token and time per output token.</summary>
     /// <param name="builder">The resource builder.</param>
     /// <param name="timeToFirstToken">Time to first token.</param>

@@ -30,6 +30,10 @@ internal sealed class TestModel
 
     public AutoscalingAnnotation Autoscaling { get; set; } = new(1, 5, "vllm:num_requests_waiting", 10);
 
+    public VllmLoadStrategy? LoadStrategy { get; set; }
+
+    public VllmMemoryAnnotation? Memory { get; set; }
+
     public DistributedApplication Build(string verb = "publish")
     {
         var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
@@ -58,9 +62,19 @@ internal sealed class TestModel
             weights.WithRevision(WeightsRevision);
         }
 
-        builder.AddVllm(VllmName, image: Image)
+        var vllm = builder.AddVllm(VllmName, image: Image)
             .WithModel(weights)
             .WithAnnotation(Autoscaling);
+        if (LoadStrategy is { } strategy)
+        {
+            vllm.WithLoadStrategy(strategy);
+        }
+
+        if (Memory is not null)
+        {
+            vllm.WithAnnotation(Memory);
+        }
+
         return builder.Build();
     }
 
