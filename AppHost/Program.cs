@@ -21,6 +21,8 @@ var weights = builder.AddModelWeights("gemma-7b", source: "gs://my-bucket/models
 var vllm = builder.AddVllm("vllm", image: "vllm/vllm-openai:v0.10.1")
     .WithModel(weights)
     .WithMaxNumSeqs(builder.Configuration.GetValue("Vllm:MaxNumSeqs", 8))
+    // Locally each replica waits this long before loading, as vLLM's engine start does, while its prefetcher reads.
+    .WithSimulatedEngineStart(TimeSpan.FromSeconds(builder.Configuration.GetValue("Vllm:EngineStartSeconds", 2.0)))
     // Published, a prefetch sidecar reads the weights into the page cache while vLLM starts (the default load
     // strategy). The pod's memory must hold the 15.9 GiB of weights beside vLLM itself; publish checks it.
     .WithMemoryLimit(podLimitGiB: 32)

@@ -26,6 +26,8 @@ public sealed partial class SimulatorProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     [GeneratedRegex(@"Starting vLLM API server on (http://\S+)")]
     private static partial Regex StartingLine();
 
