@@ -79,6 +79,8 @@ internal sealed class PlanCommand : Cli.IAppHostCommand
             MachineType = pool?.MachineType ?? SeedTable.SeedInputs.MachineType,
             ImageCached = environment?.ImageCache is not null,
             ConcurrentNodes = concurrentNodes,
+            // Every zone of gcp-zone holds its own copy of a zonal volume.
+            Zones = environment?.Zone is { HasValue: true } zone ? Math.Max(1, zone.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length) : 1,
             PrefetchSidecar = strategy == VllmLoadStrategy.PrefetchSidecar,
             ParallelReader = strategy is VllmLoadStrategy.RunAiStreamer or VllmLoadStrategy.MultithreadLoad or VllmLoadStrategy.VllmPrefetch,
         };
@@ -100,7 +102,7 @@ internal sealed class PlanCommand : Cli.IAppHostCommand
         var otherRow = configured is null ? null : StartupPlanner.Predict(configured, other);
 
         console.WriteLine($"Start-up plan for '{vllm.Name}' serving '{weights.Name}' ({F(inputs.WeightsMiB / 1024)} GiB) on {inputs.MachineType}, " +
-            $"image {(inputs.ImageCached ? "cached on a secondary boot disk" : "pulled")}, {concurrentNodes} node(s) loading at once.");
+            $"image {(inputs.ImageCached ? "cached on a secondary boot disk" : "pulled")}, {concurrentNodes} node(s) loading at once, {inputs.Zones} zone(s).");
         var table = new Table().AddColumns("Storage", "Loader", "Image pull s", "Import s", "Engine s", "Weight I/O s", "Total s", "MiB/s", "Limited by", "$/month", "");
         void Row(StartupPrediction p, string loaderName, string mark) =>
             table.AddRow(Markup.Escape(p.Option.Label), Markup.Escape(loaderName), F(p.ImagePullSeconds), F(p.ImportSeconds), F(p.EngineSeconds),

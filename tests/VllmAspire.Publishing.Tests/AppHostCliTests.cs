@@ -88,4 +88,15 @@ public sealed class AppHostCliTests
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--target-seconds", bad.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Plan_CountsOneZonalVolumePerZone()
+    {
+        var parameters = new Dictionary<string, string>(AppHostCli.Parameters) { ["gcp-zone"] = "us-central1-a,us-central1-b" };
+        var (exitCode, stdout, stderr) = await AppHostCli.RunAsync(parameters, "plan");
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("2 zone(s)", stdout, StringComparison.Ordinal);
+        // pd-ssd 2,048 GiB at $0.17 per GiB-month, one disk in each of two zones: $696.
+        Assert.Matches(@"pd-ssd 2048 GiB, RA 4096\s*│\s*mmap \+ prefetch sidecar\s*│.*│\s*696\s*│\s*configured", stdout);
+    }
 }
