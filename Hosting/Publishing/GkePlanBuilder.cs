@@ -59,7 +59,9 @@ public static class GkePlanBuilder
                     ["type"] = $"projects/{t.Project}/zones/{t.Zone}/diskTypes/{diskType}",
                     ["labels"] = Labels(app, model.Environment.Name),
                 }));
-            steps.Add(ComputeInsert(t, "image-cache-builder", $"temporary VM that pulls {string.Join(", ", images)} into the cache disk (deleted after the image is made)",
+            var ours = model.Workloads.Select(w => w.PrefetchImage).OfType<string>().Distinct().ToList();
+            var pushFirst = ours.Count == 0 ? "" : $"; {string.Join(", ", ours)} must be pushed first (ProvisionerContainerImage.PublishCommand)";
+            steps.Add(ComputeInsert(t, "image-cache-builder", $"temporary VM that pulls {string.Join(", ", images)} into the cache disk (deleted after the image is made){pushFirst}",
                 "compute.instances.insert", $"projects/{t.Project}/zones/{t.Zone}/instances", ["image-cache-disk"], new JsonObject
                 {
                     ["name"] = vm,
