@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace VllmAspire.Provisioner.Stages.Images;
 
@@ -9,7 +10,7 @@ namespace VllmAspire.Provisioner.Stages.Images;
 /// over the generic <c>DOTNET_CONTAINER_REGISTRY_*</c>), never the command line.
 /// </summary>
 /// <param name="options">The build settings.</param>
-internal sealed class DotnetPublishContainer(ContainerImageStageOptions options)
+internal sealed partial class DotnetPublishContainer(ContainerImageStageOptions options)
 {
     /// <summary>The runtime the image is built for: GKE's GPU nodes are x86-64, whatever machine runs the deploy.</summary>
     public const string RuntimeIdentifier = "linux-x64";
@@ -81,7 +82,8 @@ internal sealed class DotnetPublishContainer(ContainerImageStageOptions options)
                 return;
             }
 
-            var redacted = credentials.Redact(line.Trim());
+            // MSBuild prefixes task messages with the targets file and suffixes the project; the user wants the message.
+            var redacted = credentials.Redact(MessagePrefix().Replace(ProjectSuffix().Replace(line.Trim(), ""), ""));
             lock (tail)
             {
                 tail.Enqueue(redacted);
@@ -133,6 +135,12 @@ internal sealed class DotnetPublishContainer(ContainerImageStageOptions options)
                 $"Fix the error above (run 'dotnet {string.Join(' ', Arguments(projectPath, image))}' to see the whole log), then rerun the deploy.");
         }
     }
+
+    [GeneratedRegex(@"^\S+\.targets\(\d+,\d+\): message : ")]
+    private static partial Regex MessagePrefix();
+
+    [GeneratedRegex(@" \[[^\]]+\.csproj\]$")]
+    private static partial Regex ProjectSuffix();
 
     private static async Task PumpAsync(StreamReader reader, Action<string?> line)
     {
