@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VllmAspire.Contracts.Plan;
 using VllmAspire.Provisioner.Gcp;
 using VllmAspire.Provisioner.Stages;
+using VllmAspire.Provisioner.Stages.Gcp;
 using VllmAspire.Provisioner.Stages.Images;
 using VllmAspire.Testing.Fakes.Registry;
 
@@ -59,7 +60,7 @@ internal sealed class ImageTestbed : IAsyncDisposable
         {
             DryRun = dryRun,
             Labels = new Dictionary<string, string> { ["app"] = "tiny" },
-            Progress = new SynchronousProgress<StageProgress>(Progress.Enqueue),
+            Progress = new DelegateProgress<StageProgress>(Progress.Enqueue),
             Services = services,
         };
     }

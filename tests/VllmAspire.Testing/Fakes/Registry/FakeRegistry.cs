@@ -451,10 +451,7 @@ public sealed partial class FakeRegistry : IAsyncDisposable
             _uploads[uuid] = new Upload(name);
         }
 
-        http.Response.StatusCode = 202;
-        http.Response.Headers.Location = $"/v2/{name}/blobs/uploads/{uuid}";
-        http.Response.Headers.Range = "0-0";
-        http.Response.Headers["Docker-Upload-UUID"] = uuid;
+        AnswerUploadState(http, 202, name, uuid, 0);
     }
 
     private Upload? FindUpload(string name, string uuid)
@@ -463,6 +460,25 @@ public sealed partial class FakeRegistry : IAsyncDisposable
         {
             return _uploads.TryGetValue(uuid, out var upload) && upload.Repository == name ? upload : null;
         }
+    }
+
+    private async Task<Upload?> FindUploadOrAnswerAsync(HttpContext http, string name, string uuid)
+    {
+        var upload = FindUpload(name, uuid);
+        if (upload is null)
+        {
+            await ErrorAsync(http, 404, "BLOB_UPLOAD_UNKNOWN", $"blob upload unknown to registry: {uuid}").ConfigureAwait(false);
+        }
+
+        return upload;
+    }
+
+    private static void AnswerUploadState(HttpContext http, int status, string name, string uuid, long length)
+    {
+        http.Response.StatusCode = status;
+        http.Response.Headers.Location = $"/v2/{name}/blobs/uploads/{uuid}";
+        http.Response.Headers.Range = $"0-{Math.Max(0, length - 1)}";
+        http.Response.Headers["Docker-Upload-UUID"] = uuid;
     }
 
     private async Task<bool> AppendAsync(HttpContext http, Upload upload, string uuid)
@@ -478,9 +494,7 @@ public sealed partial class FakeRegistry : IAsyncDisposable
                 if (!match.Success || long.Parse(match.Groups["start"].Value) != upload.Content.Length
                     || long.Parse(match.Groups["end"].Value) - long.Parse(match.Groups["start"].Value) + 1 != chunk.Length)
                 {
-                    http.Response.StatusCode = 416;
-                    http.Response.Headers.Location = $"/v2/{upload.Repository}/blobs/uploads/{uuid}";
-                    http.Response.Headers.Range = $"0-{Math.Max(0, upload.Content.Length - 1)}";
+                    AnswerUploadState(http, 416, upload.Repository, uuid, upload.Content.Length);
                     return false;
                 }
             }
@@ -492,10 +506,8 @@ public sealed partial class FakeRegistry : IAsyncDisposable
 
     private async Task PatchUploadAsync(HttpContext http, string name, string uuid)
     {
-        var upload = FindUpload(name, uuid);
-        if (upload is null)
+        if (await FindUploadOrAnswerAsync(http, name, uuid).ConfigureAwait(false) is not { } upload)
         {
-            await ErrorAsync(http, 404, "BLOB_UPLOAD_UNKNOWN", $"blob upload unknown to registry: {uuid}").ConfigureAwait(false);
             return;
         }
 
@@ -504,18 +516,13 @@ public sealed partial class FakeRegistry : IAsyncDisposable
             return;
         }
 
-        http.Response.StatusCode = 202;
-        http.Response.Headers.Location = $"/v2/{name}/blobs/uploads/{uuid}";
-        http.Response.Headers.Range = $"0-{Math.Max(0, upload.Content.Length - 1)}";
-        http.Response.Headers["Docker-Upload-UUID"] = uuid;
+        AnswerUploadState(http, 202, name, uuid, upload.Content.Length);
     }
 
     private async Task CompleteUploadAsync(HttpContext http, string name, string uuid)
     {
-        var upload = FindUpload(name, uuid);
-        if (upload is null)
+        if (await FindUploadOrAnswerAsync(http, name, uuid).ConfigureAwait(false) is not { } upload)
         {
-            await ErrorAsync(http, 404, "BLOB_UPLOAD_UNKNOWN", $"blob upload unknown to registry: {uuid}").ConfigureAwait(false);
             return;
         }
 
@@ -559,17 +566,12 @@ public sealed partial class FakeRegistry : IAsyncDisposable
 
     private async Task UploadStatusAsync(HttpContext http, string name, string uuid)
     {
-        var upload = FindUpload(name, uuid);
-        if (upload is null)
+        if (await FindUploadOrAnswerAsync(http, name, uuid).ConfigureAwait(false) is not { } upload)
         {
-            await ErrorAsync(http, 404, "BLOB_UPLOAD_UNKNOWN", $"blob upload unknown to registry: {uuid}").ConfigureAwait(false);
             return;
         }
 
-        http.Response.StatusCode = 204;
-        http.Response.Headers.Location = $"/v2/{name}/blobs/uploads/{uuid}";
-        http.Response.Headers.Range = $"0-{Math.Max(0, upload.Content.Length - 1)}";
-        http.Response.Headers["Docker-Upload-UUID"] = uuid;
+        AnswerUploadState(http, 204, name, uuid, upload.Content.Length);
     }
 
     private async Task CancelUploadAsync(HttpContext http, string name, string uuid)
