@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using VllmAspire.Contracts.Plan;
 using VllmAspire.Provisioner.Stages;
+using VllmAspire.Provisioner.Stages.Images;
 using VllmAspire.Testing.Fakes.Registry;
 
 namespace VllmAspire.Provisioner.Images.Tests;
@@ -118,5 +120,32 @@ public sealed class ContainerImageStageTests
         Assert.Equal([bed.Reference], result.Objects);
         Assert.StartsWith($"left {bed.Reference} in the registry", result.Message);
         Assert.Empty(bed.Registry.Requests);
+    }
+
+    [Fact]
+    public async Task TwoImageStagesRunInParallel_BuildOneAtATime_AndBothPush()
+    {
+        await using var bed = await ImageTestbed.StartAsync();
+        using var other = TinyProject.Create();
+        var options = new ContainerImageStageOptions { BaseImage = bed.BaseImage, BuildTimeout = TimeSpan.FromMinutes(3) };
+        var plan = bed.Plan() with
+        {
+            ContainerImages =
+            [
+                new GkePlanContainerImage { Reference = bed.Reference, Project = bed.Project.RelativePath },
+                new GkePlanContainerImage { Reference = $"{bed.Registry.Host}/my-project/vllm/other-app:1.2.3", Project = Path.GetRelativePath(bed.Project.Root, Path.Combine(other.Root, other.RelativePath)) },
+            ],
+        };
+        var stages = ContainerImageStageFactory.Create(plan, bed.Project.Root, options);
+
+        var results = await Task.WhenAll(stages.Select(s => Task.Run(() => s.ReconcileAsync(bed.Context(), TestContext.Current.CancellationToken))));
+
+        Assert.All(results, r => Assert.Equal(StageOutcome.Created, r.Outcome));
+        Assert.Equal(["my-project/vllm/other-app", ImageTestbed.Repository], bed.Registry.Pushes.Select(p => p.Repository).Order());
+        var builds = bed.Progress.Select((p, i) => (p, i)).Where(x => x.p.Message.StartsWith("Restored ", StringComparison.Ordinal) || x.p.Message.StartsWith("Pushed image", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, builds.Count);
+        Assert.Equal(builds[0].p.Stage, builds[1].p.Stage);
+        Assert.Equal(builds[2].p.Stage, builds[3].p.Stage);
+        Assert.Contains(bed.Progress, p => p.Message == "waiting for another image build to finish");
     }
 }

@@ -12,6 +12,10 @@ namespace VllmAspire.Provisioner.Stages.Images;
 /// <param name="options">The build settings.</param>
 internal sealed partial class DotnetPublishContainer(ContainerImageStageOptions options)
 {
+    // Image stages run in parallel, but our projects share referenced projects (ServiceDefaults, Contracts) whose
+    // obj/bin folders two concurrent builds would write at once; one build at a time, the registry checks stay parallel.
+    private static readonly SemaphoreSlim BuildGate = new(1, 1);
+
     /// <summary>The runtime the image is built for: GKE's GPU nodes are x86-64, whatever machine runs the deploy.</summary>
     public const string RuntimeIdentifier = "linux-x64";
 
@@ -36,7 +40,7 @@ internal sealed partial class DotnetPublishContainer(ContainerImageStageOptions 
         return arguments;
     }
 
-    /// <summary>Runs the build and push, reporting each output line.</summary>
+    /// <summary>Runs the build and push, reporting each output line; builds of different images take turns.</summary>
     /// <param name="projectPath">The project file.</param>
     /// <param name="image">The image to push.</param>
     /// <param name="credentials">The registry credentials.</param>
@@ -45,6 +49,24 @@ internal sealed partial class DotnetPublishContainer(ContainerImageStageOptions 
     /// <returns>A task that completes when the image is pushed.</returns>
     /// <exception cref="ProvisioningException">The build or push failed or timed out; the message quotes the last error lines.</exception>
     public async Task RunAsync(string projectPath, ContainerImageReference image, RegistryCredentials credentials, Action<string> output, CancellationToken cancellationToken)
+    {
+        if (!await BuildGate.WaitAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+        {
+            output("waiting for another image build to finish");
+            await BuildGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await RunAloneAsync(projectPath, image, credentials, output, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            BuildGate.Release();
+        }
+    }
+
+    private async Task RunAloneAsync(string projectPath, ContainerImageReference image, RegistryCredentials credentials, Action<string> output, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(options.DotnetPath)
         {
