@@ -148,4 +148,18 @@ public sealed class ContainerImageStageTests
         Assert.Equal(builds[2].p.Stage, builds[3].p.Stage);
         Assert.Contains(bed.Progress, p => p.Message == "waiting for another image build to finish");
     }
+
+    [Fact]
+    public async Task TransientRegistryErrors_AreRetried()
+    {
+        await using var bed = await ImageTestbed.StartAsync();
+        bed.Registry.SeedBaseImage(ImageTestbed.Repository, ImageTestbed.Tag);
+        bed.Registry.FailNextRequests(2);
+
+        var result = await bed.Stage().ReconcileAsync(bed.Context(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(StageOutcome.Unchanged, result.Outcome);
+        Assert.Equal([429, 429, 401, 200, 200], bed.Registry.Requests.Select(r => r.StatusCode));
+        Assert.Empty(bed.Registry.Pushes);
+    }
 }

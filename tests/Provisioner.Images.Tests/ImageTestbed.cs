@@ -50,7 +50,7 @@ internal sealed class ImageTestbed : IAsyncDisposable
     };
 
     public ContainerImageStage Stage(string? reference = null) =>
-        ContainerImageStageFactory.Create(Plan(reference), Project.Root, new ContainerImageStageOptions { BaseImage = BaseImage, BuildTimeout = TimeSpan.FromMinutes(3), RequestTimeout = TimeSpan.FromSeconds(10) }).Single();
+        ContainerImageStageFactory.Create(Plan(reference), Project.Root, new ContainerImageStageOptions { BaseImage = BaseImage, BuildTimeout = TimeSpan.FromMinutes(3), RequestTimeout = TimeSpan.FromSeconds(10), RetryBaseDelay = TimeSpan.FromMilliseconds(10) }).Single();
 
     public StageContext Context(bool dryRun = false, string token = FakeRegistry.Password)
     {

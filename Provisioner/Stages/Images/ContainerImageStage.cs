@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using VllmAspire.Provisioner.Gcp;
 
 namespace VllmAspire.Provisioner.Stages.Images;
@@ -38,7 +40,7 @@ internal sealed class ContainerImageStage(ContainerImageReference image, string 
     {
         var reference = Image.ToString();
         var credentials = await CredentialsAsync(context, cancellationToken).ConfigureAwait(false);
-        using var http = new HttpClient { Timeout = options.RequestTimeout };
+        using var http = CreateHttpClient();
         var registry = new ContainerRegistryClient(http);
         Report(context, $"looking for {reference} in the registry");
         var digest = await registry.GetManifestDigestAsync(Image, credentials, cancellationToken).ConfigureAwait(false);
@@ -65,6 +67,22 @@ internal sealed class ContainerImageStage(ContainerImageReference image, string 
             StageOutcome.Unchanged,
             [Image.ToString()],
             $"left {Image} in the registry: deleting images from your registry is not ours to do (gcloud artifacts docker images delete removes it)"));
+
+    private HttpClient CreateHttpClient()
+    {
+        // Transient registry errors are retried with jittered backoff, as the Google API clients do.
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddTimeout(options.RequestTimeout)
+            .Build();
+        return new HttpClient(new ResilienceHandler(pipeline) { InnerHandler = new SocketsHttpHandler() }) { Timeout = Timeout.InfiniteTimeSpan };
+    }
 
     private static async Task<RegistryCredentials> CredentialsAsync(StageContext context, CancellationToken cancellationToken)
     {

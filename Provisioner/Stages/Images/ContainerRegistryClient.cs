@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Polly.Timeout;
 
 namespace VllmAspire.Provisioner.Stages.Images;
 
@@ -11,7 +12,7 @@ namespace VllmAspire.Provisioner.Stages.Images;
 /// 401 challenge as clients do: Basic credentials directly, or for <c>Bearer realm=…</c> a token fetched from the realm
 /// with those credentials. Failures become <see cref="ProvisioningException"/>s that name the image.
 /// </summary>
-/// <param name="http">The client; its timeout bounds each request.</param>
+/// <param name="http">The client, with the retries and per-attempt timeout of transient errors.</param>
 internal sealed partial class ContainerRegistryClient(HttpClient http)
 {
     private const string ManifestTypes = "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, " +
@@ -92,7 +93,7 @@ internal sealed partial class ContainerRegistryClient(HttpClient http)
         {
             return await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new ProvisioningException(
                 image.ToString(),

@@ -134,7 +134,15 @@ internal sealed partial class DotnetPublishContainer(ContainerImageStageOptions 
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited by itself in the meantime.
+            }
+
             if (cancellationToken.IsCancellationRequested)
             {
                 throw;

@@ -43,6 +43,7 @@ public sealed partial class FakeRegistry : IAsyncDisposable
     private readonly HashSet<string> _tokens = new(StringComparer.Ordinal);
     private readonly List<FakeRegistryRequest> _requests = [];
     private readonly List<FakeRegistryPush> _pushes = [];
+    private int _failuresLeft;
     private WebApplication? _app;
 
     private FakeRegistry(FakeRegistryChallenge challenge)
@@ -162,6 +163,16 @@ public sealed partial class FakeRegistry : IAsyncDisposable
         return $"{Host}/{repository}:{tag}";
     }
 
+    /// <summary>Answers the next requests with 429 <c>TOOMANYREQUESTS</c>, as a registry does under rate limiting.</summary>
+    /// <param name="count">How many requests fail.</param>
+    public void FailNextRequests(int count)
+    {
+        lock (_gate)
+        {
+            _failuresLeft = count;
+        }
+    }
+
     /// <summary>Gets a manifest by tag or digest.</summary>
     /// <param name="repository">The repository.</param>
     /// <param name="reference">The tag or digest.</param>
@@ -254,8 +265,20 @@ public sealed partial class FakeRegistry : IAsyncDisposable
             _requests.Add(record);
         }
 
+        bool fail;
+        lock (_gate)
+        {
+            fail = _failuresLeft > 0 && _failuresLeft-- > 0;
+        }
+
         try
         {
+            if (fail)
+            {
+                await ErrorAsync(http, 429, "TOOMANYREQUESTS", "too many requests").ConfigureAwait(false);
+                return;
+            }
+
             await RouteAsync(http, authorization).ConfigureAwait(false);
         }
         finally
