@@ -57,6 +57,7 @@ public sealed class ContainerImageStageTests
         Assert.Contains("401", error.Reason);
         Assert.Contains("roles/artifactregistry.writer", error.Fix);
         Assert.DoesNotContain("not-the-token", error.Message);
+        Assert.DoesNotContain(bed.Progress, p => p.Message.Contains("not-the-token", StringComparison.Ordinal));
         Assert.Empty(bed.Registry.Pushes);
         Assert.DoesNotContain(bed.Registry.Requests, r => r.Method is "POST" or "PATCH" or "PUT");
         Assert.False(Directory.Exists(Path.Combine(bed.Project.Root, "app", "bin")), "no build ran");
@@ -106,6 +107,8 @@ public sealed class ContainerImageStageTests
         Assert.Contains("error CS1002", error.Reason);
         Assert.Contains("-t:PublishContainer", error.Fix);
         Assert.DoesNotContain(FakeRegistry.Password, error.Message);
+        Assert.Contains(bed.Progress, p => p.Message.Contains("error CS1002", StringComparison.Ordinal));
+        Assert.DoesNotContain(bed.Progress, p => p.Message.Contains(FakeRegistry.Password, StringComparison.Ordinal));
         Assert.Empty(bed.Registry.Pushes);
     }
 
