@@ -24,6 +24,20 @@ public sealed record GkePlan
     [JsonPropertyName("steps")]
     public required IReadOnlyList<GkePlanStep> Steps { get; init; }
 
+    /// <summary>Gets the images of ours that deploy builds and pushes before the steps that need them (none by default).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<GkePlanContainerImage> ContainerImages { get; init; } = [];
+
+    /// <summary>Gets or sets <see cref="ContainerImages"/> as written: left out when empty, so plans without images read as before.</summary>
+    [JsonInclude]
+    [JsonPropertyName("containerImages")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private IReadOnlyList<GkePlanContainerImage>? SerializedContainerImages
+    {
+        get => ContainerImages.Count == 0 ? null : ContainerImages;
+        init => ContainerImages = value ?? [];
+    }
+
     /// <summary>Serializes the plan as indented JSON.</summary>
     /// <returns>The JSON.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, SerializerOptions) + "\n";
