@@ -33,8 +33,9 @@ internal static class DeployCommand
     /// <param name="mode">Which verb.</param>
     /// <param name="output">Where progress goes; the console unless a test captures it.</param>
     /// <param name="configure">Lets tests replace services, e.g. the stages.</param>
+    /// <param name="error">Where errors go, unwrapped; standard error unless a test captures it.</param>
     /// <returns>The command.</returns>
-    public static Command Create(StageRunMode mode, IAnsiConsole? output = null, Action<IServiceCollection>? configure = null)
+    public static Command Create(StageRunMode mode, IAnsiConsole? output = null, Action<IServiceCollection>? configure = null, TextWriter? error = null)
     {
         var from = new Option<string>("--from")
         {
@@ -47,17 +48,17 @@ internal static class DeployCommand
             : ("destroy", "Delete what deploy created (found by our labels), in reverse order. Configuration overrides: --Key=value.");
         var command = new Command(name, description) { from, dryRun };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction((parse, ct) => RunAsync(mode, parse.GetValue(from)!, parse.GetValue(dryRun), parse.UnmatchedTokens, output ?? AnsiConsole.Console, configure, ct));
+        command.SetAction((parse, ct) => RunAsync(mode, parse.GetValue(from)!, parse.GetValue(dryRun), parse.UnmatchedTokens, output ?? AnsiConsole.Console, error ?? Console.Error, configure, ct));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        StageRunMode mode, string from, bool dryRun, IReadOnlyList<string> overrides, IAnsiConsole console, Action<IServiceCollection>? configure, CancellationToken ct)
+        StageRunMode mode, string from, bool dryRun, IReadOnlyList<string> overrides, IAnsiConsole console, TextWriter errors, Action<IServiceCollection>? configure, CancellationToken ct)
     {
         var rejected = overrides.Where(t => !(t.StartsWith("--", StringComparison.Ordinal) && t.Contains('=', StringComparison.Ordinal))).ToList();
         if (rejected.Count > 0)
         {
-            Error(console, $"Unrecognized argument(s) {string.Join(", ", rejected.Select(t => $"'{t}'"))}. Configuration overrides look like --Gcp:Endpoints:Compute=URL; --help lists the options.");
+            Error(errors, $"Unrecognized argument(s) {string.Join(", ", rejected.Select(t => $"'{t}'"))}. Configuration overrides look like --Gcp:Endpoints:Compute=URL; --help lists the options.");
             return BadInput;
         }
 
@@ -73,7 +74,7 @@ internal static class DeployCommand
         }
         catch (Exception e) when (e is DeploymentInputException or ArgumentException)
         {
-            Error(console, e.Message);
+            Error(errors, e.Message);
             return BadInput;
         }
 
@@ -86,18 +87,18 @@ internal static class DeployCommand
             }
             catch (StageGraphException e)
             {
-                Error(console, $"The stages of {app.Directory} do not form a graph: {e.Message}");
+                Error(errors, $"The stages of {app.Directory} do not form a graph: {e.Message}");
                 return Failure;
             }
             catch (DeploymentInputException e)
             {
-                Error(console, e.Message);
+                Error(errors, e.Message);
                 return BadInput;
             }
 
             if (graph.Stages.Count == 0)
             {
-                Error(console, $"No provisioning stages are composed for {app.Directory}: this Provisioner build has no GCP or Kubernetes stages yet, so nothing would be {(mode == StageRunMode.Deploy ? "deployed" : "destroyed")}.");
+                Error(errors, $"No provisioning stages are composed for {app.Directory}: this Provisioner build has no GCP or Kubernetes stages yet, so nothing would be {(mode == StageRunMode.Deploy ? "deployed" : "destroyed")}.");
                 return Failure;
             }
 
@@ -120,5 +121,6 @@ internal static class DeployCommand
         }
     }
 
-    private static void Error(IAnsiConsole console, string message) => console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+    // Errors go unwrapped to standard error, so scripts and logs get each on one line.
+    private static void Error(TextWriter errors, string message) => errors.WriteLine($"error: {message}");
 }
