@@ -23,10 +23,10 @@ public static class GkePlanBuilder
     public const string ResourceManagerBaseUrl = "https://cloudresourcemanager.googleapis.com/";
 
     /// <summary>The line the image-cache builder VM prints on its serial port when the cache disk is complete.</summary>
-    public const string ImageCacheDoneSentinel = "vllm-aspire: image cache complete";
+    public const string ImageCacheDoneSentinel = ImageCacheSentinels.Done;
 
     /// <summary>The line the builder VM prints when pulling an image fails.</summary>
-    public const string ImageCacheFailedSentinel = "vllm-aspire: image cache failed";
+    public const string ImageCacheFailedSentinel = ImageCacheSentinels.Failed;
 
     private const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
