@@ -11,14 +11,14 @@ namespace VllmAspire.Provisioner.Api;
 /// every stage event kept for <c>GET /api/stages</c> and sent to the dashboard when <c>Dashboard:Url</c> and
 /// <c>Dashboard:Token</c> are configured.
 /// </summary>
-/// <param name="services">The deployment's services.</param>
+/// <param name="services">The deployment's services, apart from the web host's (<see cref="DeploymentServices.Build"/>).</param>
 /// <param name="configuration">Reads the dashboard's URL and token, and credentials.</param>
 /// <param name="options">The Provisioner options (default published folder).</param>
 /// <param name="lifetime">Stops a run when the service stops.</param>
 /// <param name="timeProvider">The clock.</param>
 /// <param name="logger">The logger.</param>
 internal sealed class ProvisionerRuns(
-    IServiceProvider services,
+    ServiceProvider services,
     IConfiguration configuration,
     IOptionsMonitor<ProvisionerOptions> options,
     IHostApplicationLifetime lifetime,

@@ -38,8 +38,9 @@ internal static class ServeCommand
         var builder = WebApplication.CreateBuilder(hostArgs);
         builder.AddServiceDefaults();
         builder.Services.Configure<ProvisionerOptions>(builder.Configuration.GetSection(ProvisionerOptions.SectionName));
-        configure?.Invoke(builder.Services);
-        builder.Services.AddDeployment(builder.Configuration);
+        // Runs get services of their own: the GCP clients have their own retries and long waits, which the web host's
+        // default HTTP resilience (ServiceDefaults) would cut short.
+        builder.Services.AddSingleton(_ => DeploymentServices.Build(builder.Configuration, configure));
         builder.Services.AddSingleton<ProvisionerRuns>();
 
         var app = builder.Build();

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using VllmAspire.Provisioner.Stages;
+using VllmAspire.Provisioner.Stages.Gcp;
 
 namespace VllmAspire.Provisioner.Deploy;
 
@@ -17,9 +20,17 @@ internal static class DeploymentGraph
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(services);
         var stages = new List<IProvisioningStage>();
-        // The GCP stages (GcpStageFactory.Create over app.Plan) and the Kubernetes stages (KubernetesStageFactory.Create
-        // over the manifests in app.KubernetesDirectory) are added here once they exist; dependencies between the two
-        // sets are names (plan step IDs, kubernetes/Kind/namespace/name) that StageGraph resolves through Provides.
+        try
+        {
+            stages.AddRange(GcpStageFactory.Create(app.Plan, services.GetRequiredService<IOptions<GcpStageOptions>>().Value));
+        }
+        catch (ArgumentException e)
+        {
+            throw new DeploymentInputException($"{Path.Combine(app.Directory, PublishedApp.PlanFileName)}: {e.Message}", e);
+        }
+
+        // The Kubernetes stages (KubernetesStageFactory.Create over the manifests in app.KubernetesDirectory) join here;
+        // the plan's dependencies on kubernetes/Kind/namespace/name resolve through their Provides.
         return stages;
     }
 }

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using VllmAspire.Provisioner.Gcp;
+using VllmAspire.Provisioner.Stages.Gcp;
 
 namespace VllmAspire.Provisioner.Deploy;
 
@@ -24,6 +26,8 @@ internal static class DeploymentServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
         services.AddHttpClient();
+        services.AddGcpClients(configuration);
+        services.Configure<GcpStageOptions>(configuration.GetSection(GcpStageOptions.SectionName));
         services.TryAddSingleton<StageComposer>(DeploymentGraph.Build);
         return services;
     }
