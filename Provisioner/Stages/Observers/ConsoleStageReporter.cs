@@ -30,8 +30,9 @@ internal sealed class ConsoleStageReporter(IAnsiConsole console) : IStageObserve
             _stages[status.Name] = status;
             if (!_live && (previous is null || previous.State != status.State || previous.Message != status.Message) && status.State != KnownStageStates.Pending)
             {
+                // Plain, unwrapped lines: logs and scripts search them by stage and state.
                 var time = DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-                console.MarkupLine($"{time} {Markup.Escape(status.Name)} [{Color(status.State)}]{status.State}[/]{(status.Message is { } m ? " " + Markup.Escape(m) : string.Empty)}");
+                console.Profile.Out.Writer.WriteLine($"{time} {status.Name} {status.State}{(status.Message is { } m ? " " + m : string.Empty)}");
             }
         }
     }
@@ -77,7 +78,7 @@ internal sealed class ConsoleStageReporter(IAnsiConsole console) : IStageObserve
         }
     }
 
-    /// <summary>Writes the summary: one row per stage, then the totals and times as one plain line.</summary>
+    /// <summary>Writes the summary: one row per stage, then each error and the totals and times as plain, unwrapped lines.</summary>
     /// <param name="summary">The run's summary.</param>
     public void WriteSummary(RunSummary summary)
     {
@@ -96,12 +97,13 @@ internal sealed class ConsoleStageReporter(IAnsiConsole console) : IStageObserve
         }
 
         console.Write(table);
+        var writer = console.Profile.Out.Writer;
         foreach (var failed in summary.Stages.Where(s => s.State == KnownStageStates.Failed))
         {
-            console.MarkupLine($"[red]error:[/] stage {Markup.Escape(failed.Name)}: {Markup.Escape(failed.Message ?? "failed")}");
+            writer.WriteLine($"error: stage {failed.Name}: {failed.Message ?? "failed"}");
         }
 
-        console.WriteLine(Describe(summary));
+        writer.WriteLine(Describe(summary));
     }
 
     /// <summary>Describes a run's totals and times in one line, for the terminal and logs.</summary>
