@@ -113,6 +113,30 @@ public sealed class GcpDeployEndToEndTests
     }
 
     [Fact]
+    public async Task Ctrl_C_stops_the_run_with_a_summary_and_exit_130_and_a_rerun_converges()
+    {
+        await using var deployment = await GcpDeployment.StartAsync();
+        // The builder VM takes long enough to be interrupted while the stage waits for it.
+        deployment.Fake.Compute.BuilderDuration = TimeSpan.FromSeconds(30);
+        int exit;
+        using (var first = deployment.Start("deploy"))
+        {
+            await first.WhenLineAsync(line => line.Contains(" image-cache Running waiting for", StringComparison.Ordinal)).WaitAsync(TimeSpan.FromSeconds(60));
+            first.Interrupt();
+            exit = await first.WaitAsync();
+            Assert.True(exit == 130, first.Output);
+            Assert.True(first.Output.Contains("image-cache Failed canceled before it finished", StringComparison.Ordinal), first.Output);
+            Assert.True(first.Output.Contains("node-pool-vllm-pool Skipped not run: the run was canceled", StringComparison.Ordinal), first.Output);
+            Assert.True(first.Output.Contains("deploy canceled: 6 stages:", StringComparison.Ordinal), first.Output);
+        }
+
+        deployment.Fake.Compute.BuilderDuration = TimeSpan.FromMilliseconds(100);
+        (exit, var output) = await deployment.RunAsync("deploy");
+        Assert.True(exit == 0, output);
+        deployment.AssertConverged();
+    }
+
+    [Fact]
     public async Task A_permanent_error_names_the_failing_stage_blocks_its_dependents_and_the_rest_finishes()
     {
         await using var deployment = await GcpDeployment.StartAsync();

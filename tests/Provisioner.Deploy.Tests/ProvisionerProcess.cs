@@ -40,6 +40,9 @@ internal sealed class ProvisionerProcess : IDisposable
         return seen.Task;
     }
 
+    /// <summary>Sends SIGINT, as Ctrl+C in the terminal does.</summary>
+    public void Interrupt() => Assert.Equal(0, kill(_process.Id, 2));
+
     /// <summary>Kills the process with SIGKILL, as an OOM kill or a lost machine would.</summary>
     public void Kill() => _process.Kill();
 
@@ -78,4 +81,9 @@ internal sealed class ProvisionerProcess : IDisposable
             }
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+#pragma warning disable SYSLIB1054 // A test helper; the source-generated form needs unsafe code.
+    private static extern int kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
 }
