@@ -36,10 +36,14 @@ internal sealed record GcpApiError(int HttpStatus, string? Status, string? Reaso
             return new((int)status, null, null, string.IsNullOrWhiteSpace(text) ? status.ToString() : text.Trim());
         }
 
-        var reason = (string?)e["errors"]?[0]?["reason"]
-            ?? (e["details"] as JsonArray)?.Select(d => (string?)d?["reason"]).FirstOrDefault(r => r is not null);
-        return new((int)status, (string?)e["status"], reason, (string?)e["message"] ?? status.ToString());
+        var details = e["details"] as JsonArray ?? [];
+        var reason = (string?)e["errors"]?[0]?["reason"] ?? details.Select(d => (string?)d?["reason"]).FirstOrDefault(r => r is not null);
+        var service = details.Select(d => (string?)d?["metadata"]?["service"]).FirstOrDefault(s => s is not null);
+        return new((int)status, (string?)e["status"], reason, (string?)e["message"] ?? status.ToString()) { Service = service };
     }
+
+    /// <summary>Gets the API an ErrorInfo names (<c>details[].metadata.service</c>), e.g. <c>compute.googleapis.com</c> when it is disabled.</summary>
+    public string? Service { get; init; }
 
     /// <summary>Gets a value indicating whether the error is a cluster that is busy with another operation (retryable).</summary>
     public bool IsClusterBusy =>
@@ -61,6 +65,6 @@ internal sealed record GcpApiError(int HttpStatus, string? Status, string? Reaso
     {
         var code = HttpStatus == 0 ? "" : $"{HttpStatus} ";
         var what = string.Join(" ", new[] { Status, Reason is null ? null : $"({Reason})" }.Where(s => s is not null));
-        return $"{code}{what}".Trim() + ": " + Message;
+        return $"{code}{what}".Trim() + ": " + Message.TrimEnd('.', ' ');
     }
 }

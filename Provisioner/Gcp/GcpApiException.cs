@@ -39,7 +39,9 @@ internal sealed class GcpApiException : Exception
 
         if (e.HttpStatus == 403 && (e.Reason is "accessNotConfigured" or "SERVICE_DISABLED" || text.Contains("has not been used", StringComparison.OrdinalIgnoreCase) || text.Contains("is disabled", StringComparison.OrdinalIgnoreCase)))
         {
-            return "Enable the API in the project: gcloud services enable compute.googleapis.com container.googleapis.com cloudresourcemanager.googleapis.com containerfilesystem.googleapis.com.";
+            return e.Service is { } service
+                ? $"Enable the API in the project: gcloud services enable {service}"
+                : "Enable the APIs in the project: gcloud services enable compute.googleapis.com container.googleapis.com cloudresourcemanager.googleapis.com containerfilesystem.googleapis.com";
         }
 
         if (text.Contains("QUOTA", StringComparison.OrdinalIgnoreCase) || e.Reason is "rateLimitExceeded" or "ZONE_RESOURCE_POOL_EXHAUSTED" || e.Status is "RESOURCE_EXHAUSTED")

@@ -5,6 +5,7 @@ using Polly;
 using VllmAspire.Provisioner.Gcp.Compute;
 using VllmAspire.Provisioner.Gcp.Container;
 using VllmAspire.Provisioner.Gcp.ResourceManager;
+using VllmAspire.Provisioner.Stages.Gcp;
 
 namespace VllmAspire.Provisioner.Gcp;
 
@@ -15,6 +16,7 @@ internal static class GcpServiceCollectionExtensions
     /// Adds <see cref="ComputeClient"/>, <see cref="ContainerClient"/> and <see cref="ResourceManagerClient"/> as typed
     /// HTTP clients: endpoints and retry settings from the <c>Gcp</c> section, the bearer token from
     /// <c>GOOGLE_OAUTH_ACCESS_TOKEN</c> or Application Default Credentials, transient errors retried with jittered backoff.
+    /// Also binds <see cref="GcpStageOptions"/> (section <c>Gcp:Stages</c>) for <see cref="GcpStageFactory.Create"/>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration holding the <c>Gcp</c> section.</param>
@@ -22,6 +24,7 @@ internal static class GcpServiceCollectionExtensions
     public static IServiceCollection AddGcpClients(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<GcpOptions>(configuration.GetSection(GcpOptions.SectionName));
+        services.Configure<GcpStageOptions>(configuration.GetSection(GcpStageOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IGcpAccessTokenSource>(_ => new GcpAccessTokenSource(configuration));
         services.TryAddTransient<GcpAuthenticationHandler>();
@@ -60,5 +63,8 @@ internal static class GcpServiceCollectionExtensions
 
         // Added after the retry handler, so it runs inside it and every attempt gets a current token.
         builder.AddHttpMessageHandler<GcpAuthenticationHandler>();
+
+        // The factory's request logging sees the bearer token; it never shows it.
+        builder.RedactLoggedHeaders(["Authorization"]);
     }
 }

@@ -77,6 +77,23 @@ public sealed class ClientTests
         Assert.Null(await bed.Compute.DeleteAsync($"{Disks}/missing", Guid.NewGuid(), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Compute_ListWithALabelFilter_ReturnsOnlyLabelledObjects()
+    {
+        await using var bed = await GcpTestbed.StartAsync();
+        bed.Fake.Compute.AddDisk(GcpTestbed.Project, GcpTestbed.Zone, "ours", GcpTestbed.CacheLabels);
+        bed.Fake.Compute.AddDisk(GcpTestbed.Project, GcpTestbed.Zone, "theirs", new Dictionary<string, string> { ["managed-by"] = "terraform" });
+
+        var ours = await bed.Compute.ListAsync(Disks, "labels.managed-by = \"vllm-aspire\"", CancellationToken.None);
+        var all = await bed.Compute.ListAsync(Disks, null, CancellationToken.None);
+        var none = await bed.Compute.ListAsync($"projects/{GcpTestbed.Project}/zones/us-central1-b/disks", null, CancellationToken.None);
+
+        Assert.Equal(["ours"], ours.Select(d => d.Name));
+        Assert.Equal(2, all.Count);
+        Assert.Empty(none);
+        Assert.Empty(bed.Fake.InvalidRequests);
+    }
+
     [Theory]
     [InlineData(429, "RESOURCE_EXHAUSTED")]
     [InlineData(503, "UNAVAILABLE")]
@@ -106,6 +123,20 @@ public sealed class ClientTests
         Assert.Contains("403", permanent.Reason, StringComparison.Ordinal);
         Assert.Contains("accessNotConfigured", permanent.Reason, StringComparison.Ordinal);
         Assert.Contains("gcloud services enable", permanent.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DisabledApi_TheFixNamesTheServiceFromTheErrorInfo()
+    {
+        await using var bed = await GcpTestbed.StartAsync();
+        var body = GoogleErrorBodies.Rpc(403, "PERMISSION_DENIED", "Kubernetes Engine API has not been used in project 123456789012 before or it is disabled.", "SERVICE_DISABLED");
+        body.Body["error"]!["details"]![0]!["metadata"] = new JsonObject { ["service"] = "container.googleapis.com" };
+        bed.Fake.Faults.AnswerWith("container.projects.locations.clusters.nodePools.list", body);
+
+        var ex = await Assert.ThrowsAsync<GcpApiException>(() => bed.Container.ListNodePoolsAsync(GcpTestbed.Cluster, CancellationToken.None));
+
+        Assert.Equal("SERVICE_DISABLED", ex.Error.Reason);
+        Assert.Equal("Enable the API in the project: gcloud services enable container.googleapis.com", ex.ToProvisioningException().Fix);
     }
 
     [Fact]

@@ -87,16 +87,23 @@ internal sealed class GcpTestbed : IAsyncDisposable
         Services = _services,
     };
 
-    /// <summary>Runs every stage once its dependencies inside the plan are done (Kubernetes objects count as done), in one order.</summary>
+    /// <summary>
+    /// Runs every stage as soon as its dependencies inside the plan are done (Kubernetes objects count as done), so
+    /// independent stages run in parallel as under the real runner.
+    /// </summary>
     public async Task<Dictionary<string, StageResult>> DeployAsync(bool dryRun = false)
     {
-        var results = new Dictionary<string, StageResult>();
-        foreach (var stage in Ordered(Stages()))
+        var stages = Stages();
+        var tasks = new Dictionary<string, Task<StageResult>>(StringComparer.Ordinal);
+        foreach (var stage in Ordered(stages))
         {
-            results[stage.Name] = await stage.ReconcileAsync(Context(dryRun), CancellationToken.None);
+            var dependencies = stage.DependsOn.Where(d => !d.StartsWith("kubernetes/", StringComparison.Ordinal))
+                .Select(d => tasks[stages.First(s => s.Name == d || s.Provides.Contains(d)).Name]).ToList();
+            tasks[stage.Name] = RunAfterAsync(dependencies, stage, dryRun);
         }
 
-        return results;
+        await Task.WhenAll(tasks.Values);
+        return tasks.ToDictionary(t => t.Key, t => t.Value.Result);
     }
 
     /// <summary>Destroys in reverse dependency order.</summary>
@@ -115,6 +122,12 @@ internal sealed class GcpTestbed : IAsyncDisposable
     {
         await _services.DisposeAsync();
         await Fake.DisposeAsync();
+    }
+
+    private async Task<StageResult> RunAfterAsync(List<Task<StageResult>> dependencies, IProvisioningStage stage, bool dryRun)
+    {
+        await Task.WhenAll(dependencies);
+        return await stage.ReconcileAsync(Context(dryRun), CancellationToken.None);
     }
 
     private static IEnumerable<IProvisioningStage> Ordered(IReadOnlyList<IProvisioningStage> stages)

@@ -26,7 +26,11 @@ internal sealed class ComputeDiskStage(PlannedRequest request, GcpStageOptions o
                 await WaitUntilReadyAsync(context, path, existing, cancellationToken).ConfigureAwait(false);
             }
 
-            return StageResult.Unchanged(path);
+            // Deploy never resizes or refills a disk: a new model version gets new disk names in the plan.
+            var planned = request.Body["sizeGb"] is { } size ? long.Parse(size.ToString(), System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
+            return planned is not null && existing.SizeGb is { } actual && actual != planned
+                ? new StageResult(StageOutcome.Unchanged, [path], $"disk exists with {actual} GB where the plan says {planned} GB; deploy does not resize disks (destroy it to recreate)")
+                : StageResult.Unchanged(path);
         }
 
         if (context.DryRun)

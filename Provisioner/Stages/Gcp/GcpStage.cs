@@ -88,7 +88,7 @@ internal abstract class GcpStage(string name, IReadOnlyList<string> dependsOn, I
     /// <summary>An <see cref="IProgress{T}"/> of operation status lines for this stage.</summary>
     /// <param name="context">The run's context.</param>
     /// <returns>The progress sink.</returns>
-    protected IProgress<string> OperationProgress(StageContext context) => new Progress<string>(m => Report(context, m));
+    protected IProgress<string> OperationProgress(StageContext context) => new DelegateProgress<string>(m => Report(context, m));
 
     /// <summary>The Compute client of the run.</summary>
     /// <param name="context">The run's context.</param>
@@ -103,8 +103,8 @@ internal abstract class GcpStage(string name, IReadOnlyList<string> dependsOn, I
     /// <summary>
     /// Inserts a planned Compute object with the plan's <c>requestId</c>, waits for the operation and checks that the
     /// object exists. Compute remembers a <c>requestId</c> for a while and answers a repeat with the old operation
-    /// without creating anything, so an object deleted since (a destroy, then a deploy soon after) is inserted once
-    /// more with a fresh ID.
+    /// without doing anything, so an insert whose earlier operation failed, or whose object was deleted since (a
+    /// destroy, then a deploy soon after), is sent once more with a fresh ID.
     /// </summary>
     /// <param name="context">The run's context.</param>
     /// <param name="request">The planned request.</param>
@@ -117,6 +117,13 @@ internal abstract class GcpStage(string name, IReadOnlyList<string> dependsOn, I
         var path = request.ComputeResourcePath;
         Report(context, $"creating {path}");
         var operation = await compute.InsertAsync(request.RelativeUrl, (JsonObject)request.Body.DeepClone(), path, cancellationToken).ConfigureAwait(false);
+        if (operation is { IsDone: true, Error.Errors.Count: > 0 })
+        {
+            // The answer to a requestId whose insert failed in an earlier run: that failure is history, so try afresh.
+            Report(context, $"{path}: the plan's requestId names an earlier failed insert; inserting with a fresh one");
+            operation = await compute.InsertAsync($"{request.CollectionPath}?requestId={Guid.NewGuid()}", (JsonObject)request.Body.DeepClone(), path, cancellationToken).ConfigureAwait(false);
+        }
+
         await compute.WaitAsync(project, operation, path, OperationProgress(context), cancellationToken).ConfigureAwait(false);
         var created = await compute.GetAsync(path, cancellationToken).ConfigureAwait(false);
         if (created is null)

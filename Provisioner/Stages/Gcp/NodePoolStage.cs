@@ -10,7 +10,8 @@ namespace VllmAspire.Provisioner.Stages.Gcp;
 /// The GPU node pool with the image-cache secondary boot disk and image streaming. A pool's node configuration
 /// (secondary boot disks, machine type, accelerators, boot disk) cannot be updated (reference/gcp.md §1.5), so when
 /// the plan's differs from the pool's, a new pool is created under a derived name (<c>{name}-{hash}</c>) and the old
-/// one is kept until the workload has moved: the runner then calls <see cref="DeleteOldPoolsAsync"/>.
+/// one is kept until the workload has moved: the runner then calls <see cref="DeleteOldPoolsAsync"/>. A pool of ours
+/// left in ERROR by a failed create is deleted and created again.
 /// </summary>
 /// <param name="request">The planned <c>nodePools.create</c>.</param>
 /// <param name="options">The stage timings.</param>
@@ -67,6 +68,16 @@ internal sealed class NodePoolStage(PlannedRequest request, GcpStageOptions opti
 
         var ours = pools.Where(IsOursByName).ToList();
         var current = ours.FirstOrDefault(Matches);
+        if (current is { Status: "ERROR" } failed && !context.DryRun)
+        {
+            // A create that failed (a GPU stockout, a quota) leaves the pool in ERROR with no usable nodes: make it again.
+            Report(context, $"node pool {failed.Name} is in ERROR ({failed.StatusMessage}); deleting it to create it again");
+            await DeletePoolsAsync(context, [failed.Name], cancellationToken).ConfigureAwait(false);
+            pools = pools.Where(p => p != failed).ToList();
+            ours.Remove(failed);
+            current = null;
+        }
+
         OldPoolNames = ours.Where(p => p != current).Select(p => p.Name).ToList();
         var oldNote = OldPoolNames.Count == 0 ? "" : $"; old pool(s) {string.Join(", ", OldPoolNames)} must be drained and deleted once the workload runs on the new pool";
         if (current is not null)

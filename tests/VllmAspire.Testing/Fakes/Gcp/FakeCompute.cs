@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -639,6 +640,9 @@ public sealed partial class FakeCompute : FakeGcpApi
     private async Task<FakeResult> WaitAsync(FakeCall call, CancellationToken cancellationToken)
     {
         var path = call.RelativePath[..^"/wait".Length];
+
+        // Bounded by the wall clock too, so a test clock that stands still cannot hold the call forever.
+        var started = Stopwatch.GetTimestamp();
         var until = Now + WaitMaxDuration;
         while (true)
         {
@@ -650,7 +654,7 @@ public sealed partial class FakeCompute : FakeGcpApi
                 }
 
                 operation.Advance(Now, SetError);
-                if (operation.IsDone || Now >= until)
+                if (operation.IsDone || Now >= until || Stopwatch.GetElapsedTime(started) >= WaitMaxDuration)
                 {
                     return FakeResult.Ok(operation.Body.DeepClone());
                 }

@@ -19,7 +19,7 @@ namespace VllmAspire.Testing.Fakes.Gcp;
 /// </summary>
 public sealed class FakeGcp : IAsyncDisposable
 {
-    /// <summary>The bearer token <see cref="ClientConfiguration"/> hands out.</summary>
+    /// <summary>The only bearer token the fakes accept; <see cref="ClientConfiguration"/> hands it out.</summary>
     public const string AccessToken = "fake-access-token";
 
     private readonly List<FakeGcpRequest> _requests = [];
@@ -178,9 +178,15 @@ public sealed class FakeGcp : IAsyncDisposable
             return GoogleErrorBodies.Rpc(404, "NOT_FOUND", $"The requested URL /{api.Prefix}{relative} ({http.Request.Method}) was not found on this server.");
         }
 
-        if (http.Request.Headers.Authorization.ToString() is not { } authorization || !authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length <= "Bearer ".Length)
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length <= "Bearer ".Length)
         {
             return GoogleErrorBodies.Rpc(401, "UNAUTHENTICATED", "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.", "CREDENTIALS_MISSING");
+        }
+
+        if (authorization["Bearer ".Length..] != AccessToken)
+        {
+            return GoogleErrorBodies.Rpc(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.", "ACCESS_TOKEN_TYPE_UNSUPPORTED");
         }
 
         if (record.Problems.Count > 0)
@@ -207,7 +213,7 @@ public sealed class FakeGcp : IAsyncDisposable
             return fixedAnswer;
         }
 
-        var roll = Faults.RollTransient();
+        var roll = Faults.TakeLostAnswer(route.MethodId) ? 2 : Faults.RollTransient();
         if (roll == 1)
         {
             record.InjectedFault = true;

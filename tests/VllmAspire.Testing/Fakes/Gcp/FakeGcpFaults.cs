@@ -9,6 +9,7 @@ public sealed class FakeGcpFaults
     private readonly ConcurrentDictionary<string, FakeOperationFailure> _operationFailures = new(StringComparer.Ordinal);
     private readonly List<(string MethodId, Func<FakeGcpRequest, Task> Hook)> _hooks = [];
     private readonly List<(string MethodId, FakeResult Result, int Remaining)> _answers = [];
+    private readonly Dictionary<string, int> _lostAnswers = new(StringComparer.Ordinal);
     private Random _random = new(1);
 
     /// <summary>
@@ -63,6 +64,17 @@ public sealed class FakeGcpFaults
         }
     }
 
+    /// <summary>Handles the next <paramref name="times"/> requests of a method but answers 503, as when the connection drops after the work is done.</summary>
+    /// <param name="methodId">The discovery method ID.</param>
+    /// <param name="times">How many requests lose their answer.</param>
+    public void LoseAnswers(string methodId, int times = 1)
+    {
+        lock (_gate)
+        {
+            _lostAnswers[methodId] = _lostAnswers.GetValueOrDefault(methodId) + times;
+        }
+    }
+
     /// <summary>Removes every fault and hook.</summary>
     public void Clear()
     {
@@ -72,6 +84,7 @@ public sealed class FakeGcpFaults
             _hooks.Clear();
             _answers.Clear();
             _operationFailures.Clear();
+            _lostAnswers.Clear();
         }
     }
 
@@ -113,6 +126,20 @@ public sealed class FakeGcpFaults
             }
 
             return _random.Next(2) + 1;
+        }
+    }
+
+    internal bool TakeLostAnswer(string methodId)
+    {
+        lock (_gate)
+        {
+            if (_lostAnswers.GetValueOrDefault(methodId) <= 0)
+            {
+                return false;
+            }
+
+            _lostAnswers[methodId]--;
+            return true;
         }
     }
 
