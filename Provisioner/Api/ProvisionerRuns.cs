@@ -95,7 +95,7 @@ internal sealed class ProvisionerRuns(
             if (graph.Stages.Count == 0)
             {
                 return Results.Problem(statusCode: StatusCodes.Status501NotImplemented,
-                    detail: $"No provisioning stages are composed for {app.Directory}: this Provisioner build has no GCP or Kubernetes stages yet.");
+                    detail: $"No provisioning stages for {app.Directory}: its plan has no steps and kubernetes/ no objects. Publish the app again.");
             }
 
             var verb = mode == StageRunMode.Deploy ? "deploy" : "destroy";

@@ -98,7 +98,7 @@ internal static class DeployCommand
 
             if (graph.Stages.Count == 0)
             {
-                Error(errors, $"No provisioning stages are composed for {app.Directory}: this Provisioner build has no GCP or Kubernetes stages yet, so nothing would be {(mode == StageRunMode.Deploy ? "deployed" : "destroyed")}.");
+                Error(errors, $"No provisioning stages for {app.Directory}: its plan has no steps and kubernetes/ no objects, so nothing would be {(mode == StageRunMode.Deploy ? "deployed" : "destroyed")}. Publish the app again.");
                 return Failure;
             }
 

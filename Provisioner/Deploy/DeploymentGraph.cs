@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VllmAspire.Provisioner.Stages;
+using VllmAspire.Provisioner.Kubernetes;
 using VllmAspire.Provisioner.Stages.Gcp;
+using VllmAspire.Provisioner.Stages.Kubernetes;
 
 namespace VllmAspire.Provisioner.Deploy;
 
@@ -29,8 +31,31 @@ internal static class DeploymentGraph
             throw new DeploymentInputException($"{Path.Combine(app.Directory, PublishedApp.PlanFileName)}: {e.Message}", e);
         }
 
-        // The Kubernetes stages (KubernetesStageFactory.Create over the manifests in app.KubernetesDirectory) join here;
-        // the plan's dependencies on kubernetes/Kind/namespace/name resolve through their Provides.
+        // The plan's dependencies on Kubernetes objects (kubernetes/Kind/namespace/name) resolve through these stages' Provides.
+        try
+        {
+            stages.AddRange(KubernetesStageFactory.Create(ManifestSet.Load(app.KubernetesDirectory), app.Plan));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new DeploymentInputException($"{app.KubernetesDirectory}: {e.Message}", e);
+        }
+
+        if (stages.OfType<KubernetesObjectsStage>().Any())
+        {
+            // Resolved now, so a missing kubeconfig is bad input before anything runs, not a failure half-way.
+            try
+            {
+                services.GetRequiredService<KubernetesOperations>();
+            }
+            catch (k8s.Exceptions.KubeConfigException e)
+            {
+                throw new DeploymentInputException(
+                    $"No Kubernetes configuration: {e.Message} Fetch the cluster's credentials with `gcloud container clusters get-credentials {app.Plan.Cluster} --location {app.Plan.Location} --project {app.Plan.Project}`, or set KUBECONFIG.",
+                    e);
+            }
+        }
+
         return stages;
     }
 }

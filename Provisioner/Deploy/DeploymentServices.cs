@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using VllmAspire.Provisioner.Gcp;
+using VllmAspire.Provisioner.Kubernetes;
 using VllmAspire.Provisioner.Stages.Gcp;
 
 namespace VllmAspire.Provisioner.Deploy;
@@ -10,6 +11,9 @@ namespace VllmAspire.Provisioner.Deploy;
 /// <summary>The services a deploy or destroy run gives its stages: configuration, clock, logging, and the GCP and Kubernetes clients.</summary>
 internal static class DeploymentServices
 {
+    /// <summary>The configuration section of the Kubernetes wait deadlines and poll interval.</summary>
+    public const string KubernetesWaitsSection = "Kubernetes:Waits";
+
     /// <summary>Builds configuration from the environment and <c>--Key=value</c> arguments (arguments win).</summary>
     /// <param name="arguments">Arguments such as <c>--Gcp:Endpoints:Compute=http://127.0.0.1:5000</c>.</param>
     /// <returns>The configuration.</returns>
@@ -28,6 +32,10 @@ internal static class DeploymentServices
         services.AddHttpClient();
         services.AddGcpClients(configuration);
         services.Configure<GcpStageOptions>(configuration.GetSection(GcpStageOptions.SectionName));
+        // Kubernetes: the usual kubeconfig (KUBECONFIG, ~/.kube/config) or the in-cluster account; waits from Kubernetes:Waits.
+        services.TryAddSingleton(_ => configuration.GetSection(KubernetesWaitsSection).Get<KubernetesWaitOptions>() ?? new KubernetesWaitOptions());
+        services.TryAddSingleton(_ => KubernetesClientFactory.CreateFromEnvironment());
+        services.TryAddSingleton(sp => new KubernetesOperations(sp.GetRequiredService<k8s.IKubernetes>(), sp.GetRequiredService<KubernetesWaitOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<StageComposer>(DeploymentGraph.Build);
         return services;
     }

@@ -204,7 +204,7 @@ public sealed class DeployCommandTests
         var (exit, output) = await RunInProcessAsync(StageRunMode.Deploy, () => [], "deploy", "--from", folder.Root);
 
         Assert.Equal(1, exit);
-        Assert.Contains("No provisioning stages are composed", output, StringComparison.Ordinal);
+        Assert.Contains("No provisioning stages for ", output, StringComparison.Ordinal);
     }
 
     private sealed class TempHome : IDisposable

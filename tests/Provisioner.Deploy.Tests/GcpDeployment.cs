@@ -4,13 +4,15 @@ using VllmAspire.Contracts.Plan;
 using VllmAspire.Provisioner.Stages;
 using VllmAspire.Testing;
 using VllmAspire.Testing.Fakes.Gcp;
+using VllmAspire.Testing.Fakes.Kubernetes;
 
 namespace VllmAspire.Provisioner.Deploy.Tests;
 
 /// <summary>
 /// The fake Google APIs on loopback and a published folder with the AppHost model's plan (the publishing golden file),
-/// deployed by the real Provisioner executable as a child process. Until the Kubernetes stages exist, the plan's
-/// dependencies on Kubernetes objects are dropped, so the GCP stages form the whole graph.
+/// deployed by the real Provisioner executable as a child process. With <c>kubernetes</c>, the golden manifests and a
+/// fake Kubernetes API server (reached through a kubeconfig) complete the graph; without, the plan's dependencies on
+/// Kubernetes objects are dropped, so the GCP stages form the whole graph.
 /// </summary>
 internal sealed class GcpDeployment : IAsyncDisposable
 {
@@ -20,14 +22,21 @@ internal sealed class GcpDeployment : IAsyncDisposable
 
     private static readonly string Dll = typeof(StageRunner).Assembly.Location;
 
-    private GcpDeployment(FakeGcp fake, PublishedFolder folder, GkePlan plan)
+    private GcpDeployment(FakeGcp fake, PublishedFolder folder, GkePlan plan, FakeKubernetesApi? kubernetes)
     {
         Fake = fake;
         Folder = folder;
         Plan = plan;
+        Kubernetes = kubernetes;
     }
 
     public FakeGcp Fake { get; }
+
+    /// <summary>Gets the fake Kubernetes API server, when the deployment includes the manifests.</summary>
+    public FakeKubernetesApi? Kubernetes { get; }
+
+    /// <summary>Gets the golden publish output's folder.</summary>
+    public static string GoldenDirectory => Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "Golden");
 
     public PublishedFolder Folder { get; }
 
@@ -43,15 +52,44 @@ internal sealed class GcpDeployment : IAsyncDisposable
     public static IReadOnlyList<string> PlannedNodePools { get; } =
         ["projects/my-project/locations/us-central1/clusters/vllm-cluster/nodePools/vllm-pool"];
 
-    public static async Task<GcpDeployment> StartAsync()
+    public static async Task<GcpDeployment> StartAsync(bool kubernetes = false)
     {
         var fake = await FakeGcp.StartAsync();
         fake.ResourceManager.AddProject(Project, ProjectNumber);
         fake.Container.AddCluster(Project, "us-central1", "vllm-cluster");
-        var golden = Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "Golden", "gke-plan.json");
-        var plan = JsonSerializer.Deserialize<GkePlan>(await File.ReadAllTextAsync(golden))!;
-        plan = plan with { Steps = [.. plan.Steps.Select(s => s with { DependsOn = [.. s.DependsOn.Where(d => !d.StartsWith("kubernetes/", StringComparison.Ordinal))] })] };
-        return new GcpDeployment(fake, new PublishedFolder(plan.ToJson()), plan);
+        var plan = JsonSerializer.Deserialize<GkePlan>(await File.ReadAllTextAsync(Path.Combine(GoldenDirectory, "gke-plan.json")))!;
+        if (!kubernetes)
+        {
+            plan = plan with { Steps = [.. plan.Steps.Select(s => s with { DependsOn = [.. s.DependsOn.Where(d => !d.StartsWith("kubernetes/", StringComparison.Ordinal))] })] };
+            return new GcpDeployment(fake, new PublishedFolder(plan.ToJson()), plan, null);
+        }
+
+        var folder = new PublishedFolder(plan.ToJson());
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(GoldenDirectory, "kubernetes")))
+        {
+            File.Copy(file, Path.Combine(folder.Root, "kubernetes", Path.GetFileName(file)));
+        }
+
+        var cluster = await FakeKubernetesApi.StartAsync();
+        await File.WriteAllTextAsync(Path.Combine(folder.Root, "kubeconfig"), $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {cluster.BaseAddress}
+            users:
+            - name: fake
+              user:
+                token: fake-token
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: fake
+            current-context: fake
+            """);
+        return new GcpDeployment(fake, folder, plan, cluster);
     }
 
     /// <summary>Starts <c>dotnet VllmAspire.Provisioner.dll VERB --from DIR</c> pointed at the fakes with short timings.</summary>
@@ -79,6 +117,16 @@ internal sealed class GcpDeployment : IAsyncDisposable
         {
             // Environment variables, as a deployment in CI would set them; ':' is spelled '__'.
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        if (Kubernetes is not null)
+        {
+            start.Environment["KUBECONFIG"] = Path.Combine(Folder.Root, "kubeconfig");
+            start.Environment["Kubernetes__Waits__PollInterval"] = "00:00:00.020";
+            foreach (var wait in new[] { "JobTimeout", "RolloutTimeout", "ClaimBindTimeout", "DeletionTimeout" })
+            {
+                start.Environment[$"Kubernetes__Waits__{wait}"] = "00:00:30";
+            }
         }
 
         start.Environment["COLUMNS"] = "400";
@@ -123,6 +171,11 @@ internal sealed class GcpDeployment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Kubernetes is not null)
+        {
+            await Kubernetes.DisposeAsync();
+        }
+
         await Fake.DisposeAsync();
         Folder.Dispose();
     }

@@ -1,0 +1,103 @@
+namespace VllmAspire.Provisioner.Deploy.Tests;
+
+/// <summary>
+/// The real Provisioner executable deploying the AppHost model's whole published output (GKE plan and Kubernetes
+/// manifests) against the fake Google APIs and the fake Kubernetes API server together.
+/// </summary>
+public sealed class FullDeployEndToEndTests
+{
+    // Every object of the golden manifests, as the fake API server stores it.
+    private static readonly (string Plural, string? Namespace, string Name)[] PublishedObjects =
+    [
+        ("namespaces", null, "vllm"),
+        ("namespaces", null, "custom-metrics"),
+        ("serviceaccounts", "vllm", "vllm"),
+        ("serviceaccounts", "vllm", "gemma-7b-bake"),
+        ("persistentvolumes", null, "gemma-7b-bake"),
+        ("persistentvolumeclaims", "vllm", "gemma-7b-bake"),
+        ("jobs", "vllm", "gemma-7b-bake"),
+        ("persistentvolumes", null, "gemma-7b-us-central1-a"),
+        ("persistentvolumeclaims", "vllm", "gemma-7b-us-central1-a"),
+        ("deployments", "vllm", "vllm"),
+        ("services", "vllm", "vllm"),
+        ("podmonitorings", "vllm", "vllm"),
+        ("deployments", "custom-metrics", "custom-metrics-stackdriver-adapter"),
+        ("horizontalpodautoscalers", "vllm", "vllm"),
+    ];
+
+    [Fact]
+    public async Task A_deploy_from_nothing_provisions_the_cloud_and_the_cluster_and_a_second_changes_nothing()
+    {
+        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
+
+        var (exit, output) = await deployment.RunAsync("deploy");
+
+        Assert.True(exit == 0, output);
+        deployment.AssertConverged();
+        Assert.All(PublishedObjects, o => Assert.True(deployment.Kubernetes!.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} was not applied:\n{output}"));
+        // The rollout waited for the Deployment's pods to be ready.
+        Assert.Equal(deployment.Kubernetes!.Get("deployments", "vllm", "vllm")!["spec"]!["replicas"]!.GetValue<int>(),
+            deployment.Kubernetes.Get("deployments", "vllm", "vllm")!["status"]?["readyReplicas"]?.GetValue<int>());
+        Assert.True(output.Contains(" failed, 0 not run", StringComparison.Ordinal) && output.Contains("deploy succeeded:", StringComparison.Ordinal), output);
+
+        deployment.Fake.ClearRequests();
+        var kubernetesWrites = deployment.Kubernetes.Writes.Count;
+        (exit, output) = await deployment.RunAsync("deploy");
+        Assert.True(exit == 0, output);
+        Assert.Empty(deployment.Fake.Writes);
+        Assert.Equal(kubernetesWrites, deployment.Kubernetes.Writes.Count);
+        Assert.True(output.Contains("0 created, 0 changed", StringComparison.Ordinal), output);
+    }
+
+    [Theory]
+    [InlineData("kubernetes-base")]
+    [InlineData("weights-bake-gemma-7b")]
+    [InlineData("gemma-7b-image")]
+    [InlineData("weights-volumes-gemma-7b")]
+    public async Task Killed_when_a_stage_ends_then_rerun_converges(string stage)
+    {
+        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
+        using (var first = deployment.Start("deploy"))
+        {
+            await first.WhenLineAsync(line => line.Contains($" {stage} Succeeded", StringComparison.Ordinal)).WaitAsync(TimeSpan.FromSeconds(90));
+            first.Kill();
+            await first.WaitAsync();
+        }
+
+        var (exit, output) = await deployment.RunAsync("deploy");
+
+        Assert.True(exit == 0, output);
+        deployment.AssertConverged();
+        Assert.All(PublishedObjects, o => Assert.True(deployment.Kubernetes!.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} missing:\n{output}"));
+    }
+
+    [Fact]
+    public async Task Destroy_removes_the_cluster_objects_and_the_cloud_resources()
+    {
+        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
+        var (exit, output) = await deployment.RunAsync("deploy");
+        Assert.True(exit == 0, output);
+
+        (exit, output) = await deployment.RunAsync("destroy");
+
+        Assert.True(exit == 0, output);
+        Assert.Empty(deployment.Fake.Compute.Disks);
+        Assert.Empty(deployment.Fake.Compute.Images);
+        Assert.Empty(deployment.Fake.Container.NodePools);
+        Assert.All(PublishedObjects.Where(o => o.Plural != "namespaces"), o => Assert.True(deployment.Kubernetes!.Get(o.Plural, o.Namespace, o.Name) is null, $"{o} is still there:\n{output}"));
+    }
+
+    [Fact]
+    public async Task Without_a_kubeconfig_a_deploy_is_bad_input_naming_the_fix()
+    {
+        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
+        File.Delete(Path.Combine(deployment.Folder.Root, "kubeconfig"));
+
+        var (exit, output) = await deployment.RunAsync("deploy");
+
+        Assert.True(exit == 2, output);
+        Assert.True(output.Contains("No Kubernetes configuration", StringComparison.Ordinal), output);
+        Assert.True(output.Contains("gcloud container clusters get-credentials vllm-cluster --location us-central1 --project my-project", StringComparison.Ordinal), output);
+        Assert.Empty(deployment.Fake.Writes);
+    }
+}
