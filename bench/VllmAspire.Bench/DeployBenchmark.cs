@@ -1,21 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using VllmAspire.Contracts.Plan;
 using VllmAspire.Provisioner.Deploy;
+using VllmAspire.Provisioner.Kubernetes;
 using VllmAspire.Provisioner.Stages;
 using VllmAspire.Testing;
 using VllmAspire.Testing.Fakes.Gcp;
+using VllmAspire.Testing.Fakes.Kubernetes;
 
 namespace VllmAspire.Bench;
 
 /// <summary>
-/// The deploy graph's scheduling: the Provisioner's real GCP stages (from the AppHost model's plan, the publishing
-/// golden file) against the fake Google APIs with simulated operation durations, plus timed stand-ins for the
-/// Kubernetes stages shaped as the real graph (bake Job, PV/PVC, workloads, metrics adapter, HPA). Reports wall time
-/// against the critical path of the measured stage durations (target ≤ 1.1×) and against the sum of all stages.
+/// The deploy graph's scheduling: the Provisioner's real stages over the AppHost model's publish output (the
+/// publishing golden files), the GCP stages against the fake Google APIs and the Kubernetes stages against the fake
+/// Kubernetes API server, with simulated operation, Job and rollout durations. Reports wall time against the critical
+/// path of the measured stage durations (target ≤ 1.1×) and against the sum of all stages.
 /// </summary>
 internal static class DeployBenchmark
 {
@@ -66,40 +66,27 @@ internal static class DeployBenchmark
         fake.Faults.OperationDuration = operation;
         // The builder VM pulls every image: the longest step of the real graph.
         fake.Compute.BuilderDuration = operation * 4;
+        // The weights download Job and the pods' start are the cluster's long waits.
+        await using var cluster = await FakeKubernetesApi.StartAsync(new FakeKubernetesOptions
+        {
+            JobDuration = operation * 3,
+            ScheduleDelay = operation / 10,
+            PullDuration = operation / 2,
+            ReadyDelay = operation,
+        });
         var settings = fake.ClientConfiguration();
         settings["Gcp:ContainerPollInterval"] = "00:00:00.050";
         settings["Gcp:Stages:SerialPollInterval"] = "00:00:00.050";
         settings["Gcp:Stages:PollInterval"] = "00:00:00.050";
+        settings["Kubernetes:Waits:PollInterval"] = "00:00:00.050";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
-        var golden = Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "Golden", "gke-plan.json");
-        var plan = JsonSerializer.Deserialize<GkePlan>(await File.ReadAllTextAsync(golden, ct))!;
-        var folder = Directory.CreateTempSubdirectory("vllm-aspire-bench-deploy-").FullName;
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(folder, PublishedApp.KubernetesFolderName));
-            await File.WriteAllTextAsync(Path.Combine(folder, PublishedApp.PlanFileName), plan.ToJson(), ct);
-            var app = PublishedApp.Load(folder);
-            var services = new ServiceCollection();
-            services.AddSingleton<StageComposer>((published, sp) => [.. DeploymentGraph.Build(published, sp), .. KubernetesStandIns(operation)]);
-            await using var provider = services.AddLogging().AddDeployment(configuration).BuildServiceProvider();
-            var graph = Deployment.BuildGraph(app, provider);
-            return await Deployment.RunAsync(app, graph, StageRunMode.Deploy, dryRun: false, provider, [], ct);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var golden = Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "Golden");
+        var app = PublishedApp.Load(golden);
+        var services = new ServiceCollection();
+        services.AddSingleton(KubernetesClientFactory.Create(cluster.ClientConfiguration(), retryDelay: TimeSpan.FromMilliseconds(20)));
+        await using var provider = services.AddLogging().AddDeployment(configuration).BuildServiceProvider();
+        var graph = Deployment.BuildGraph(app, provider);
+        return await Deployment.RunAsync(app, graph, StageRunMode.Deploy, dryRun: false, provider, [], ct);
     }
-
-    // The Kubernetes half of the graph, with the plan's names, until the Kubernetes stages are composed for real.
-    private static IEnumerable<IProvisioningStage> KubernetesStandIns(TimeSpan unit) =>
-    [
-        new SimulatedStage("k8s-namespace", unit / 4, [], ["kubernetes/Namespace//vllm"]),
-        new SimulatedStage("k8s-weights-bake", unit * 3, ["k8s-namespace", "gemma-7b-bake-disk", "project-iam"], ["kubernetes/Job/vllm/gemma-7b-bake"]),
-        new SimulatedStage("k8s-weights-volumes", unit / 4, ["gemma-7b-disk-us-central1-a", "k8s-namespace"], []),
-        new SimulatedStage("k8s-workloads", unit * 2, ["k8s-weights-volumes", "node-pool-vllm-pool"], []),
-        new SimulatedStage("k8s-metrics-adapter", unit / 2, ["project-iam", "k8s-namespace"], []),
-        new SimulatedStage("k8s-hpa", unit / 4, ["k8s-workloads", "k8s-metrics-adapter"], []),
-    ];
 }
