@@ -72,6 +72,69 @@ public sealed class FullDeployEndToEndTests
     }
 
     [Fact]
+    public async Task With_20_percent_transient_faults_in_both_apis_deploy_succeeds_without_duplicates()
+    {
+        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
+        deployment.Fake.Faults.Seed(5);
+        deployment.Fake.Faults.TransientRate = 0.2;
+        deployment.Kubernetes!.Faults.TransientRate = 0.2;
+
+        var (exit, output) = await deployment.RunAsync("deploy");
+
+        Assert.True(exit == 0, output);
+        Assert.True(deployment.Kubernetes.Faults.TransientInjected > 0);
+        Assert.Contains(deployment.Fake.Requests, r => r.InjectedFault);
+        deployment.Fake.Faults.Clear();
+        deployment.Kubernetes.Faults.TransientRate = 0;
+        deployment.AssertConverged();
+        Assert.All(PublishedObjects, o => Assert.True(deployment.Kubernetes.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} missing:\n{output}"));
+    }
+
+    [Theory]
+    [InlineData("/jobs/gemma-7b-bake")]
+    [InlineData("/deployments/vllm")]
+    [InlineData("/horizontalpodautoscalers/vllm")]
+    public async Task Killed_while_applying_a_cluster_object_then_rerun_converges(string path)
+    {
+        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
+        using (var first = deployment.Start("deploy"))
+        {
+            // The apply reaches the API server, which stores it, but the process that sent it is gone.
+            var killed = 0;
+            deployment.Kubernetes!.Faults.OnRequest = (method, requestPath) =>
+            {
+                if (method == "PATCH" && requestPath.EndsWith(path, StringComparison.Ordinal) && Interlocked.Exchange(ref killed, 1) == 0)
+                {
+                    first.Kill();
+                }
+            };
+            await first.WaitAsync();
+            Assert.True(killed == 1, $"no apply of {path}:\n{first.Output}");
+        }
+
+        deployment.Kubernetes.Faults.OnRequest = null;
+        var (exit, output) = await deployment.RunAsync("deploy");
+
+        Assert.True(exit == 0, output);
+        deployment.AssertConverged();
+        Assert.All(PublishedObjects, o => Assert.True(deployment.Kubernetes.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} missing:\n{output}"));
+    }
+
+    [Fact]
+    public async Task A_permanent_cluster_error_fails_its_stage_and_blocks_the_autoscaler_while_the_cloud_side_finishes()
+    {
+        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
+        deployment.Kubernetes!.Faults.Permanent["deployments/vllm/vllm"] = 403;
+
+        var (exit, output) = await deployment.RunAsync("deploy");
+
+        Assert.True(exit == 1, output);
+        Assert.True(output.Contains("error: stage workload-vllm: ", StringComparison.Ordinal), output);
+        Assert.True(output.Contains("hpa Skipped not run: stage 'workload-vllm' failed", StringComparison.Ordinal), output);
+        deployment.AssertConverged();
+    }
+
+    [Fact]
     public async Task Destroy_removes_the_cluster_objects_and_the_cloud_resources()
     {
         await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
