@@ -6,6 +6,8 @@ namespace VllmAspire.Provisioner.Kubernetes;
 /// Decides whether a live object already holds every field we apply. The API server adds defaults and status, so the
 /// desired object only has to be contained in the live one: maps by key, lists element by element with the same length
 /// (a list we apply is owned whole), scalars by their JSON text. Only labels and annotations of the metadata are ours.
+/// A field our field manager applied before (its <c>managedFields</c> entry) that the desired object no longer has is a
+/// difference too: applying removes it.
 /// </summary>
 internal static class AppliedFieldsDiff
 {
@@ -40,7 +42,38 @@ internal static class AppliedFieldsDiff
             }
         }
 
+        var ours = live["metadata"]?["managedFields"]?.AsArray()
+            .FirstOrDefault(m => (string?)m?["manager"] == KubernetesOperations.FieldManager && (string?)m?["operation"] == "Apply")?["fieldsV1"] as JsonObject;
+        if (ours is not null)
+        {
+            Removed(ours, desired, "", differences);
+        }
+
         return differences;
+    }
+
+    // Walks our managed-fields set (FieldsV1: "f:name" for a field, "k:"/"v:"/"i:" for list elements, "." for the node
+    // itself) and reports fields the desired object lacks. List elements are not walked: lists are compared whole above.
+    private static void Removed(JsonObject fields, JsonNode? desired, string path, List<string> differences)
+    {
+        foreach (var (key, child) in fields)
+        {
+            if (!key.StartsWith("f:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var name = key[2..];
+            var desiredChild = (desired as JsonObject)?[name];
+            if (desiredChild is null)
+            {
+                differences.Add($"{path}.{name} (removed)");
+            }
+            else if (desiredChild is JsonObject && child is JsonObject nested)
+            {
+                Removed(nested, desiredChild, $"{path}.{name}", differences);
+            }
+        }
     }
 
     private static void Compare(JsonNode? desired, JsonNode? live, string path, List<string> differences)

@@ -62,10 +62,11 @@ internal sealed class KubernetesOperations
     /// <param name="manifest">The object.</param>
     /// <param name="dryRun">Whether the API server only validates and answers what it would store (<c>dryRun=All</c>).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="configuration">What to apply instead of the whole object (e.g. without <c>spec.replicas</c>), or <see langword="null"/>.</param>
     /// <returns>The object the API server stored (or would store).</returns>
-    public async Task<JsonObject> ApplyAsync(ManifestObject manifest, bool dryRun, CancellationToken cancellationToken)
+    public async Task<JsonObject> ApplyAsync(ManifestObject manifest, bool dryRun, CancellationToken cancellationToken, JsonObject? configuration = null)
     {
-        var patch = new V1Patch(KubernetesJson.Serialize(manifest.Object), V1Patch.PatchType.ApplyPatch);
+        var patch = new V1Patch(configuration?.ToJsonString() ?? KubernetesJson.Serialize(manifest.Object), V1Patch.PatchType.ApplyPatch);
         var kind = manifest.Kind;
         var ns = manifest.Namespace;
         var dry = dryRun ? "All" : null;
@@ -286,6 +287,18 @@ internal sealed class KubernetesOperations
         var selector = string.Join(",", (deployment.Spec.Selector.MatchLabels ?? new Dictionary<string, string>()).Select(l => $"{l.Key}={l.Value}"));
         var pods = await ReadAsync(KubernetesKinds.Pod, ns, "", () => _client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: cancellationToken));
         return [.. pods.Items];
+    }
+
+    /// <summary>Tells whether any pod in a namespace mounts a claim.</summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="claim">The claim's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether a pod (of any phase but Succeeded or Failed) uses it.</returns>
+    public async Task<bool> IsClaimMountedAsync(string @namespace, string claim, CancellationToken cancellationToken)
+    {
+        var pods = await ReadAsync(KubernetesKinds.Pod, @namespace, "", () => _client.CoreV1.ListNamespacedPodAsync(@namespace, cancellationToken: cancellationToken));
+        return pods.Items.Any(p => p.Status?.Phase is not ("Succeeded" or "Failed")
+            && (p.Spec.Volumes ?? []).Any(v => v.PersistentVolumeClaim?.ClaimName == claim));
     }
 
     /// <summary>Lists the events about one pod.</summary>

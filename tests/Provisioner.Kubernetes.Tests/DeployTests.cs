@@ -85,8 +85,7 @@ public sealed class DeployTests
     {
         await using var bed = await TestBed.StartAsync();
         bed.Fake.Faults.Permanent["deployments/vllm/vllm"] = 403;
-        await bed.Stage("kubernetes-base").ReconcileAsync(bed.Context(), CancellationToken.None);
-        await bed.Stage("weights-volumes-gemma-7b").ReconcileAsync(bed.Context(), CancellationToken.None);
+        await bed.ReconcileAsync("kubernetes-base", "weights-volumes-gemma-7b");
 
         var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None));
 

@@ -82,6 +82,24 @@ public sealed class FakeApiTests
     }
 
     [Fact]
+    public async Task Apply_RejectsAnInvalidLabelValue_AndAChangedDeploymentSelector()
+    {
+        await using var fake = await FakeKubernetesApi.StartAsync();
+        using var http = new HttpClient { BaseAddress = fake.BaseAddress };
+        const string Deployment = """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"default"},"spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""";
+
+        var badLabel = await ApplyAsync(http, "api/v1/namespaces/default/serviceaccounts/a", ConfigMap.Replace("\"1\"", "\"not valid!\"", StringComparison.Ordinal));
+        var created = await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/d", Deployment);
+        var reselected = await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/d", Deployment.Replace("\"b\"", "\"c\"", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badLabel.Code);
+        Assert.Contains("a valid label must be an empty string", (string?)badLabel.Body["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, created.Code);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reselected.Code);
+        Assert.Contains("spec.selector: Invalid value: field is immutable", (string?)reselected.Body["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Watch_StreamsPodEventsToKubernetesClient()
     {
         await using var fake = await FakeKubernetesApi.StartAsync(new FakeKubernetesOptions { ReadyDelay = TimeSpan.FromMilliseconds(200) });
@@ -105,6 +123,46 @@ public sealed class FakeApiTests
 
         Assert.Equal(WatchEventType.Added, seen[0]);
         Assert.Contains(WatchEventType.Modified, seen);
+    }
+
+    [Fact]
+    public async Task DryRunApply_AnswersWhatWouldBeStored_AndStoresNothing()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var ns = bed.Manifests.Objects.Single(o => o.Key == "kubernetes/Namespace/vllm");
+
+        var answer = await bed.Operations.ApplyAsync(ns, dryRun: true, CancellationToken.None);
+
+        Assert.Equal("vllm", (string?)answer["metadata"]!["labels"]!["kubernetes.io/metadata.name"]);
+        Assert.Equal("Active", (string?)answer["status"]!["phase"]);
+        Assert.Null(bed.Fake.Get("namespaces", null, "vllm"));
+        Assert.Empty(bed.Fake.Writes);
+        Assert.Contains(bed.Fake.Requests, r => r.Method == "PATCH" && r.Query.Contains("dryRun=All", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Background", 0)]
+    [InlineData("Orphan", 1)]
+    public async Task Delete_RemovesDependents_UnlessOrphaned(string propagation, int podsLeft)
+    {
+        await using var fake = await FakeKubernetesApi.StartAsync();
+        using var client = new k8s.Kubernetes(fake.ClientConfiguration());
+        using var http = new HttpClient { BaseAddress = fake.BaseAddress };
+        await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/w",
+            """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w","namespace":"default"},"spec":{"selector":{"matchLabels":{"app":"w"}},"template":{"metadata":{"labels":{"app":"w"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while ((await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=w", cancellationToken: timeout.Token)).Items.Count == 0)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        var status = await client.AppsV1.DeleteNamespacedDeploymentAsync("w", "default", propagationPolicy: propagation, cancellationToken: timeout.Token);
+
+        Assert.Equal("Success", status.Status);
+        Assert.Equal(podsLeft, (await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=w")).Items.Count);
+        var missing = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => client.AppsV1.ReadNamespacedDeploymentAsync("w", "default"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.Response.StatusCode);
+        Assert.Equal("deployments.apps \"w\" not found", (string?)JsonNode.Parse(missing.Response.Content)!["message"]);
     }
 
     private static string RV(JsonObject obj) => (string)obj["metadata"]!["resourceVersion"]!;

@@ -1,4 +1,4 @@
-using VllmAspire.Testing.Fakes.Kubernetes;
+using VllmAspire.Testing;
 
 namespace VllmAspire.Provisioner.Kubernetes.Tests;
 
@@ -6,8 +6,5 @@ namespace VllmAspire.Provisioner.Kubernetes.Tests;
 internal static class Paths
 {
     /// <summary>Gets the publish output of the AppHost model kept as golden files by the publishing tests.</summary>
-    public static string GoldenOutput => Path.Combine(ReferencePaths.RepositoryRoot, "tests", "VllmAspire.Publishing.Tests", "Golden");
-
-    /// <summary>Gets the npm schema validator's folder.</summary>
-    public static string SchemaValidator => Path.Combine(ReferencePaths.RepositoryRoot, "tests", "schema");
+    public static string GoldenOutput => Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "Golden");
 }

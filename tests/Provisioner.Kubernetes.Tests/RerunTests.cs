@@ -56,6 +56,47 @@ public sealed class RerunTests
     }
 
     [Fact]
+    public async Task AFieldRemovedFromTheManifest_IsRemovedFromTheCluster()
+    {
+        await using var bed = await TestBed.StartAsync();
+        await bed.DeployAsync();
+        var deployment = (V1Deployment)bed.Manifests.Objects.Single(o => o.Key == "kubernetes/Deployment/vllm/vllm").Object;
+        deployment.Spec.Template.Spec.NodeSelector.Remove("topology.gke.io/zone");
+
+        var dryRun = await bed.Stage("workload-vllm").ReconcileAsync(bed.Context(dryRun: true), CancellationToken.None);
+        var result = await bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None);
+
+        Assert.Contains("(.spec.template.spec.nodeSelector.topology.gke.io/zone (removed))", dryRun.Message, StringComparison.Ordinal);
+        Assert.Equal(StageOutcome.Changed, result.Outcome);
+        var selector = bed.Fake.Get("deployments", "vllm", "vllm")!["spec"]!["template"]!["spec"]!["nodeSelector"]!.AsObject();
+        Assert.False(selector.ContainsKey("topology.gke.io/zone"));
+        Assert.Equal("vllm-pool", (string?)selector["cloud.google.com/gke-nodepool"]);
+    }
+
+    [Fact]
+    public async Task ReplicasTheAutoscalerSet_AreLeftAlone()
+    {
+        await using var bed = await TestBed.StartAsync();
+        await bed.DeployAsync();
+        bed.Fake.Seed(JsonNode.Parse("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"vllm","namespace":"vllm"},"spec":{"replicas":3}}""")!.AsObject(), "kube-controller-manager");
+        var writes = bed.Fake.Writes.Count;
+
+        var result = await bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None);
+
+        Assert.Equal(StageOutcome.Unchanged, result.Outcome);
+        Assert.Equal(writes, bed.Fake.Writes.Count);
+        Assert.Equal(3, (int)bed.Fake.Get("deployments", "vllm", "vllm")!["spec"]!["replicas"]!);
+        Assert.Equal(3, bed.Stage("workload-vllm").StartupReports.Count);
+
+        // A template change is applied without the replica count, so the autoscaler's 3 stay.
+        var deployment = (V1Deployment)bed.Manifests.Objects.Single(o => o.Key == "kubernetes/Deployment/vllm/vllm").Object;
+        deployment.Spec.Template.Spec.Containers[0].Image = "vllm/vllm-openai:v0.10.2";
+        await bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None);
+        Assert.Equal(3, (int)bed.Fake.Get("deployments", "vllm", "vllm")!["spec"]!["replicas"]!);
+        Assert.DoesNotContain("\"replicas\"", bed.Fake.Writes[^1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AChangedBakeJob_IsReplaced_BecauseItsTemplateIsImmutable()
     {
         await using var bed = await TestBed.StartAsync();

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using VllmAspire.Testing.Fakes.Kubernetes;
+using VllmAspire.Testing;
 
 namespace VllmAspire.Provisioner.Kubernetes.Tests;
 
@@ -25,7 +24,7 @@ public sealed class SchemaTests
                 File.WriteAllText(Path.Combine(dir.FullName, $"{i:00}.yaml"), bodies[i].ToJsonString());
             }
 
-            var (exitCode, output) = await ValidateAsync(Directory.GetFiles(dir.FullName));
+            var (exitCode, output) = await KubernetesSchemaValidator.ValidateAsync(Directory.GetFiles(dir.FullName));
 
             Assert.True(exitCode == 0, output);
             Assert.Contains($"{bodies.Count} file(s), 0 problem(s)", output, StringComparison.Ordinal);
@@ -34,25 +33,5 @@ public sealed class SchemaTests
         {
             dir.Delete(recursive: true);
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> ValidateAsync(IEnumerable<string> files)
-    {
-        Assert.True(Directory.Exists(Path.Combine(Paths.SchemaValidator, "node_modules", "kubernetes-models")),
-            "tests/schema/node_modules is missing: run `npm ci` in tests/schema (test.sh does this).");
-        var startInfo = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Paths.SchemaValidator };
-        startInfo.ArgumentList.Add(Path.Combine(Paths.SchemaValidator, "validate.mjs"));
-        startInfo.ArgumentList.Add(ReferencePaths.Schemas);
-        foreach (var file in files)
-        {
-            startInfo.ArgumentList.Add(file);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -75,6 +75,15 @@ internal sealed class TestBed : IAsyncDisposable
         return results;
     }
 
+    /// <summary>Reconciles the named stages, in order.</summary>
+    public async Task ReconcileAsync(params string[] names)
+    {
+        foreach (var name in names)
+        {
+            await Stage(name).ReconcileAsync(Context(), CancellationToken.None);
+        }
+    }
+
     public async Task<Dictionary<string, StageResult>> DestroyAsync(bool dryRun = false)
     {
         var results = new Dictionary<string, StageResult>();

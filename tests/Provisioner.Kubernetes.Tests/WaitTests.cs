@@ -9,7 +9,7 @@ public sealed class WaitTests
     {
         PollInterval = TimeSpan.FromMilliseconds(20),
         JobTimeout = TimeSpan.FromSeconds(10),
-        RolloutTimeout = TimeSpan.FromSeconds(1),
+        RolloutTimeout = TimeSpan.FromSeconds(3),
         ClaimBindTimeout = TimeSpan.FromSeconds(10),
         DeletionTimeout = TimeSpan.FromSeconds(10),
     };
@@ -17,9 +17,9 @@ public sealed class WaitTests
     [Fact]
     public async Task BakeStage_WaitsForTheJob_AndProvidesIt()
     {
-        var options = new FakeKubernetesOptions { JobDuration = TimeSpan.FromMilliseconds(400) };
+        var options = new FakeKubernetesOptions { JobDuration = TimeSpan.FromSeconds(1) };
         await using var bed = await TestBed.StartAsync(options);
-        await bed.Stage("kubernetes-base").ReconcileAsync(bed.Context(), CancellationToken.None);
+        await bed.ReconcileAsync("kubernetes-base");
 
         var result = await bed.Stage("weights-bake-gemma-7b").ReconcileAsync(bed.Context(), CancellationToken.None);
 
@@ -36,7 +36,7 @@ public sealed class WaitTests
         var options = new FakeKubernetesOptions();
         options.FailingJobs.Add("vllm/gemma-7b-bake");
         await using var bed = await TestBed.StartAsync(options);
-        await bed.Stage("kubernetes-base").ReconcileAsync(bed.Context(), CancellationToken.None);
+        await bed.ReconcileAsync("kubernetes-base");
 
         var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("weights-bake-gemma-7b").ReconcileAsync(bed.Context(), CancellationToken.None));
 
@@ -49,8 +49,7 @@ public sealed class WaitTests
     public async Task StuckRollout_OfUnschedulablePods_SaysWhy()
     {
         await using var bed = await TestBed.StartAsync(new FakeKubernetesOptions { Unschedulable = true }, ShortWaits);
-        await bed.Stage("kubernetes-base").ReconcileAsync(bed.Context(), CancellationToken.None);
-        await bed.Stage("weights-volumes-gemma-7b").ReconcileAsync(bed.Context(), CancellationToken.None);
+        await bed.ReconcileAsync("kubernetes-base", "weights-volumes-gemma-7b");
 
         var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None));
 
@@ -64,8 +63,7 @@ public sealed class WaitTests
     public async Task StuckRollout_OnAnImagePullError_SaysWhy()
     {
         await using var bed = await TestBed.StartAsync(new FakeKubernetesOptions { ImagePullFails = true }, ShortWaits);
-        await bed.Stage("kubernetes-base").ReconcileAsync(bed.Context(), CancellationToken.None);
-        await bed.Stage("weights-volumes-gemma-7b").ReconcileAsync(bed.Context(), CancellationToken.None);
+        await bed.ReconcileAsync("kubernetes-base", "weights-volumes-gemma-7b");
 
         var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None));
 
@@ -76,7 +74,7 @@ public sealed class WaitTests
     public async Task VolumesStage_WaitsUntilTheClaimIsBoundToItsVolume()
     {
         await using var bed = await TestBed.StartAsync();
-        await bed.Stage("kubernetes-base").ReconcileAsync(bed.Context(), CancellationToken.None);
+        await bed.ReconcileAsync("kubernetes-base");
 
         await bed.Stage("weights-volumes-gemma-7b").ReconcileAsync(bed.Context(), CancellationToken.None);
 

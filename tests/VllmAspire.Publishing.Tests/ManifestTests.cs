@@ -35,6 +35,16 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void GoogleAdapter_KeepsAMetricAlreadyInGooglesForm()
+    {
+        using var app = new TestModel { Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:num_requests_waiting|gauge", 10) }.Build();
+        var model = GkePublishModel.TryCreate(app.Model, out var problems);
+        Assert.Empty(problems);
+        var hpa = Assert.Single(KubernetesManifestBuilder.Build(model!).OfType<V2HorizontalPodAutoscaler>());
+        Assert.Equal("prometheus.googleapis.com|vllm:num_requests_waiting|gauge", hpa.Spec.Metrics[0].Pods.Metric.Name);
+    }
+
+    [Fact]
     public void VllmPodSpec_UsesTheNodePoolsGpus_AndNeverInlinesTheToken()
     {
         var model = new TestModel();

@@ -1,6 +1,6 @@
 namespace VllmAspire.Testing;
 
-/// <summary>Where the repository and the shared reference (<c>../shared/reference</c> beside it) are.</summary>
+/// <summary>Where the repository and the shared reference (<c>../shared/reference</c> beside it, as in CI) are.</summary>
 public static class RepositoryPaths
 {
     /// <summary>Gets the repository root (the folder holding VllmAspire.sln above the test's output).</summary>
@@ -11,6 +11,9 @@ public static class RepositoryPaths
 
     /// <summary>Gets the folder of Google's discovery documents.</summary>
     public static string Discovery => Path.Combine(Reference, "discovery");
+
+    /// <summary>Gets the CRD schemas folder, <c>../shared/reference/schemas</c>.</summary>
+    public static string Schemas => Path.Combine(Reference, "schemas");
 
     private static string FindRoot()
     {

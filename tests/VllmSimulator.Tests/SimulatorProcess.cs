@@ -22,6 +22,8 @@ public sealed partial class SimulatorProcess : IAsyncDisposable
 
     public bool HasExited => _child.Process.HasExited;
 
+    public int ProcessId => _child.Process.Id;
+
     [GeneratedRegex(@"Starting vLLM API server on (http://\S+)")]
     private static partial Regex StartingLine();
 

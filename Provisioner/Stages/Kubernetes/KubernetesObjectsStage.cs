@@ -16,18 +16,24 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
     private const string ManagedByLabel = "app.kubernetes.io/managed-by";
     private readonly IReadOnlyList<ManifestObject> _objects;
     private readonly bool _reportStartup;
+    private readonly RetiredVolumes? _retiredVolumes;
+    private readonly IReadOnlySet<string> _autoscaled;
 
     /// <summary>Initializes a new instance of the <see cref="KubernetesObjectsStage"/> class.</summary>
     /// <param name="name">The stage's name.</param>
     /// <param name="objects">The objects it owns, in apply order.</param>
     /// <param name="dependsOn">Stages or plan objects that must be done first.</param>
     /// <param name="reportStartup">Whether to report the start-up of each Deployment's new pods after the rollout.</param>
-    public KubernetesObjectsStage(string name, IReadOnlyList<ManifestObject> objects, IReadOnlyList<string> dependsOn, bool reportStartup = false)
+    /// <param name="retiredVolumes">After a healthy rollout, which weights claims (and their volumes) the model no longer uses and may go; <see langword="null"/> for none.</param>
+    /// <param name="autoscaled">The Deployments an autoscaler scales: once they exist, <c>spec.replicas</c> is left to the autoscaler (not compared, not applied).</param>
+    public KubernetesObjectsStage(string name, IReadOnlyList<ManifestObject> objects, IReadOnlyList<string> dependsOn, bool reportStartup = false, RetiredVolumes? retiredVolumes = null, IReadOnlySet<string>? autoscaled = null)
     {
+        _autoscaled = autoscaled ?? new HashSet<string>();
         Name = name;
         _objects = objects;
         DependsOn = dependsOn;
         _reportStartup = reportStartup;
+        _retiredVolumes = retiredVolumes;
         Provides = [.. objects.Select(o => o.Key)];
     }
 
@@ -58,7 +64,16 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
         foreach (var manifest in _objects)
         {
             var live = await operations.GetAsync(manifest.Kind, manifest.Namespace, manifest.Name, cancellationToken);
-            var differences = AppliedFieldsDiff.Differences(manifest.ToJson(), live);
+            var desired = manifest.ToJson();
+            var leaveReplicas = live is not null && _autoscaled.Contains(manifest.Key);
+            if (leaveReplicas)
+            {
+                // The autoscaler owns the replica count after the first apply; applying ours would undo its scaling.
+                // A count only we ever set falls back to the default 1 when left out; the autoscaler then restores its minimum.
+                desired["spec"]?.AsObject().Remove("replicas");
+            }
+
+            var differences = AppliedFieldsDiff.Differences(desired, live).Where(d => !leaveReplicas || d != ".spec.replicas (removed)").ToList();
             if (differences.Count == 0)
             {
                 continue;
@@ -84,12 +99,18 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
 
             Report(context, live is null ? $"creating {manifest.Key}" : $"updating {manifest.Key}", [manifest.Key]);
             appliedAt[manifest.Key] = time.GetUtcNow();
-            await operations.ApplyAsync(manifest, dryRun: false, cancellationToken);
+            await operations.ApplyAsync(manifest, dryRun: false, cancellationToken, desired);
         }
 
         var outcome = created.Count > 0 ? StageOutcome.Created : changed.Count > 0 ? StageOutcome.Changed : StageOutcome.Unchanged;
         if (context.DryRun)
         {
+            // The Deployment's current pods still mount the old claims; after the rollout they would not.
+            foreach (var (claim, volume) in _retiredVolumes is null ? [] : await _retiredVolumes.FindAsync(operations, ignoreMounts: true, cancellationToken))
+            {
+                notes.Add($"would delete the replaced {claim}{(volume is null ? "" : $" and {volume}")} after the rollout");
+            }
+
             return new StageResult(outcome, Provides, notes.Count == 0 ? "dry run: up to date" : "dry run: " + string.Join("; ", notes));
         }
 
@@ -99,17 +120,28 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
             await WaitAsync(context, operations, manifest, appliedAt.TryGetValue(manifest.Key, out var at) ? at : null, cancellationToken);
         }
 
+        var retired = _retiredVolumes is null ? [] : await _retiredVolumes.DeleteUnusedAsync(operations, note => Report(context, note, []), cancellationToken);
+        if (retired.Count > 0 && outcome == StageOutcome.Unchanged)
+        {
+            outcome = StageOutcome.Deleted;
+        }
+
         var summary = outcome switch
         {
-            StageOutcome.Unchanged => "up to date",
+            StageOutcome.Unchanged or StageOutcome.Deleted when created.Count + changed.Count == 0 => "up to date",
             _ => string.Join(", ", new[] { created.Count > 0 ? $"created {created.Count}" : null, changed.Count > 0 ? $"updated {changed.Count}" : null }.OfType<string>()) + " object(s)",
         };
+        if (retired.Count > 0)
+        {
+            summary += $"; deleted the replaced weights volumes {string.Join(", ", retired)}";
+        }
+
         if (StartupReports.Count > 0)
         {
             summary += "\n" + PodStartupReportFormatter.Format(StartupReports);
         }
 
-        return new StageResult(outcome, Provides, summary);
+        return new StageResult(outcome, [.. Provides, .. retired], summary);
     }
 
     /// <inheritdoc/>

@@ -90,6 +90,11 @@ internal static class KubernetesStageFactory
             stages.Add(new KubernetesObjectsStage(MetricsAdapterStage, adapterObjects, [.. afterBase, .. grants.Distinct()]));
         }
 
+        var autoscaled = manifests.OfKind(KubernetesKinds.HorizontalPodAutoscaler)
+            .Select(h => (Hpa: h, Target: ((V2HorizontalPodAutoscaler)h.Object).Spec.ScaleTargetRef))
+            .Where(t => t.Target.Kind == KubernetesKinds.Deployment.Kind)
+            .Select(t => ManifestObject.KeyOf(KubernetesKinds.Deployment, t.Hpa.Namespace, t.Target.Name))
+            .ToHashSet();
         var workloadStages = new Dictionary<string, string>();
         foreach (var deployment in manifests.OfKind(KubernetesKinds.Deployment).Where(o => !placed.Contains(o)))
         {
@@ -106,7 +111,9 @@ internal static class KubernetesStageFactory
                 name,
                 objects,
                 [.. afterBase, .. claims.Distinct(), .. (pool is null ? [] : new[] { pool }), .. steps.GrantSteps(deployment.Namespace!, podSpec.ServiceAccountName)],
-                reportStartup: true));
+                reportStartup: true,
+                retiredVolumes: RetiredVolumesOf(manifests, deployment),
+                autoscaled: autoscaled));
         }
 
         var autoscalers = Take(o => o.Kind == KubernetesKinds.HorizontalPodAutoscaler);
@@ -124,6 +131,14 @@ internal static class KubernetesStageFactory
         }
 
         return stages;
+    }
+
+    // Weights claims of the same app that the manifests no longer publish (a model update), to delete after the rollout.
+    private static RetiredVolumes RetiredVolumesOf(ManifestSet manifests, ManifestObject deployment)
+    {
+        var partOf = deployment.Labels.TryGetValue("app.kubernetes.io/part-of", out var p) ? p : deployment.Name;
+        var current = manifests.OfKind(KubernetesKinds.PersistentVolumeClaim).Where(o => Component(o) == "weights").Select(o => o.Key).ToHashSet();
+        return new RetiredVolumes($"app.kubernetes.io/managed-by={KubernetesOperations.FieldManager},app.kubernetes.io/part-of={partOf},{ComponentLabel}=weights", current);
     }
 
     private static IEnumerable<string> DiskSteps(IEnumerable<ManifestObject> objects, PlanDependencies steps) =>

@@ -35,7 +35,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         _app = app;
         Options = options;
         Time = time;
-        _crds = CrdSchemaValidator.Load(options.CrdDirectory ?? ReferencePaths.Schemas);
+        _crds = CrdSchemaValidator.Load(options.CrdDirectory ?? RepositoryPaths.Schemas);
         Cluster = new FakeCluster(Store, options, time);
         foreach (var ns in new[] { "default", "kube-system" })
         {
@@ -517,6 +517,12 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         {
             await WriteStatusAsync(http, KubernetesStatus.NotFound(namespaces, ns));
             return;
+        }
+
+        // The URL names the namespace when the body does not.
+        if (ns is not null && bodyNamespace is null)
+        {
+            applied["metadata"]!["namespace"] = ns;
         }
 
         var dryRun = query["dryRun"] == "All";

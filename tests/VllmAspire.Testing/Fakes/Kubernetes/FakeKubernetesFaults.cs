@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace VllmAspire.Testing.Fakes.Kubernetes;
 
 /// <summary>Faults the fake injects into API requests; properties may be changed while it runs.</summary>
@@ -9,7 +11,7 @@ public sealed class FakeKubernetesFaults
     public double TransientRate { get; set; }
 
     /// <summary>Gets the permanent failures: object path (<c>kind/namespace/name</c>, kind in lower case plural, e.g. <c>deployments/vllm/vllm</c>; <c>namespaces/vllm</c> when cluster-scoped) to status code (403 or 422).</summary>
-    public Dictionary<string, int> Permanent { get; } = [];
+    public ConcurrentDictionary<string, int> Permanent { get; } = new();
 
     /// <summary>Gets or sets a hook called with each request's method and path before the fake handles it.</summary>
     public Action<string, string>? OnRequest { get; set; }

@@ -20,9 +20,14 @@ public static partial class ObjectValidation
             errors.Add(("FieldValueInvalid", $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", "metadata.name"));
         }
 
+        Labels(obj["metadata"]?["labels"] as JsonObject, "metadata.labels", errors);
+        Labels(obj["spec"]?["template"]?["metadata"]?["labels"] as JsonObject, "spec.template.metadata.labels", errors);
         var spec = obj["spec"] as JsonObject;
         switch (type.Kind)
         {
+            case "Deployment" when existing is not null && !JsonNode.DeepEquals(existing["spec"]?["selector"], spec?["selector"]):
+                errors.Add(("FieldValueInvalid", "Invalid value: field is immutable", "spec.selector"));
+                break;
             case "Deployment":
                 var selector = spec?["selector"]?["matchLabels"] as JsonObject;
                 var labels = spec?["template"]?["metadata"]?["labels"] as JsonObject;
@@ -81,6 +86,26 @@ public static partial class ObjectValidation
         return errors;
     }
 
+    // Label keys are an optional DNS-subdomain prefix and a name of at most 63 characters; values at most 63 characters.
+    private static void Labels(JsonObject? labels, string path, List<(string, string, string)> errors)
+    {
+        foreach (var (key, value) in labels ?? [])
+        {
+            var name = key.Contains('/') ? key[(key.IndexOf('/') + 1)..] : key;
+            var prefix = key.Contains('/') ? key[..key.IndexOf('/')] : null;
+            if (name.Length > 63 || !LabelValue().IsMatch(name) || name.Length == 0 || (prefix is not null && (prefix.Length > 253 || !DnsSubdomain().IsMatch(prefix))))
+            {
+                errors.Add(("FieldValueInvalid", $"Invalid value: \"{key}\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", $"{path}"));
+            }
+
+            var text = value?.ToString() ?? "";
+            if (text.Length > 63 || !LabelValue().IsMatch(text))
+            {
+                errors.Add(("FieldValueInvalid", $"Invalid value: \"{text}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", $"{path}"));
+            }
+        }
+    }
+
     private static void Containers(JsonNode? podSpec, string path, List<(string, string, string)> errors)
     {
         var containers = podSpec?["containers"] as JsonArray;
@@ -106,4 +131,7 @@ public static partial class ObjectValidation
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex DnsSubdomain();
+
+    [GeneratedRegex(@"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")]
+    private static partial Regex LabelValue();
 }

@@ -101,7 +101,7 @@ public static class ServerSideApply
             ["apiVersion"] = type.ApiVersion,
             ["time"] = Timestamp(now),
             ["fieldsType"] = "FieldsV1",
-            ["fieldsV1"] = new JsonObject(),
+            ["fieldsV1"] = FieldsV1(owners.Where(o => o.Value == m).Select(o => o.Key)),
         })]);
         return (result, owners, true, conflicts);
     }
@@ -110,6 +110,29 @@ public static class ServerSideApply
     /// <param name="time">The time.</param>
     /// <returns>E.g. <c>2026-11-24T10:00:00Z</c>.</returns>
     public static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    // The managed-fields set in the API's FieldsV1 form: {"f:spec":{"f:replicas":{}}}. Lists are owned whole here, so a
+    // list is one leaf (the API server would list its elements with k:/v:/i: keys beneath it).
+    private static JsonObject FieldsV1(IEnumerable<string> paths)
+    {
+        var root = new JsonObject();
+        foreach (var path in paths)
+        {
+            var node = root;
+            foreach (var key in System.Text.Json.JsonSerializer.Deserialize<string[]>(path)!)
+            {
+                if (node["f:" + key] is not JsonObject child)
+                {
+                    child = new JsonObject();
+                    node["f:" + key] = child;
+                }
+
+                node = child;
+            }
+        }
+
+        return root;
+    }
 
     private static JsonObject Comparable(JsonObject obj)
     {

@@ -1,11 +1,12 @@
-namespace VllmAspire.VllmSimulator.Metrics;
+namespace VllmAspire.VllmCatalog;
 
 /// <summary>
 /// The one place that says which vLLM metrics a release exposes, with which labels and histogram buckets
-/// (reference: shared/reference/metrics.md §6). Deprecation policy: a metric deprecated in X.Y is hidden in
+/// (reference: shared/reference/metrics.md §6): the simulator serves exactly <see cref="Names"/> and publishing
+/// refuses an autoscaling metric the release does not have. Deprecation policy: a metric deprecated in X.Y is hidden in
 /// X.Y+1 (shown again by <c>--show-hidden-metrics-for-version=X.Y</c>) and removed in X.Y+2.
 /// </summary>
-public sealed record MetricCatalog
+public sealed record VllmMetricCatalog
 {
     /// <summary>Whether the V1 engine's set applies (0.8+).</summary>
     public required bool IsV1 { get; init; }
@@ -56,11 +57,11 @@ public sealed record MetricCatalog
     /// <param name="version">The imitated release.</param>
     /// <param name="showHidden">The <c>--show-hidden-metrics-for-version</c> value, if any.</param>
     /// <returns>The catalog.</returns>
-    public static MetricCatalog For(VllmVersion version, VllmVersion? showHidden)
+    public static VllmMetricCatalog For(VllmVersion version, VllmVersion? showHidden)
     {
         if (!version.IsV1)
         {
-            return new MetricCatalog
+            return new VllmMetricCatalog
             {
                 IsV1 = false,
                 Labels = ["model_name"],
@@ -87,7 +88,7 @@ public sealed record MetricCatalog
             version.Major == 0 && (version.Minor < hiddenFromMinor
                 || (version.Minor == hiddenFromMinor && showHidden is { Major: 0 } h && h.Minor == hiddenFromMinor - 1));
 
-        return new MetricCatalog
+        return new VllmMetricCatalog
         {
             IsV1 = true,
             Labels = ["model_name", "engine"],
@@ -106,6 +107,78 @@ public sealed record MetricCatalog
             TpotBuckets = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0],
             RequestLatencyBuckets = [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0],
         };
+    }
+
+    /// <summary>
+    /// Metrics renamed between releases (V0 → V1 and the 0.9–0.12 deprecations), both ways: the KV-cache gauge, the
+    /// prefix-cache counters and the per-token latency histogram.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["vllm:gpu_cache_usage_perc"] = "vllm:kv_cache_usage_perc",
+        ["vllm:kv_cache_usage_perc"] = "vllm:gpu_cache_usage_perc",
+        ["vllm:gpu_prefix_cache_queries_total"] = "vllm:prefix_cache_queries_total",
+        ["vllm:prefix_cache_queries_total"] = "vllm:gpu_prefix_cache_queries_total",
+        ["vllm:gpu_prefix_cache_hits_total"] = "vllm:prefix_cache_hits_total",
+        ["vllm:prefix_cache_hits_total"] = "vllm:gpu_prefix_cache_hits_total",
+        ["vllm:time_per_output_token_seconds"] = "vllm:inter_token_latency_seconds",
+        ["vllm:inter_token_latency_seconds"] = "vllm:time_per_output_token_seconds",
+    };
+
+    /// <summary>The Prometheus names of every metric family the release serves (counters with <c>_total</c>).</summary>
+    public IReadOnlySet<string> Names
+    {
+        get
+        {
+            var names = new SortedSet<string>(StringComparer.Ordinal)
+            {
+                "vllm:cache_config_info", "vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:num_preemptions_total",
+                "vllm:prompt_tokens_total", "vllm:generation_tokens_total", "vllm:request_success_total",
+                "vllm:time_to_first_token_seconds", "vllm:e2e_request_latency_seconds",
+                "vllm:request_prompt_tokens", "vllm:request_generation_tokens", "vllm:request_params_n",
+            };
+            void AddIf(bool condition, params string[] more)
+            {
+                if (condition)
+                {
+                    names.UnionWith(more);
+                }
+            }
+
+            AddIf(SwapMetrics, "vllm:num_requests_swapped", "vllm:cpu_cache_usage_perc");
+            AddIf(KvCacheUsage, "vllm:kv_cache_usage_perc");
+            AddIf(GpuCacheUsage, "vllm:gpu_cache_usage_perc");
+            AddIf(PrefixCacheCounters, "vllm:prefix_cache_queries_total", "vllm:prefix_cache_hits_total");
+            AddIf(GpuPrefixCacheCounters, "vllm:gpu_prefix_cache_queries_total", "vllm:gpu_prefix_cache_hits_total");
+            AddIf(InterTokenLatency, "vllm:inter_token_latency_seconds");
+            AddIf(TimePerOutputToken, "vllm:time_per_output_token_seconds");
+            AddIf(PhaseHistograms, "vllm:request_queue_time_seconds", "vllm:request_inference_time_seconds",
+                "vllm:request_prefill_time_seconds", "vllm:request_decode_time_seconds");
+            AddIf(IsV1, "vllm:request_params_max_tokens", "vllm:request_max_num_generation_tokens");
+            AddIf(V0Extras, "vllm:request_params_best_of", "vllm:avg_prompt_throughput_toks_per_s", "vllm:avg_generation_throughput_toks_per_s");
+            return names;
+        }
+    }
+
+    /// <summary>Whether the release serves <paramref name="metric"/>; otherwise the name it serves instead, if it was renamed.</summary>
+    /// <param name="metric">A Prometheus metric name, e.g. <c>vllm:gpu_cache_usage_perc</c>.</param>
+    /// <param name="instead">The release's name for the same metric, when there is one.</param>
+    /// <returns>Whether the release serves <paramref name="metric"/>.</returns>
+    public bool Has(string metric, out string? instead)
+    {
+        var names = Names;
+        instead = null;
+        if (names.Contains(metric))
+        {
+            return true;
+        }
+
+        if (Aliases.TryGetValue(metric, out var alias) && names.Contains(alias))
+        {
+            instead = alias;
+        }
+
+        return false;
     }
 
     /// <summary>vLLM's <c>build_1_2_5_buckets(max)</c>: 1, 2, 5, 10, 20, 50, ... up to <paramref name="max"/>.</summary>
