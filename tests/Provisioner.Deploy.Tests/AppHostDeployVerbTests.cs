@@ -13,6 +13,7 @@ public sealed class AppHostDeployVerbTests : IDisposable
         ["gcp-location"] = "us-central1",
         ["gcp-zone"] = "us-central1-a",
         ["gke-cluster"] = "vllm-cluster",
+        ["container-registry"] = "us-central1-docker.pkg.dev/my-project/vllm",
     };
 
     private readonly string _root = Directory.CreateTempSubdirectory("vllm-aspire-apphost-deploy-").FullName;

@@ -13,11 +13,11 @@ public sealed class FullDeployEndToEndTests
         ("namespaces", null, "custom-metrics"),
         ("serviceaccounts", "vllm", "vllm"),
         ("serviceaccounts", "vllm", "gemma-7b-bake"),
-        ("persistentvolumes", null, "gemma-7b-bake"),
-        ("persistentvolumeclaims", "vllm", "gemma-7b-bake"),
-        ("jobs", "vllm", "gemma-7b-bake"),
-        ("persistentvolumes", null, "gemma-7b-us-central1-a"),
-        ("persistentvolumeclaims", "vllm", "gemma-7b-us-central1-a"),
+        ("persistentvolumes", null, "gemma-7b-d64e632c-bake"),
+        ("persistentvolumeclaims", "vllm", "gemma-7b-d64e632c-bake"),
+        ("jobs", "vllm", "gemma-7b-d64e632c-bake"),
+        ("persistentvolumes", null, "gemma-7b-d64e632c-us-central1-a"),
+        ("persistentvolumeclaims", "vllm", "gemma-7b-d64e632c-us-central1-a"),
         ("deployments", "vllm", "vllm"),
         ("services", "vllm", "vllm"),
         ("podmonitorings", "vllm", "vllm"),
@@ -52,7 +52,7 @@ public sealed class FullDeployEndToEndTests
     [Theory]
     [InlineData("kubernetes-base")]
     [InlineData("weights-bake-gemma-7b")]
-    [InlineData("gemma-7b-image")]
+    [InlineData("gemma-7b-d64e632c-image")]
     [InlineData("weights-volumes-gemma-7b")]
     public async Task Killed_when_a_stage_ends_then_rerun_converges(string stage)
     {
@@ -91,7 +91,7 @@ public sealed class FullDeployEndToEndTests
     }
 
     [Theory]
-    [InlineData("/jobs/gemma-7b-bake")]
+    [InlineData("/jobs/gemma-7b-d64e632c-bake")]
     [InlineData("/deployments/vllm")]
     [InlineData("/horizontalpodautoscalers/vllm")]
     public async Task Killed_while_applying_a_cluster_object_then_rerun_converges(string path)

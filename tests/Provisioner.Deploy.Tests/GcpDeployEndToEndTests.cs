@@ -58,9 +58,9 @@ public sealed class GcpDeployEndToEndTests
 
     [Theory]
     [InlineData("image-cache")]
-    [InlineData("gemma-7b-bake-disk")]
+    [InlineData("gemma-7b-d64e632c-bake-disk")]
     [InlineData("project-iam")]
-    [InlineData("gemma-7b-image")]
+    [InlineData("gemma-7b-d64e632c-image")]
     [InlineData("node-pool-vllm-pool")]
     public async Task Killed_when_a_stage_ends_then_rerun_converges_with_nothing_duplicated_or_orphaned(string stage)
     {
@@ -140,18 +140,18 @@ public sealed class GcpDeployEndToEndTests
     public async Task A_permanent_error_names_the_failing_stage_blocks_its_dependents_and_the_rest_finishes()
     {
         await using var deployment = await GcpDeployment.StartAsync();
-        deployment.Fake.Faults.FailOperationsFor("gemma-7b-weights");
+        deployment.Fake.Faults.FailOperationsFor("gemma-7b-weights-d64e632c");
 
         var (exit, output) = await deployment.RunAsync("deploy");
 
         Assert.Equal(1, exit);
-        Assert.True(output.Contains("error: stage gemma-7b-image: ", StringComparison.Ordinal), output);
+        Assert.True(output.Contains("error: stage gemma-7b-d64e632c-image: ", StringComparison.Ordinal), output);
         Assert.True(output.Contains("QUOTA_EXCEEDED", StringComparison.Ordinal), output);
-        Assert.True(output.Contains("not run: stage 'gemma-7b-image' failed", StringComparison.Ordinal), output);
+        Assert.True(output.Contains("not run: stage 'gemma-7b-d64e632c-image' failed", StringComparison.Ordinal), output);
         // Independent stages ran to their end.
-        Assert.Equal(GcpDeployment.PlannedNodePools, deployment.Fake.Container.NodePools);
+        Assert.Equal(deployment.PlannedNodePools, deployment.Fake.Container.NodePools);
         Assert.Contains("projects/my-project/global/images/gke-image-cache", deployment.Fake.Compute.Images);
-        Assert.DoesNotContain("projects/my-project/zones/us-central1-a/disks/gemma-7b-us-central1-a", deployment.Fake.Compute.Disks);
+        Assert.DoesNotContain("projects/my-project/zones/us-central1-a/disks/gemma-7b-d64e632c-us-central1-a", deployment.Fake.Compute.Disks);
         Assert.Empty(deployment.Fake.Compute.Instances);
 
         Assert.Empty(deployment.Fake.InvalidRequests);

@@ -42,15 +42,17 @@ internal sealed class GcpDeployment : IAsyncDisposable
 
     public GkePlan Plan { get; }
 
-    /// <summary>What a converged deploy leaves: every planned object except the image-cache builder's VM and disk.</summary>
-    public static IReadOnlyList<string> PlannedDisks { get; } =
-        ["projects/my-project/zones/us-central1-a/disks/gemma-7b-bake", "projects/my-project/zones/us-central1-a/disks/gemma-7b-us-central1-a"];
+    /// <summary>Gets the disks a converged deploy leaves: every planned disk except the image-cache builder's.</summary>
+    public IReadOnlyList<string> PlannedDisks => [.. PlannedNames("compute.disks.insert")
+        .Where(d => !Plan.Steps.Any(s => s.ApiMethod == "compute.instances.insert" && s.DependsOn.Contains(d.Id)))
+        .Select(d => $"projects/{Project}/zones/{ZoneOf(d.Url)}/disks/{d.Name}").Order(StringComparer.Ordinal)];
 
-    public static IReadOnlyList<string> PlannedImages { get; } =
-        ["projects/my-project/global/images/gemma-7b-weights", "projects/my-project/global/images/gke-image-cache"];
+    /// <summary>Gets the images of the plan.</summary>
+    public IReadOnlyList<string> PlannedImages => [.. PlannedNames("compute.images.insert").Select(i => $"projects/{Project}/global/images/{i.Name}").Order(StringComparer.Ordinal)];
 
-    public static IReadOnlyList<string> PlannedNodePools { get; } =
-        ["projects/my-project/locations/us-central1/clusters/vllm-cluster/nodePools/vllm-pool"];
+    /// <summary>Gets the node pools of the plan.</summary>
+    public IReadOnlyList<string> PlannedNodePools => [.. Plan.Steps.Where(s => s.ApiMethod == "container.projects.locations.clusters.nodePools.create")
+        .Select(s => $"projects/{Project}/locations/{Plan.Location}/clusters/{Plan.Cluster}/nodePools/{s.Body!["nodePool"]!["name"]!.GetValue<string>()}")];
 
     public static async Task<GcpDeployment> StartAsync(bool kubernetes = false)
     {
@@ -151,6 +153,11 @@ internal sealed class GcpDeployment : IAsyncDisposable
         Assert.All(PlannedMembers(), m => Assert.True(HasBinding(m.Role, m.Member), $"no {m.Role} binding for {m.Member}"));
         Assert.Empty(Fake.InvalidRequests);
     }
+
+    private IEnumerable<(string Id, string Name, string Url)> PlannedNames(string method) =>
+        Plan.Steps.Where(s => s.ApiMethod == method).Select(s => (s.Id, s.Body!["name"]!.GetValue<string>(), s.Url));
+
+    private static string ZoneOf(string url) => url.Split("/zones/")[1].Split('/')[0];
 
     /// <summary>Gets the role bindings the plan adds to the project policy.</summary>
     public IEnumerable<(string Role, string Member)> PlannedMembers()
