@@ -135,6 +135,29 @@ public sealed class FullDeployEndToEndTests
     }
 
     [Fact]
+    public async Task A_model_update_rolls_vllm_onto_the_new_weights_while_it_keeps_serving()
+    {
+        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
+        var (exit, output) = await deployment.RunAsync("deploy");
+        Assert.True(exit == 0, output);
+        var before = deployment.Kubernetes!.Cluster.ReadyCounts("vllm", "vllm").Count;
+
+        await deployment.PublishNewWeightsVersionAsync("d64e632c", "0badc0de");
+        (exit, output) = await deployment.RunAsync("deploy");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("projects/my-project/global/images/gemma-7b-weights-0badc0de", deployment.Fake.Compute.Images);
+        Assert.Contains("projects/my-project/zones/us-central1-a/disks/gemma-7b-0badc0de-us-central1-a", deployment.Fake.Compute.Disks);
+        var vllm = deployment.Kubernetes.Get("deployments", "vllm", "vllm")!;
+        Assert.Contains("gemma-7b-0badc0de-us-central1-a", vllm["spec"]!["template"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(vllm["spec"]!["replicas"]!.GetValue<int>(), vllm["status"]?["readyReplicas"]?.GetValue<int>());
+        // Throughout the rollout at least one pod was ready: the update never stopped serving.
+        var during = deployment.Kubernetes.Cluster.ReadyCounts("vllm", "vllm").Skip(before).ToList();
+        Assert.NotEmpty(during);
+        Assert.All(during, sample => Assert.True(sample.Ready >= 1, $"no ready vLLM pod at {sample.At:O} ({sample.Ready}/{sample.Total})"));
+    }
+
+    [Fact]
     public async Task Destroy_removes_the_cluster_objects_and_the_cloud_resources()
     {
         await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);

@@ -94,6 +94,31 @@ internal sealed class GcpDeployment : IAsyncDisposable
         return new GcpDeployment(fake, folder, plan, cluster);
     }
 
+    /// <summary>
+    /// Rewrites the published folder as publish would after the weights' source or revision changed: every weights
+    /// object gets the new version in its name and labels, and each plan step that creates one a new requestId.
+    /// </summary>
+    /// <param name="from">The version in the published names now, e.g. <c>d64e632c</c>.</param>
+    /// <param name="to">The new version.</param>
+    public async Task PublishNewWeightsVersionAsync(string from, string to)
+    {
+        var planPath = Path.Combine(Folder.Root, "gke-plan.json");
+        var plan = JsonSerializer.Deserialize<GkePlan>((await File.ReadAllTextAsync(planPath)).Replace(from, to, StringComparison.Ordinal))!;
+        plan = plan with
+        {
+            Steps = [.. plan.Steps.Select(s => s.Id.Contains(to, StringComparison.Ordinal)
+                ? s with { Url = System.Text.RegularExpressions.Regex.Replace(s.Url, "requestId=[0-9a-f-]+", $"requestId={Guid.NewGuid()}") }
+                : s)],
+        };
+        await File.WriteAllTextAsync(planPath, plan.ToJson());
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Folder.Root, "kubernetes")).ToList())
+        {
+            var text = await File.ReadAllTextAsync(file);
+            File.Delete(file);
+            await File.WriteAllTextAsync(file.Replace(from, to, StringComparison.Ordinal), text.Replace(from, to, StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Starts <c>dotnet VllmAspire.Provisioner.dll VERB --from DIR</c> pointed at the fakes with short timings.</summary>
     public ProvisionerProcess Start(string verb, params string[] extra)
     {
