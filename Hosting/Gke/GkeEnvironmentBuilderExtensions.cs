@@ -52,6 +52,8 @@ public static class GkeEnvironmentBuilderExtensions
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, PublishCommand>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, PlanCommand>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, DeployCommand>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, DestroyCommand>());
         if (builder.ExecutionContext.IsRunMode)
         {
             // As Aspire's compute environments: builder-only in run mode.

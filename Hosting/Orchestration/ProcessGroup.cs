@@ -20,6 +20,10 @@ internal static partial class ProcessGroup
     public static bool Signal(int processGroupId, int signal) =>
         processGroupId > 1 && kill(-processGroupId, signal) == 0;
 
+    /// <summary>Sends a signal to one process (not its group); returns false when it no longer exists.</summary>
+    public static bool SignalProcess(int processId, int signal) =>
+        processId > 1 && kill(processId, signal) == 0;
+
     /// <summary>Gets whether any process of the group is alive.</summary>
     public static bool IsAlive(int processGroupId) => processGroupId > 1 && kill(-processGroupId, 0) == 0;
 

@@ -11,4 +11,10 @@ internal sealed class ProvisionerOptions
     /// variable <c>Provisioner__ApiToken</c>). Without it the API refuses every request.
     /// </summary>
     public string? ApiToken { get; set; }
+
+    /// <summary>
+    /// Gets or sets the published folder that <c>POST /api/deploy</c> and <c>POST /api/destroy</c> use when the request
+    /// names none (<c>Provisioner:PublishedPath</c>).
+    /// </summary>
+    public string? PublishedPath { get; set; }
 }

@@ -6,4 +6,5 @@ root.Subcommands.Add(AppHostStartBenchmark.Command());
 root.Subcommands.Add(SimulatorThroughputBenchmark.Command());
 root.Subcommands.Add(ShimBenchmark.Command());
 root.Subcommands.Add(DashboardBenchmark.Command());
+root.Subcommands.Add(DeployBenchmark.Command());
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Text.Json;
+using VllmAspire.Contracts.Plan;
+using VllmAspire.Provisioner.Stages;
+using VllmAspire.Testing;
+using VllmAspire.Testing.Fakes.Gcp;
+using VllmAspire.Testing.Fakes.Kubernetes;
+
+namespace VllmAspire.Provisioner.Deploy.Tests;
+
+/// <summary>
+/// The fake Google APIs on loopback and a published folder with the AppHost model's plan (the publishing golden file),
+/// deployed by the real Provisioner executable as a child process. With <c>kubernetes</c>, the golden manifests and a
+/// fake Kubernetes API server (reached through a kubeconfig) complete the graph; without, the plan's dependencies on
+/// Kubernetes objects are dropped, so the GCP stages form the whole graph.
+/// </summary>
+internal sealed class GcpDeployment : IAsyncDisposable
+{
+    public const string Project = "my-project";
+
+    public const long ProjectNumber = 123456789012;
+
+    private static readonly string Dll = typeof(StageRunner).Assembly.Location;
+
+    private GcpDeployment(FakeGcp fake, PublishedFolder folder, GkePlan plan, FakeKubernetesApi? kubernetes)
+    {
+        Fake = fake;
+        Folder = folder;
+        Plan = plan;
+        Kubernetes = kubernetes;
+    }
+
+    public FakeGcp Fake { get; }
+
+    /// <summary>Gets the fake Kubernetes API server, when the deployment includes the manifests.</summary>
+    public FakeKubernetesApi? Kubernetes { get; }
+
+    /// <summary>Gets the golden publish output's folder.</summary>
+    public static string GoldenDirectory => Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "Golden");
+
+    public PublishedFolder Folder { get; }
+
+    public GkePlan Plan { get; }
+
+    /// <summary>Gets the disks a converged deploy leaves: every planned disk except the image-cache builder's.</summary>
+    public IReadOnlyList<string> PlannedDisks => [.. PlannedNames("compute.disks.insert")
+        .Where(d => !Plan.Steps.Any(s => s.ApiMethod == "compute.instances.insert" && s.DependsOn.Contains(d.Id)))
+        .Select(d => $"projects/{Project}/zones/{ZoneOf(d.Url)}/disks/{d.Name}").Order(StringComparer.Ordinal)];
+
+    /// <summary>Gets the images of the plan.</summary>
+    public IReadOnlyList<string> PlannedImages => [.. PlannedNames("compute.images.insert").Select(i => $"projects/{Project}/global/images/{i.Name}").Order(StringComparer.Ordinal)];
+
+    /// <summary>Gets the node pools of the plan.</summary>
+    public IReadOnlyList<string> PlannedNodePools => [.. Plan.Steps.Where(s => s.ApiMethod == "container.projects.locations.clusters.nodePools.create")
+        .Select(s => $"projects/{Project}/locations/{Plan.Location}/clusters/{Plan.Cluster}/nodePools/{s.Body!["nodePool"]!["name"]!.GetValue<string>()}")];
+
+    public static async Task<GcpDeployment> StartAsync(bool kubernetes = false)
+    {
+        var fake = await FakeGcp.StartAsync();
+        fake.ResourceManager.AddProject(Project, ProjectNumber);
+        fake.Container.AddCluster(Project, "us-central1", "vllm-cluster");
+        var plan = JsonSerializer.Deserialize<GkePlan>(await File.ReadAllTextAsync(Path.Combine(GoldenDirectory, "gke-plan.json")))!;
+        if (!kubernetes)
+        {
+            plan = plan with { Steps = [.. plan.Steps.Select(s => s with { DependsOn = [.. s.DependsOn.Where(d => !d.StartsWith("kubernetes/", StringComparison.Ordinal))] })] };
+            return new GcpDeployment(fake, new PublishedFolder(plan.ToJson()), plan, null);
+        }
+
+        var folder = new PublishedFolder(plan.ToJson());
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(GoldenDirectory, "kubernetes")))
+        {
+            File.Copy(file, Path.Combine(folder.Root, "kubernetes", Path.GetFileName(file)));
+        }
+
+        var cluster = await FakeKubernetesApi.StartAsync();
+        await File.WriteAllTextAsync(Path.Combine(folder.Root, "kubeconfig"), $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {cluster.BaseAddress}
+            users:
+            - name: fake
+              user:
+                token: fake-token
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: fake
+            current-context: fake
+            """);
+        return new GcpDeployment(fake, folder, plan, cluster);
+    }
+
+    /// <summary>
+    /// Rewrites the published folder as publish would after the weights' source or revision changed: every weights
+    /// object gets the new version in its name and labels, and each plan step that creates one a new requestId.
+    /// </summary>
+    /// <param name="from">The version in the published names now, e.g. <c>d64e632c</c>.</param>
+    /// <param name="to">The new version.</param>
+    public async Task PublishNewWeightsVersionAsync(string from, string to)
+    {
+        var planPath = Path.Combine(Folder.Root, "gke-plan.json");
+        var plan = JsonSerializer.Deserialize<GkePlan>((await File.ReadAllTextAsync(planPath)).Replace(from, to, StringComparison.Ordinal))!;
+        plan = plan with
+        {
+            Steps = [.. plan.Steps.Select(s => s.Id.Contains(to, StringComparison.Ordinal)
+                ? s with { Url = System.Text.RegularExpressions.Regex.Replace(s.Url, "requestId=[0-9a-f-]+", $"requestId={Guid.NewGuid()}") }
+                : s)],
+        };
+        await File.WriteAllTextAsync(planPath, plan.ToJson());
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Folder.Root, "kubernetes")).ToList())
+        {
+            var text = await File.ReadAllTextAsync(file);
+            File.Delete(file);
+            await File.WriteAllTextAsync(file.Replace(from, to, StringComparison.Ordinal), text.Replace(from, to, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Starts <c>dotnet VllmAspire.Provisioner.dll VERB --from DIR</c> pointed at the fakes with short timings.</summary>
+    public ProvisionerProcess Start(string verb, params string[] extra)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { Dll, verb, "--from", Folder.Root }.Concat(extra))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var settings = Fake.ClientConfiguration();
+        settings["Gcp:Retry:MaxRetryAttempts"] = "12";
+        settings["Gcp:Retry:BaseDelay"] = "00:00:00.005";
+        settings["Gcp:Retry:MaxDelay"] = "00:00:00.050";
+        settings["Gcp:OperationTimeout"] = "00:00:20";
+        settings["Gcp:ContainerPollInterval"] = "00:00:00.010";
+        settings["Gcp:Stages:BuilderTimeout"] = "00:00:10";
+        settings["Gcp:Stages:SerialPollInterval"] = "00:00:00.010";
+        settings["Gcp:Stages:PollInterval"] = "00:00:00.010";
+        settings["Gcp:Stages:ReadyTimeout"] = "00:00:10";
+        settings["Gcp:Stages:CleanupTimeout"] = "00:00:10";
+        settings["Gcp:Stages:IamBaseDelay"] = "00:00:00.005";
+        foreach (var (key, value) in settings)
+        {
+            // Environment variables, as a deployment in CI would set them; ':' is spelled '__'.
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        if (Kubernetes is not null)
+        {
+            start.Environment["KUBECONFIG"] = Path.Combine(Folder.Root, "kubeconfig");
+            start.Environment["Kubernetes__Waits__PollInterval"] = "00:00:00.020";
+            foreach (var wait in new[] { "JobTimeout", "RolloutTimeout", "ClaimBindTimeout", "DeletionTimeout" })
+            {
+                start.Environment[$"Kubernetes__Waits__{wait}"] = "00:00:30";
+            }
+        }
+
+        start.Environment["COLUMNS"] = "400";
+        return new ProvisionerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Runs a verb to its end.</summary>
+    public async Task<(int Exit, string Output)> RunAsync(string verb, params string[] extra)
+    {
+        using var process = Start(verb, extra);
+        var exit = await process.WaitAsync();
+        return (exit, process.Output);
+    }
+
+    /// <summary>Asserts the fakes hold exactly the planned objects (and any others given), the IAM binding, no VM, and saw only valid requests.</summary>
+    public void AssertConverged(IEnumerable<string>? otherDisks = null, IEnumerable<string>? otherImages = null)
+    {
+        Assert.Equal(PlannedDisks.Concat(otherDisks ?? []).Order(StringComparer.Ordinal), Fake.Compute.Disks.Order(StringComparer.Ordinal));
+        Assert.Equal(PlannedImages.Concat(otherImages ?? []).Order(StringComparer.Ordinal), Fake.Compute.Images.Order(StringComparer.Ordinal));
+        Assert.Empty(Fake.Compute.Instances);
+        Assert.Equal(PlannedNodePools, Fake.Container.NodePools);
+        Assert.All(PlannedMembers(), m => Assert.True(HasBinding(m.Role, m.Member), $"no {m.Role} binding for {m.Member}"));
+        Assert.Empty(Fake.InvalidRequests);
+    }
+
+    private IEnumerable<(string Id, string Name, string Url)> PlannedNames(string method) =>
+        Plan.Steps.Where(s => s.ApiMethod == method).Select(s => (s.Id, s.Body!["name"]!.GetValue<string>(), s.Url));
+
+    private static string ZoneOf(string url) => url.Split("/zones/")[1].Split('/')[0];
+
+    /// <summary>Gets the role bindings the plan adds to the project policy.</summary>
+    public IEnumerable<(string Role, string Member)> PlannedMembers()
+    {
+        var step = Plan.Steps.Single(s => s.ApiMethod == "cloudresourcemanager.projects.setIamPolicy");
+        foreach (var binding in step.Body!["policy"]!["bindings"]!.AsArray())
+        {
+            foreach (var member in binding!["members"]!.AsArray())
+            {
+                yield return (binding["role"]!.GetValue<string>(), member!.GetValue<string>().Replace("{projectNumber}", $"{ProjectNumber}", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    public bool HasBinding(string role, string member) =>
+        Fake.ResourceManager.Policy(Project)["bindings"]?.AsArray().Any(b => b!["role"]!.GetValue<string>() == role
+            && b["members"]!.AsArray().Any(m => m!.GetValue<string>() == member)) == true;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Kubernetes is not null)
+        {
+            await Kubernetes.DisposeAsync();
+        }
+
+        await Fake.DisposeAsync();
+        Folder.Dispose();
+    }
+}
