@@ -346,36 +346,29 @@ public sealed class FakeCluster
             {
                 ["phase"] = "Pending",
                 ["conditions"] = new JsonArray(),
-                ["containerStatuses"] = new JsonArray([.. containers.Select(c => (JsonNode)new JsonObject
-                {
-                    ["name"] = c!["name"]!.DeepClone(),
-                    ["image"] = c["image"]!.DeepClone(),
-                    ["imageID"] = "",
-                    ["ready"] = false,
-                    ["restartCount"] = 0,
-                    ["started"] = false,
-                    ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" } },
-                })]),
+                ["containerStatuses"] = new JsonArray([.. containers.Select(c => (JsonNode)WaitingStatus(c!, "ContainerCreating"))]),
             },
         };
         if (initContainers.Count > 0)
         {
-            pod["status"]!["initContainerStatuses"] = new JsonArray([.. initContainers.Select(c => (JsonNode)new JsonObject
-            {
-                ["name"] = c!["name"]!.DeepClone(),
-                ["image"] = c["image"]!.DeepClone(),
-                ["imageID"] = "",
-                ["ready"] = false,
-                ["restartCount"] = 0,
-                ["started"] = false,
-                ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "PodInitializing" } },
-            })]);
+            pod["status"]!["initContainerStatuses"] = new JsonArray([.. initContainers.Select(c => (JsonNode)WaitingStatus(c!, "PodInitializing"))]);
         }
 
         _store.Put(Pods, pod);
         _pods[$"{ns}/{name}"] = new PodTimeline(now);
         return pod;
     }
+
+    private static JsonObject WaitingStatus(JsonNode container, string reason) => new()
+    {
+        ["name"] = container["name"]!.DeepClone(),
+        ["image"] = container["image"]!.DeepClone(),
+        ["imageID"] = "",
+        ["ready"] = false,
+        ["restartCount"] = 0,
+        ["started"] = false,
+        ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = reason } },
+    };
 
     private void DeletePod(JsonObject pod)
     {
