@@ -72,6 +72,20 @@ public sealed class WaitTests
     }
 
     [Fact]
+    public async Task StuckRollout_OnTheSidecarsImagePullError_NamesTheInitContainer()
+    {
+        await using var bed = await TestBed.StartAsync(new FakeKubernetesOptions { InitImagePullFails = true }, ShortWaits);
+        await bed.ReconcileAsync("kubernetes-base", bed.VolumesStage.Name);
+        var sidecar = ((k8s.Models.V1Deployment)bed.Deployment.Object).Spec.Template.Spec.InitContainers.Single();
+
+        var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.WorkloadStage.ReconcileAsync(bed.Context(), CancellationToken.None));
+
+        Assert.Equal(bed.Deployment.Key, error.Resource);
+        Assert.Contains($"init container {sidecar.Name} ErrImagePull: Failed to pull image \"{sidecar.Image}\"", error.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("container vllm", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VolumesStage_WaitsUntilTheClaimIsBoundToItsVolume()
     {
         await using var bed = await TestBed.StartAsync();

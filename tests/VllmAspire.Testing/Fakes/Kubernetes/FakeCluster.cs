@@ -404,13 +404,13 @@ public sealed class FakeCluster
                 pod["spec"]!["nodeName"] = _options.NodeName;
                 status["conditions"]!.AsArray().Add(Condition("PodScheduled", null, null, ServerSideApply.Timestamp(now)));
                 AddEvent(pod, "Normal", "Scheduled", $"Successfully assigned {Ns(pod)}/{Name(pod)} to {_options.NodeName}", "default-scheduler", now);
-                RunInitContainers(pod, key, now);
+                timeline.InitBlocked = !RunInitContainers(pod, key, now);
             }
 
             changed = true;
         }
 
-        if (timeline.Scheduled is not null && timeline.PullStarted is null && timeline.Pulled is null)
+        if (timeline.Scheduled is not null && !timeline.InitBlocked && timeline.PullStarted is null && timeline.Pulled is null)
         {
             if (_options.ImageAlreadyPresent)
             {
@@ -487,7 +487,8 @@ public sealed class FakeCluster
     // (restartPolicy Always) only until it has started, after which it keeps running beside them and counts towards
     // the pod's readiness (ready once started, as it has no readiness probe here). The sidecar's image is pulled first,
     // so its Pulling/Pulled/Started events come before the vLLM container's.
-    private void RunInitContainers(JsonObject pod, string key, DateTimeOffset now)
+    // Returns whether they all started (or completed); the pod's containers wait otherwise.
+    private bool RunInitContainers(JsonObject pod, string key, DateTimeOffset now)
     {
         var status = pod["status"]!.AsObject();
         var stamp = ServerSideApply.Timestamp(now);
@@ -496,6 +497,16 @@ public sealed class FakeCluster
             var name = (string)init!["name"]!;
             var image = (string)init["image"]!;
             var fieldPath = $"spec.initContainers{{{name}}}";
+            var containerStatus = status["initContainerStatuses"]!.AsArray().Single(c => (string?)c!["name"] == name)!;
+            if (_options.InitImagePullFails)
+            {
+                var message = $"Failed to pull image \"{image}\": rpc error: code = NotFound desc = failed to pull and unpack image \"{image}\": not found";
+                AddEvent(pod, "Normal", "Pulling", $"Pulling image \"{image}\"", "kubelet", now, fieldPath);
+                AddEvent(pod, "Warning", "Failed", message, "kubelet", now, fieldPath);
+                containerStatus["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ErrImagePull", ["message"] = message } };
+                return false;
+            }
+
             if (_options.ImageAlreadyPresent)
             {
                 AddEvent(pod, "Normal", "Pulled", $"Container image \"{image}\" already present on machine", "kubelet", now, fieldPath);
@@ -509,7 +520,6 @@ public sealed class FakeCluster
             AddEvent(pod, "Normal", "Created", $"Created container: {name}", "kubelet", now, fieldPath);
             AddEvent(pod, "Normal", "Started", $"Started container {name}", "kubelet", now, fieldPath);
             var sidecar = (string?)init["restartPolicy"] == "Always";
-            var containerStatus = status["initContainerStatuses"]!.AsArray().Single(c => (string?)c!["name"] == name)!;
             containerStatus["started"] = sidecar;
             containerStatus["ready"] = true;
             containerStatus["state"] = sidecar
@@ -521,6 +531,7 @@ public sealed class FakeCluster
         }
 
         status["conditions"]!.AsArray().Add(Condition("Initialized", null, null, stamp));
+        return true;
     }
 
     private static string VllmLine(DateTimeOffset at, string source, string message) =>
