@@ -414,11 +414,13 @@ internal sealed class KubernetesOperations
                 reasons.Add($"{unscheduled.Reason}: {unscheduled.Message}");
             }
 
-            foreach (var container in pod.Status?.ContainerStatuses ?? [])
+            // Init containers too: a prefetch sidecar that cannot pull its image keeps vLLM's container waiting (PodInitializing).
+            foreach (var (container, kind) in (pod.Status?.InitContainerStatuses ?? []).Select(c => (c, "init container"))
+                         .Concat((pod.Status?.ContainerStatuses ?? []).Select(c => (c, "container"))))
             {
-                if (container.State?.Waiting is { Reason: not null and not "ContainerCreating" } waiting)
+                if (container.State?.Waiting is { Reason: not null and not "ContainerCreating" and not "PodInitializing" } waiting)
                 {
-                    reasons.Add($"container {container.Name} {waiting.Reason}: {waiting.Message}");
+                    reasons.Add($"{kind} {container.Name} {waiting.Reason}: {waiting.Message}");
                 }
             }
 

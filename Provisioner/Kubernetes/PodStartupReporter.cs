@@ -26,7 +26,7 @@ internal static partial class PodStartupReporter
         {
             var events = await operations.ListPodEventsAsync(ns, pod.Metadata.Name, cancellationToken);
             var log = await operations.ReadLogAsync(ns, pod.Metadata.Name, container, cancellationToken);
-            reports.Add(Build(pod, events, log));
+            reports.Add(Build(pod, events, log, container));
         }
 
         return reports;
@@ -36,9 +36,13 @@ internal static partial class PodStartupReporter
     /// <param name="pod">The pod.</param>
     /// <param name="events">The events about it.</param>
     /// <param name="log">Its vLLM container's log.</param>
+    /// <param name="container">The vLLM container's name: kubelet's pull and start events of other containers (the prefetch sidecar, which starts first) are not its start-up.</param>
     /// <returns>The report.</returns>
-    public static PodStartupReport Build(V1Pod pod, IReadOnlyList<Corev1Event> events, string log)
+    public static PodStartupReport Build(V1Pod pod, IReadOnlyList<Corev1Event> events, string log, string container)
     {
+        // Container events name their container (spec.containers{vllm}, spec.initContainers{prefetch-weights}); pod events name none.
+        var fieldPath = $"spec.containers{{{container}}}";
+        events = [.. events.Where(e => string.IsNullOrEmpty(e.InvolvedObject?.FieldPath) || e.InvolvedObject.FieldPath == fieldPath)];
         DateTimeOffset? First(string reason) => events.Where(e => e.Reason == reason).Select(TimeOf).Cast<DateTimeOffset?>().FirstOrDefault();
         var pulled = events.FirstOrDefault(e => e.Reason == "Pulled");
         var alreadyPresent = pulled?.Message?.Contains("already present on machine", StringComparison.Ordinal) == true;

@@ -12,8 +12,16 @@ public sealed class StageTests
     private const string Zone = $"projects/{GcpTestbed.Project}/zones/{GcpTestbed.Zone}";
     private const string Images = $"projects/{GcpTestbed.Project}/global/images";
 
-    private static readonly string[] PlannedDisks = [$"{Zone}/disks/gemma-7b-bake", $"{Zone}/disks/gemma-7b-us-central1-a"];
-    private static readonly string[] PlannedImages = [$"{Images}/gemma-7b-weights", $"{Images}/gke-image-cache"];
+    // The weights steps and what they create are named by the weights version (gemma-7b-<version>-bake-disk, …):
+    // read them from the golden plan rather than spelling a version that changes with the weights source.
+    private static readonly Contracts.Plan.GkePlan Golden = GcpTestbedPlan();
+    private static readonly string BakeDiskStep = WeightsStep("-bake-disk");
+    private static readonly string WeightsImageStep = WeightsStep("-image");
+    private static readonly string WeightsDiskStep = WeightsStep($"-disk-{GcpTestbed.Zone}");
+    private static readonly string BakeDisk = CreatedName(BakeDiskStep);
+
+    private static readonly string[] PlannedDisks = [$"{Zone}/disks/{BakeDisk}", $"{Zone}/disks/{CreatedName(WeightsDiskStep)}"];
+    private static readonly string[] PlannedImages = [$"{Images}/{CreatedName(WeightsImageStep)}", $"{Images}/gke-image-cache"];
     private static readonly string[] PlannedPools = [$"{GcpTestbed.Cluster}/nodePools/vllm-pool"];
 
     // disks: cache, bake, weights; VM insert and delete; two images; cache disk delete.
@@ -26,12 +34,14 @@ public sealed class StageTests
 
         var stages = GcpStageFactory.Create(plan);
 
-        Assert.Equal(["image-cache", "node-pool-vllm-pool", "project-iam", "gemma-7b-bake-disk", "gemma-7b-image", "gemma-7b-disk-us-central1-a"], stages.Select(s => s.Name));
+        Assert.Equal(["image-cache", "node-pool-vllm-pool", "project-iam", BakeDiskStep, WeightsImageStep, WeightsDiskStep], stages.Select(s => s.Name));
         var cache = stages[0];
         Assert.Equal(["image-cache-disk", "image-cache-builder", "image-cache-image"], cache.Provides);
         Assert.Empty(cache.DependsOn);
         Assert.Equal(["image-cache-image"], stages.Single(s => s.Name == "node-pool-vllm-pool").DependsOn);
-        Assert.Contains("kubernetes/Job/vllm/gemma-7b-bake", stages.Single(s => s.Name == "gemma-7b-image").DependsOn);
+        // Publish names the bake Job as its disk (<weights>-<version>-bake); the image waits for both.
+        Assert.Equal([BakeDiskStep, $"kubernetes/Job/vllm/{BakeDisk}", "project-iam"], stages.Single(s => s.Name == WeightsImageStep).DependsOn);
+        Assert.Equal([WeightsImageStep], stages.Single(s => s.Name == WeightsDiskStep).DependsOn);
     }
 
     [Fact]
@@ -202,17 +212,17 @@ public sealed class StageTests
     public async Task WeightsImage_WaitsUntilTheBakeDiskIsDetached()
     {
         await using var bed = await GcpTestbed.StartAsync();
-        await bed.Stage("gemma-7b-bake-disk").ReconcileAsync(bed.Context(), CancellationToken.None);
+        await bed.Stage(BakeDiskStep).ReconcileAsync(bed.Context(), CancellationToken.None);
         var vm = new JsonObject
         {
             ["name"] = "bake-node",
             ["machineType"] = $"zones/{GcpTestbed.Zone}/machineTypes/e2-standard-4",
-            ["disks"] = new JsonArray(new JsonObject { ["boot"] = false, ["autoDelete"] = false, ["source"] = $"{Zone}/disks/gemma-7b-bake" }),
+            ["disks"] = new JsonArray(new JsonObject { ["boot"] = false, ["autoDelete"] = false, ["source"] = $"{Zone}/disks/{BakeDisk}" }),
         };
         var attach = await bed.Compute.InsertAsync($"{Zone}/instances?requestId={Guid.NewGuid()}", vm, "bake-node", CancellationToken.None);
         await bed.Compute.WaitAsync(GcpTestbed.Project, attach, "bake-node", null, CancellationToken.None);
 
-        var imaging = bed.Stage("gemma-7b-image").ReconcileAsync(bed.Context(), CancellationToken.None);
+        var imaging = bed.Stage(WeightsImageStep).ReconcileAsync(bed.Context(), CancellationToken.None);
         await Eventually(() => bed.Progress.Any(p => p.Message.Contains("to be detached from", StringComparison.Ordinal)));
         Assert.False(imaging.IsCompleted);
         Assert.DoesNotContain(bed.Fake.Requests, r => r.MethodId == "compute.images.insert");
@@ -220,7 +230,7 @@ public sealed class StageTests
         await bed.Compute.WaitAsync(GcpTestbed.Project, detach!, "bake-node", null, CancellationToken.None);
 
         Assert.Equal(StageOutcome.Created, (await imaging).Outcome);
-        Assert.Contains($"{Images}/gemma-7b-weights", bed.Fake.Compute.Images);
+        Assert.Contains($"{Images}/{CreatedName(WeightsImageStep)}", bed.Fake.Compute.Images);
     }
 
     [Fact]
@@ -376,13 +386,13 @@ public sealed class StageTests
     public async Task Destroy_LeavesAnObjectOfThePlannedNameWithoutOurLabels()
     {
         await using var bed = await GcpTestbed.StartAsync();
-        bed.Fake.Compute.AddDisk(GcpTestbed.Project, GcpTestbed.Zone, "gemma-7b-bake", new Dictionary<string, string> { ["team"] = "data" });
+        bed.Fake.Compute.AddDisk(GcpTestbed.Project, GcpTestbed.Zone, BakeDisk, new Dictionary<string, string> { ["team"] = "data" });
 
-        var result = await bed.Stage("gemma-7b-bake-disk").DestroyAsync(bed.Context(), CancellationToken.None);
+        var result = await bed.Stage(BakeDiskStep).DestroyAsync(bed.Context(), CancellationToken.None);
 
         Assert.Equal(StageOutcome.Unchanged, result.Outcome);
-        Assert.Equal([$"{Zone}/disks/gemma-7b-bake"], bed.Fake.Compute.Disks);
-        await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("gemma-7b-bake-disk").ReconcileAsync(bed.Context(), CancellationToken.None));
+        Assert.Equal([$"{Zone}/disks/{BakeDisk}"], bed.Fake.Compute.Disks);
+        await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage(BakeDiskStep).ReconcileAsync(bed.Context(), CancellationToken.None));
     }
 
     [Fact]
@@ -424,17 +434,17 @@ public sealed class StageTests
     public async Task PermanentOperationError_StopsThatStage_WithTheApisMessage_AndAFix()
     {
         await using var bed = await GcpTestbed.StartAsync();
-        bed.Fake.Faults.FailOperationsFor("gemma-7b-bake");
+        bed.Fake.Faults.FailOperationsFor(BakeDisk);
 
-        var ex = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("gemma-7b-bake-disk").ReconcileAsync(bed.Context(), CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage(BakeDiskStep).ReconcileAsync(bed.Context(), CancellationToken.None));
 
-        Assert.Equal($"{Zone}/disks/gemma-7b-bake", ex.Resource);
+        Assert.Equal($"{Zone}/disks/{BakeDisk}", ex.Resource);
         Assert.Contains("QUOTA_EXCEEDED", ex.Reason, StringComparison.Ordinal);
         Assert.Contains("quota", ex.Fix, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(bed.Fake.Compute.Disks);
 
-        bed.Fake.Faults.StopFailingOperationsFor("gemma-7b-bake");
-        Assert.Equal(StageOutcome.Created, (await bed.Stage("gemma-7b-bake-disk").ReconcileAsync(bed.Context(), CancellationToken.None)).Outcome);
+        bed.Fake.Faults.StopFailingOperationsFor(BakeDisk);
+        Assert.Equal(StageOutcome.Created, (await bed.Stage(BakeDiskStep).ReconcileAsync(bed.Context(), CancellationToken.None)).Outcome);
     }
 
     private static async Task Eventually(Func<bool> condition)
@@ -446,6 +456,12 @@ public sealed class StageTests
             await Task.Delay(10);
         }
     }
+
+    private static string WeightsStep(string suffix) =>
+        Golden.Steps.Single(s => s.Id.StartsWith("gemma-7b-", StringComparison.Ordinal) && s.Id.EndsWith(suffix, StringComparison.Ordinal)).Id;
+
+    // The name the step's insert body gives the disk or image it creates.
+    private static string CreatedName(string stepId) => (string)Golden.Steps.Single(s => s.Id == stepId).Body!["name"]!;
 
     private static Contracts.Plan.GkePlan GcpTestbedPlan()
     {

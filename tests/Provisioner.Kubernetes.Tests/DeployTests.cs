@@ -23,8 +23,8 @@ public sealed class DeployTests
         Assert.Equal(bed.Manifests.Objects.Count, applies.Count(a => a.StatusCode == 201));
         Assert.All(applies, a => Assert.Contains("fieldManager=vllm-aspire", a.Query, StringComparison.Ordinal));
         Assert.All(applies, a => Assert.Contains("force=true", a.Query, StringComparison.Ordinal));
-        Assert.Equal("Bound", (string?)bed.Fake.Get("persistentvolumeclaims", "vllm", "gemma-7b-us-central1-a")!["status"]!["phase"]);
-        Assert.Contains(((string?)bed.Fake.Get("jobs", "vllm", "gemma-7b-bake")!["status"]!["conditions"]![1]!["type"]), new[] { "Complete" });
+        Assert.Equal("Bound", (string?)bed.Fake.Get("persistentvolumeclaims", "vllm", bed.WeightsClaim.Name)!["status"]!["phase"]);
+        Assert.Contains(((string?)bed.Fake.Get("jobs", "vllm", bed.BakeJob.Name)!["status"]!["conditions"]![1]!["type"]), new[] { "Complete" });
 
         var writesBefore = bed.Fake.Writes.Count;
         var resourceVersion = bed.Fake.Get("deployments", "vllm", "vllm")!["metadata"]!["resourceVersion"]!.ToString();
@@ -85,7 +85,7 @@ public sealed class DeployTests
     {
         await using var bed = await TestBed.StartAsync();
         bed.Fake.Faults.Permanent["deployments/vllm/vllm"] = 403;
-        await bed.ReconcileAsync("kubernetes-base", "weights-volumes-gemma-7b");
+        await bed.ReconcileAsync("kubernetes-base", bed.VolumesStage.Name);
 
         var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None));
 

@@ -165,6 +165,65 @@ public sealed class FakeApiTests
         Assert.Equal("deployments.apps \"w\" not found", (string?)JsonNode.Parse(missing.Response.Content)!["message"]);
     }
 
+    [Fact]
+    public async Task Apply_AcceptsOnlyAlwaysAsAnInitContainersRestartPolicy_AndProbesOnlyOnSidecars()
+    {
+        await using var fake = await FakeKubernetesApi.StartAsync();
+        using var http = new HttpClient { BaseAddress = fake.BaseAddress };
+        static string WithInit(string init) =>
+            """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"default"},"spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"metadata":{"labels":{"a":"b"}},"spec":{"initContainers":["""
+            + init + """],"containers":[{"name":"c","image":"nginx"}]}}}}""";
+
+        var never = await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/d", WithInit("""{"name":"s","image":"busybox","restartPolicy":"Never"}"""));
+        var probed = await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/d", WithInit("""{"name":"s","image":"busybox","startupProbe":{"exec":{"command":["true"]}}}"""));
+        var duplicate = await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/d", WithInit("""{"name":"c","image":"busybox","restartPolicy":"Always"}"""));
+        var sidecar = await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/d", WithInit("""{"name":"s","image":"busybox","restartPolicy":"Always","startupProbe":{"exec":{"command":["true"]}}}"""));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, never.Code);
+        Assert.Contains("spec.template.spec.initContainers[0].restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"", (string?)never.Body["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, probed.Code);
+        Assert.Contains("spec.template.spec.initContainers[0].startupProbe: Forbidden", (string?)probed.Body["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, duplicate.Code);
+        Assert.Contains("spec.template.spec.initContainers[0].name: Duplicate value: \"c\"", (string?)duplicate.Body["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, sidecar.Code);
+    }
+
+    [Fact]
+    public async Task APodWithANativeSidecar_BecomesReadyWithTheSidecarRunning_AndEachContainerHasItsOwnLog()
+    {
+        await using var fake = await FakeKubernetesApi.StartAsync();
+        using var client = new k8s.Kubernetes(fake.ClientConfiguration());
+        using var http = new HttpClient { BaseAddress = fake.BaseAddress };
+        await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/w",
+            """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w","namespace":"default"},"spec":{"selector":{"matchLabels":{"app":"w"}},"template":{"metadata":{"labels":{"app":"w"}},"spec":{"initContainers":[{"name":"prefetch","image":"prefetcher:1","restartPolicy":"Always","args":["prefetch","/models/m"]}],"containers":[{"name":"vllm","image":"vllm/vllm-openai:v0.10.1"}]}}}}""");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        V1Pod pod;
+        while ((pod = (await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=w", cancellationToken: timeout.Token)).Items.SingleOrDefault()!) is null
+               || pod.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") != true)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        var sidecar = Assert.Single(pod.Status.InitContainerStatuses);
+        Assert.Equal("prefetch", sidecar.Name);
+        Assert.NotNull(sidecar.State.Running);
+        Assert.True(sidecar.Ready);
+        Assert.True(sidecar.Started);
+        Assert.Contains(pod.Status.Conditions, c => c.Type == "Initialized" && c.Status == "True");
+        var events = (await client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: $"involvedObject.name={pod.Metadata.Name}", cancellationToken: timeout.Token)).Items;
+        Assert.Contains(events, e => e.Reason == "Started" && e.InvolvedObject.FieldPath == "spec.initContainers{prefetch}");
+
+        // One regular container: its log is the default; the sidecar's log is its own.
+        var vllm = await http.GetStringAsync($"api/v1/namespaces/default/pods/{pod.Metadata.Name}/log", timeout.Token);
+        var prefetch = await http.GetStringAsync($"api/v1/namespaces/default/pods/{pod.Metadata.Name}/log?container=prefetch", timeout.Token);
+        using var unknown = await http.GetAsync($"api/v1/namespaces/default/pods/{pod.Metadata.Name}/log?container=nope", timeout.Token);
+        Assert.Contains("Loading weights took", vllm, StringComparison.Ordinal);
+        Assert.Contains("/models/m", prefetch, StringComparison.Ordinal);
+        Assert.DoesNotContain("Loading weights", prefetch, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal($"container nope is not valid for pod {pod.Metadata.Name}", (string?)JsonNode.Parse(await unknown.Content.ReadAsStringAsync(timeout.Token))!["message"]);
+    }
+
     private static string RV(JsonObject obj) => (string)obj["metadata"]!["resourceVersion"]!;
 
     private static async Task<(HttpStatusCode Code, JsonObject Body)> ApplyAsync(HttpClient http, string path, string body, bool force = true)

@@ -17,8 +17,17 @@ public sealed class ManifestSetTests
         var monitoring = Assert.IsType<V1PodMonitoring>(manifests.Objects.Single(o => o.Kind == KubernetesKinds.PodMonitoring).Object);
         Assert.Equal("http", monitoring.Spec.Endpoints[0].Port.Value);
         Assert.Equal("15s", monitoring.Spec.Endpoints[0].Interval);
-        var volume = Assert.IsType<V1PersistentVolume>(manifests.Objects.Single(o => o.Key == "kubernetes/PersistentVolume/gemma-7b-us-central1-a").Object);
-        Assert.Equal("projects/my-project/zones/us-central1-a/disks/gemma-7b-us-central1-a", volume.Spec.Csi.VolumeHandle);
+        // The weights volume and its disk are named by the weights version, as the plan's disk step creates it.
+        var claimName = deployment.Spec.Template.Spec.Volumes.Single(v => v.Name == "weights").PersistentVolumeClaim.ClaimName;
+        var version = deployment.Metadata.Labels["vllm-aspire/weights-version"];
+        Assert.Equal($"gemma-7b-{version}-us-central1-a", claimName);
+        var volume = Assert.IsType<V1PersistentVolume>(manifests.Objects.Single(o => o.Key == $"kubernetes/PersistentVolume/{claimName}").Object);
+        Assert.Equal($"projects/my-project/zones/us-central1-a/disks/{claimName}", volume.Spec.Csi.VolumeHandle);
+        Assert.All(manifests.Objects.Where(o => o.Namespace == deployment.Metadata.NamespaceProperty), o => Assert.Equal(version, o.Labels["vllm-aspire/weights-version"]));
+
+        // The prefetch sidecar is a native sidecar: an init container that keeps running.
+        var sidecar = Assert.Single(deployment.Spec.Template.Spec.InitContainers);
+        Assert.Equal("Always", sidecar.RestartPolicy);
         Assert.True(manifests.Objects.ToList().FindIndex(o => o.Kind == KubernetesKinds.PersistentVolumeClaim) < manifests.Objects.ToList().FindIndex(o => o.Kind == KubernetesKinds.Deployment));
     }
 

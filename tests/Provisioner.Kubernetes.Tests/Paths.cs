@@ -7,4 +7,7 @@ internal static class Paths
 {
     /// <summary>Gets the publish output of the AppHost model kept as golden files by the publishing tests.</summary>
     public static string GoldenOutput => Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "Golden");
+
+    /// <summary>Gets the golden publish output of the same model spread over two zones (one Deployment per zone).</summary>
+    public static string GoldenTwoZonesOutput => Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "GoldenTwoZones");
 }

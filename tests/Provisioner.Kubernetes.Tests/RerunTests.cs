@@ -10,10 +10,11 @@ public sealed class RerunTests
     public async Task DeployInterruptedWhenTheJobIsApplied_ConvergesOnRerun_WithNothingDuplicated()
     {
         await using var bed = await TestBed.StartAsync();
+        var jobName = bed.BakeJob.Name;
         using var crash = new CancellationTokenSource();
         bed.Fake.Faults.OnRequest = (method, path) =>
         {
-            if (method == "PATCH" && path.EndsWith("/jobs/gemma-7b-bake", StringComparison.Ordinal))
+            if (method == "PATCH" && path.EndsWith($"/jobs/{jobName}", StringComparison.Ordinal))
             {
                 crash.Cancel();
             }
@@ -21,13 +22,13 @@ public sealed class RerunTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bed.DeployAsync(cancellationToken: crash.Token));
         bed.Fake.Faults.OnRequest = null;
-        var jobAfterCrash = bed.Fake.Get("jobs", "vllm", "gemma-7b-bake");
+        var jobAfterCrash = bed.Fake.Get("jobs", "vllm", jobName);
 
         var rerun = await bed.DeployAsync();
 
         Assert.Equal(StageOutcome.Unchanged, rerun["kubernetes-base"].Outcome);
         Assert.All(rerun.Values, r => Assert.NotNull(r.Message));
-        var job = bed.Fake.Get("jobs", "vllm", "gemma-7b-bake")!;
+        var job = bed.Fake.Get("jobs", "vllm", jobName)!;
         if (jobAfterCrash is not null)
         {
             // The apply landed before the crash: the rerun adopted that Job rather than making another.
@@ -101,16 +102,16 @@ public sealed class RerunTests
     {
         await using var bed = await TestBed.StartAsync();
         await bed.DeployAsync();
-        var before = (string?)bed.Fake.Get("jobs", "vllm", "gemma-7b-bake")!["metadata"]!["uid"];
-        var job = (V1Job)bed.Manifests.Objects.Single(o => o.Key == "kubernetes/Job/vllm/gemma-7b-bake").Object;
+        var before = (string?)bed.Fake.Get("jobs", "vllm", bed.BakeJob.Name)!["metadata"]!["uid"];
+        var job = (V1Job)bed.BakeJob.Object;
         job.Spec.Template.Spec.Containers[0].Command[4] = "gs://my-bucket/models/gemma-7b-v2/*";
 
-        var dryRun = await bed.Stage("weights-bake-gemma-7b").ReconcileAsync(bed.Context(dryRun: true), CancellationToken.None);
-        var result = await bed.Stage("weights-bake-gemma-7b").ReconcileAsync(bed.Context(), CancellationToken.None);
+        var dryRun = await bed.BakeStage.ReconcileAsync(bed.Context(dryRun: true), CancellationToken.None);
+        var result = await bed.BakeStage.ReconcileAsync(bed.Context(), CancellationToken.None);
 
-        Assert.Contains("would replace kubernetes/Job/vllm/gemma-7b-bake (.spec.template.spec.containers[0].command[4])", dryRun.Message, StringComparison.Ordinal);
+        Assert.Contains($"would replace {bed.BakeJob.Key} (.spec.template.spec.containers[0].command[4])", dryRun.Message, StringComparison.Ordinal);
         Assert.Equal(StageOutcome.Changed, result.Outcome);
-        var after = bed.Fake.Get("jobs", "vllm", "gemma-7b-bake")!;
+        var after = bed.Fake.Get("jobs", "vllm", bed.BakeJob.Name)!;
         Assert.NotEqual(before, (string?)after["metadata"]!["uid"]);
         Assert.Equal("gs://my-bucket/models/gemma-7b-v2/*", (string?)after["spec"]!["template"]!["spec"]!["containers"]![0]!["command"]![4]);
         Assert.Contains(after["status"]!["conditions"]!.AsArray(), c => (string?)c!["type"] == "Complete");

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using k8s.Models;
+using VllmAspire.Contracts.Plan;
 using VllmAspire.Provisioner.Stages.Kubernetes;
 
 namespace VllmAspire.Provisioner.Kubernetes.Tests;
@@ -12,10 +15,13 @@ public sealed class StageFactoryTests
 
         Assert.Equal(["kubernetes-base", "weights-bake-gemma-7b", "weights-volumes-gemma-7b", "metrics-adapter", "workload-vllm", "hpa"], bed.Stages.Select(s => s.Name));
 
+        // The bake and disk steps are named by the weights version; the stages wait on the plan's steps that create them.
+        var bakeDisk = DiskStep(bed, bed.Manifests.OfKind(KubernetesKinds.PersistentVolume).Single(o => o.Labels["app.kubernetes.io/component"] == "weights-bake"));
+        Assert.Equal($"{bed.BakeJob.Name}-disk", bakeDisk);
         var bake = stages["weights-bake-gemma-7b"];
-        Assert.Contains("kubernetes/Job/vllm/gemma-7b-bake", bake.Provides);
-        Assert.Equal(["kubernetes-base", "gemma-7b-bake-disk", "project-iam"], bake.DependsOn);
-        Assert.Equal(["kubernetes-base", "gemma-7b-disk-us-central1-a"], stages["weights-volumes-gemma-7b"].DependsOn);
+        Assert.Contains(bed.BakeJob.Key, bake.Provides);
+        Assert.Equal(["kubernetes-base", bakeDisk, "project-iam"], bake.DependsOn);
+        Assert.Equal(["kubernetes-base", DiskStep(bed, bed.WeightsVolume)], stages["weights-volumes-gemma-7b"].DependsOn);
         Assert.Equal(["kubernetes-base", "weights-volumes-gemma-7b", "node-pool-vllm-pool"], stages["workload-vllm"].DependsOn);
         Assert.Equal(["kubernetes-base", "workload-vllm", "metrics-adapter"], stages["hpa"].DependsOn);
         Assert.Contains("project-iam", stages["metrics-adapter"].DependsOn);
@@ -27,6 +33,47 @@ public sealed class StageFactoryTests
         Assert.All(bed.Stages.SelectMany(s => s.DependsOn), d => Assert.True(stages.ContainsKey(d) || planSteps.Contains(d), d));
 
         // The plan's image step waits for the Job the bake stage provides.
-        Assert.Contains("kubernetes/Job/vllm/gemma-7b-bake", bed.Plan.Steps.Single(s => s.Id == "gemma-7b-image").DependsOn);
+        Assert.Contains(bed.BakeJob.Key, bed.Plan.Steps.Single(s => s.ApiMethod == "compute.images.insert" && s.DependsOn.Contains(bakeDisk)).DependsOn);
+    }
+
+    [Fact]
+    public void Create_GroupsTheTwoZoneGolden_WithOneWorkloadStageForBothZonesDeployments()
+    {
+        var manifests = ManifestSet.Load(Paths.GoldenTwoZonesOutput);
+        var plan = JsonSerializer.Deserialize<GkePlan>(File.ReadAllText(Path.Combine(Paths.GoldenTwoZonesOutput, "gke-plan.json")))!;
+
+        var stages = KubernetesStageFactory.Create(manifests, plan);
+
+        Assert.Equal(["kubernetes-base", "weights-bake-gemma-7b", "weights-volumes-gemma-7b", "metrics-adapter", "workload-vllm", "hpa"], stages.Select(s => s.Name));
+        var byName = stages.ToDictionary(s => s.Name);
+        var deployments = manifests.OfKind(KubernetesKinds.Deployment).Where(o => o.Labels["app.kubernetes.io/component"] == "inference-server").ToList();
+        Assert.Equal(2, deployments.Count);
+
+        // Both zones' Deployments, the shared Service and PodMonitoring roll out in one stage, after both zones' claims.
+        string[] workload = [.. deployments.Select(d => d.Key), "kubernetes/Service/vllm/vllm", "kubernetes/PodMonitoring/vllm/vllm"];
+        Assert.Equal(workload.Order(), byName["workload-vllm"].Provides.Order());
+        Assert.Equal(["vllm-us-central1-a", "vllm-us-central1-b"], deployments.Select(d => d.Name).Order());
+        var volumes = byName["weights-volumes-gemma-7b"];
+        Assert.Equal(2, volumes.Objects.Count(o => o.Kind == KubernetesKinds.PersistentVolumeClaim));
+        var diskSteps = volumes.Objects.Where(o => o.Kind == KubernetesKinds.PersistentVolume).Select(o => DiskStep(plan, o)).ToList();
+        Assert.Equal(["kubernetes-base", .. diskSteps], volumes.DependsOn);
+        Assert.Equal(2, diskSteps.Distinct().Count());
+        Assert.Contains("weights-volumes-gemma-7b", byName["workload-vllm"].DependsOn);
+        Assert.Contains("workload-vllm", byName["hpa"].DependsOn);
+        Assert.Equal(2, byName["hpa"].Objects.Count);
+
+        // Every object has one stage, and every dependency is a stage or a plan step.
+        Assert.Equal(manifests.Objects.Select(o => o.Key).Order(), stages.SelectMany(s => s.Provides).Order());
+        var planSteps = plan.Steps.Select(s => s.Id).ToHashSet();
+        Assert.All(stages.SelectMany(s => s.DependsOn), d => Assert.True(byName.ContainsKey(d) || planSteps.Contains(d), d));
+    }
+
+    private static string DiskStep(TestBed bed, ManifestObject volume) => DiskStep(bed.Plan, volume);
+
+    // The plan step that inserts the disk a PV's volume handle names (projects/P/zones/Z/disks/NAME).
+    private static string DiskStep(GkePlan plan, ManifestObject volume)
+    {
+        var disk = ((V1PersistentVolume)volume.Object).Spec.Csi.VolumeHandle.Split('/')[^1];
+        return plan.Steps.Single(s => s.ApiMethod == "compute.disks.insert" && (string?)s.Body?["name"] == disk).Id;
     }
 }

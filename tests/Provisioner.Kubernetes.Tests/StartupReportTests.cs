@@ -32,6 +32,14 @@ public sealed class StartupReportTests
         Assert.Contains("weights loaded in 29.20 s (15.99 GiB)", line, StringComparison.Ordinal);
         Assert.Contains(line, results["workload-vllm"].Message, StringComparison.Ordinal);
         Assert.Contains(bed.ProgressNotes, n => n.Stage == "workload-vllm" && n.Message == line);
+
+        // The prefetch sidecar was pulled and started first, with its own events and log; the report is vLLM's alone.
+        var sidecar = ((k8s.Models.V1Deployment)bed.Deployment.Object).Spec.Template.Spec.InitContainers.Single(c => c.RestartPolicy == "Always").Name;
+        var events = await bed.Operations.ListPodEventsAsync("vllm", report.Pod, CancellationToken.None);
+        var sidecarPulled = Assert.Single(events, e => e.Reason == "Pulled" && e.InvolvedObject.FieldPath == $"spec.initContainers{{{sidecar}}}");
+        Assert.NotEqual(report.PullDuration, PodStartupReporter.ParsePullDuration(sidecarPulled.Message));
+        Assert.True(PodStartupReporter.TimeOf(sidecarPulled) <= report.Started);
+        Assert.DoesNotContain("Loading weights", await bed.Operations.ReadLogAsync("vllm", report.Pod, sidecar, CancellationToken.None), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,14 +14,14 @@ internal sealed class TestBed : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private TestBed(FakeKubernetesApi fake, KubernetesWaitOptions waits)
+    private TestBed(FakeKubernetesApi fake, KubernetesWaitOptions waits, string output)
     {
         Fake = fake;
         Client = KubernetesClientFactory.Create(fake.ClientConfiguration(), retryDelay: TimeSpan.FromMilliseconds(5));
         Operations = new KubernetesOperations(Client, waits);
         _services = new ServiceCollection().AddSingleton(Operations).BuildServiceProvider();
-        Manifests = ManifestSet.Load(Paths.GoldenOutput);
-        Plan = JsonSerializer.Deserialize<GkePlan>(File.ReadAllText(Path.Combine(Paths.GoldenOutput, "gke-plan.json")))!;
+        Manifests = ManifestSet.Load(output);
+        Plan = JsonSerializer.Deserialize<GkePlan>(File.ReadAllText(Path.Combine(output, "gke-plan.json")))!;
         Stages = KubernetesStageFactory.Create(Manifests, Plan);
     }
 
@@ -39,7 +39,31 @@ internal sealed class TestBed : IAsyncDisposable
 
     public List<StageProgress> ProgressNotes { get; } = [];
 
-    public static async Task<TestBed> StartAsync(FakeKubernetesOptions? options = null, KubernetesWaitOptions? waits = null)
+    /// <summary>Gets the vLLM Deployment (the single-zone golden publishes one).</summary>
+    public ManifestObject Deployment => Manifests.OfKind(KubernetesKinds.Deployment).Single(o => o.Labels["app.kubernetes.io/component"] == "inference-server");
+
+    /// <summary>Gets the weights bake Job, named by the weights version (e.g. <c>gemma-7b-d64e632c-bake</c>).</summary>
+    public ManifestObject BakeJob => Manifests.OfKind(KubernetesKinds.Job).Single();
+
+    /// <summary>Gets the read-only weights claim the Deployment mounts.</summary>
+    public ManifestObject WeightsClaim => Manifests.OfKind(KubernetesKinds.PersistentVolumeClaim).Single(o => o.Labels["app.kubernetes.io/component"] == "weights");
+
+    /// <summary>Gets the weights volume bound to <see cref="WeightsClaim"/>.</summary>
+    public ManifestObject WeightsVolume => Manifests.OfKind(KubernetesKinds.PersistentVolume).Single(o => o.Name == WeightsClaim.Name);
+
+    /// <summary>Gets the name label of the weights (<c>gemma-7b</c>), which names the weights stages.</summary>
+    public string Weights => BakeJob.Labels["app.kubernetes.io/name"];
+
+    /// <summary>Gets the weights bake stage.</summary>
+    public KubernetesObjectsStage BakeStage => Stage($"weights-bake-{Weights}");
+
+    /// <summary>Gets the weights volumes stage.</summary>
+    public KubernetesObjectsStage VolumesStage => Stage($"weights-volumes-{Weights}");
+
+    /// <summary>Gets the vLLM workload stage.</summary>
+    public KubernetesObjectsStage WorkloadStage => Stage($"workload-{Deployment.Labels["app.kubernetes.io/name"]}");
+
+    public static async Task<TestBed> StartAsync(FakeKubernetesOptions? options = null, KubernetesWaitOptions? waits = null, string? output = null)
     {
         var fake = await FakeKubernetesApi.StartAsync(options);
         return new TestBed(fake, waits ?? new KubernetesWaitOptions
@@ -49,7 +73,7 @@ internal sealed class TestBed : IAsyncDisposable
             RolloutTimeout = TimeSpan.FromSeconds(20),
             ClaimBindTimeout = TimeSpan.FromSeconds(20),
             DeletionTimeout = TimeSpan.FromSeconds(20),
-        });
+        }, output ?? Paths.GoldenOutput);
     }
 
     public KubernetesObjectsStage Stage(string name) => Stages.Single(s => s.Name == name);

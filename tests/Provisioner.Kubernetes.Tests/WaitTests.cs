@@ -21,35 +21,36 @@ public sealed class WaitTests
         await using var bed = await TestBed.StartAsync(options);
         await bed.ReconcileAsync("kubernetes-base");
 
-        var result = await bed.Stage("weights-bake-gemma-7b").ReconcileAsync(bed.Context(), CancellationToken.None);
+        var result = await bed.BakeStage.ReconcileAsync(bed.Context(), CancellationToken.None);
 
         Assert.Equal(StageOutcome.Created, result.Outcome);
-        var job = bed.Fake.Get("jobs", "vllm", "gemma-7b-bake")!;
+        var job = bed.Fake.Get("jobs", "vllm", bed.BakeJob.Name)!;
         Assert.Contains(job["status"]!["conditions"]!.AsArray(), c => (string?)c!["type"] == "Complete" && (string?)c["status"] == "True");
-        Assert.Contains(bed.ProgressNotes, n => n.Message.Contains("Job gemma-7b-bake: 1 active", StringComparison.Ordinal));
-        Assert.Contains("kubernetes/Job/vllm/gemma-7b-bake", result.Objects);
+        Assert.Contains(bed.ProgressNotes, n => n.Message.Contains($"Job {bed.BakeJob.Name}: 1 active", StringComparison.Ordinal));
+        Assert.Contains(bed.BakeJob.Key, result.Objects);
     }
 
     [Fact]
     public async Task FailedJob_IsAPermanentError_WithTheJobsReason()
     {
+        var job = ManifestSet.Load(Paths.GoldenOutput).OfKind(KubernetesKinds.Job).Single();
         var options = new FakeKubernetesOptions();
-        options.FailingJobs.Add("vllm/gemma-7b-bake");
+        options.FailingJobs.Add($"{job.Namespace}/{job.Name}");
         await using var bed = await TestBed.StartAsync(options);
         await bed.ReconcileAsync("kubernetes-base");
 
-        var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("weights-bake-gemma-7b").ReconcileAsync(bed.Context(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.BakeStage.ReconcileAsync(bed.Context(), CancellationToken.None));
 
-        Assert.Equal("kubernetes/Job/vllm/gemma-7b-bake", error.Resource);
+        Assert.Equal(job.Key, error.Resource);
         Assert.Equal("Job failed (BackoffLimitExceeded): Job has reached the specified backoff limit", error.Reason);
-        Assert.Contains("kubectl logs -n vllm job/gemma-7b-bake", error.Fix, StringComparison.Ordinal);
+        Assert.Contains($"kubectl logs -n vllm job/{job.Name}", error.Fix, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task StuckRollout_OfUnschedulablePods_SaysWhy()
     {
         await using var bed = await TestBed.StartAsync(new FakeKubernetesOptions { Unschedulable = true }, ShortWaits);
-        await bed.ReconcileAsync("kubernetes-base", "weights-volumes-gemma-7b");
+        await bed.ReconcileAsync("kubernetes-base", bed.VolumesStage.Name);
 
         var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None));
 
@@ -63,11 +64,25 @@ public sealed class WaitTests
     public async Task StuckRollout_OnAnImagePullError_SaysWhy()
     {
         await using var bed = await TestBed.StartAsync(new FakeKubernetesOptions { ImagePullFails = true }, ShortWaits);
-        await bed.ReconcileAsync("kubernetes-base", "weights-volumes-gemma-7b");
+        await bed.ReconcileAsync("kubernetes-base", bed.VolumesStage.Name);
 
         var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None));
 
         Assert.Contains("container vllm ErrImagePull: Failed to pull image \"vllm/vllm-openai:v0.10.1\"", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StuckRollout_OnTheSidecarsImagePullError_NamesTheInitContainer()
+    {
+        await using var bed = await TestBed.StartAsync(new FakeKubernetesOptions { InitImagePullFails = true }, ShortWaits);
+        await bed.ReconcileAsync("kubernetes-base", bed.VolumesStage.Name);
+        var sidecar = ((k8s.Models.V1Deployment)bed.Deployment.Object).Spec.Template.Spec.InitContainers.Single();
+
+        var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.WorkloadStage.ReconcileAsync(bed.Context(), CancellationToken.None));
+
+        Assert.Equal(bed.Deployment.Key, error.Resource);
+        Assert.Contains($"init container {sidecar.Name} ErrImagePull: Failed to pull image \"{sidecar.Image}\"", error.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("container vllm", error.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,9 +91,9 @@ public sealed class WaitTests
         await using var bed = await TestBed.StartAsync();
         await bed.ReconcileAsync("kubernetes-base");
 
-        await bed.Stage("weights-volumes-gemma-7b").ReconcileAsync(bed.Context(), CancellationToken.None);
+        await bed.VolumesStage.ReconcileAsync(bed.Context(), CancellationToken.None);
 
-        Assert.Equal("Bound", (string?)bed.Fake.Get("persistentvolumeclaims", "vllm", "gemma-7b-us-central1-a")!["status"]!["phase"]);
-        Assert.Equal("Bound", (string?)bed.Fake.Get("persistentvolumes", null, "gemma-7b-us-central1-a")!["status"]!["phase"]);
+        Assert.Equal("Bound", (string?)bed.Fake.Get("persistentvolumeclaims", "vllm", bed.WeightsClaim.Name)!["status"]!["phase"]);
+        Assert.Equal("Bound", (string?)bed.Fake.Get("persistentvolumes", null, bed.WeightsVolume.Name)!["status"]!["phase"]);
     }
 }

@@ -8,9 +8,9 @@ namespace VllmAspire.Provisioner.Stages.Kubernetes;
 /// Groups the published Kubernetes objects into stages and ties them to the GKE plan's steps:
 /// <list type="bullet">
 /// <item><c>kubernetes-base</c>: namespaces, service accounts, RBAC.</item>
-/// <item><c>weights-bake-{weights}</c>: the bake PV, PVC and Job (waits for the Job); after the plan's step creating the bake disk and the IAM grant of the Job's account.</item>
+/// <item><c>weights-bake-{weights}</c> (named by the weights, not their version, so a model update reconciles the same stage): the bake PV, PVC and Job (waits for the Job); after the plan's step creating the bake disk and the IAM grant of the Job's account.</item>
 /// <item><c>weights-volumes-{weights}</c>: the per-zone read-only PVs and PVCs (waits until bound); after the plan's disk steps.</item>
-/// <item><c>workload-{deployment}</c>: a Deployment with its Services and PodMonitorings (waits for the rollout, then reports pod start-up); after its node pool, its weights volumes and its account's grants.</item>
+/// <item><c>workload-{app}</c>: an app's Deployments (one, or one per zone) with its Services and PodMonitorings (waits for the rollouts, then reports pod start-up); after their node pools, weights volumes and accounts' grants.</item>
 /// <item><c>metrics-adapter</c>: the adapter's Deployment, Service and APIServices; after its account's IAM grant.</item>
 /// <item><c>hpa</c>: the autoscalers; after the workloads they scale and the metrics adapter.</item>
 /// </list>
@@ -96,23 +96,35 @@ internal static class KubernetesStageFactory
             .Select(t => ManifestObject.KeyOf(KubernetesKinds.Deployment, t.Hpa.Namespace, t.Target.Name))
             .ToHashSet();
         var workloadStages = new Dictionary<string, string>();
-        foreach (var deployment in manifests.OfKind(KubernetesKinds.Deployment).Where(o => !placed.Contains(o)))
+        // Multi-zone publishes one Deployment per zone (vllm-<zone>), all with the app's name label and one shared
+        // Service and PodMonitoring: they form one stage, applied together so the zones roll out side by side.
+        foreach (var app in manifests.OfKind(KubernetesKinds.Deployment).Where(o => !placed.Contains(o)).GroupBy(o => (o.Namespace, App: NameOf(o))).ToList())
         {
-            var app = NameOf(deployment);
-            var objects = Take(o => o == deployment || (o.Namespace == deployment.Namespace && NameOf(o) == app
+            var deployments = app.ToList();
+            var objects = Take(o => deployments.Contains(o) || (o.Namespace == app.Key.Namespace && NameOf(o) == app.Key.App
                 && (o.Kind == KubernetesKinds.Service || o.Kind == KubernetesKinds.PodMonitoring)));
-            var podSpec = ((V1Deployment)deployment.Object).Spec.Template.Spec;
-            var claims = (podSpec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null)
-                .Select(v => claimStages.GetValueOrDefault($"{deployment.Namespace}/{v.PersistentVolumeClaim.ClaimName}")).OfType<string>();
-            var pool = podSpec.NodeSelector?.TryGetValue("cloud.google.com/gke-nodepool", out var p) == true ? steps.NodePoolStep(p) : null;
-            var name = $"workload-{deployment.Name}";
-            workloadStages[$"{deployment.Namespace}/{deployment.Name}"] = name;
+            var dependsOn = new List<string>(afterBase);
+            foreach (var deployment in deployments)
+            {
+                var podSpec = ((V1Deployment)deployment.Object).Spec.Template.Spec;
+                var claims = (podSpec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null)
+                    .Select(v => claimStages.GetValueOrDefault($"{deployment.Namespace}/{v.PersistentVolumeClaim.ClaimName}")).OfType<string>();
+                var pool = podSpec.NodeSelector?.TryGetValue("cloud.google.com/gke-nodepool", out var p) == true ? steps.NodePoolStep(p) : null;
+                dependsOn.AddRange([.. claims, .. (pool is null ? [] : new[] { pool }), .. steps.GrantSteps(deployment.Namespace!, podSpec.ServiceAccountName)]);
+            }
+
+            var name = $"workload-{app.Key.App}";
+            foreach (var deployment in deployments)
+            {
+                workloadStages[$"{deployment.Namespace}/{deployment.Name}"] = name;
+            }
+
             stages.Add(new KubernetesObjectsStage(
                 name,
                 objects,
-                [.. afterBase, .. claims.Distinct(), .. (pool is null ? [] : new[] { pool }), .. steps.GrantSteps(deployment.Namespace!, podSpec.ServiceAccountName)],
+                [.. dependsOn.Distinct()],
                 reportStartup: true,
-                retiredVolumes: RetiredVolumesOf(manifests, deployment),
+                retiredVolumes: RetiredVolumesOf(manifests, deployments[0]),
                 autoscaled: autoscaled));
         }
 

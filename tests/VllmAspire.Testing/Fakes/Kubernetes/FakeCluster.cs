@@ -51,15 +51,16 @@ public sealed class FakeCluster
         }
     }
 
-    /// <summary>Gets a container's log (the fake keeps one log per pod, its first container's).</summary>
+    /// <summary>Gets a container's log: vLLM's for the pod's first container, the prefetcher's for a native sidecar.</summary>
     /// <param name="namespace">The namespace.</param>
     /// <param name="pod">The pod.</param>
+    /// <param name="container">The container (one of the pod's containers or init containers).</param>
     /// <returns>The log, or <see langword="null"/> when the container has not started.</returns>
-    public string? Log(string @namespace, string pod)
+    public string? Log(string @namespace, string pod, string container)
     {
         lock (_store.Sync)
         {
-            return _logs.TryGetValue($"{@namespace}/{pod}", out var log) ? log.ToString() : null;
+            return _logs.TryGetValue($"{@namespace}/{pod}/{container}", out var log) ? log.ToString() : null;
         }
     }
 
@@ -318,6 +319,7 @@ public sealed class FakeCluster
         var labels = template["metadata"]?["labels"]?.DeepClone().AsObject() ?? [];
         labels["pod-template-hash"] = hash;
         var containers = template["spec"]!["containers"]!.AsArray();
+        var initContainers = template["spec"]!["initContainers"]?.AsArray() ?? [];
         var pod = new JsonObject
         {
             ["apiVersion"] = "v1",
@@ -344,22 +346,29 @@ public sealed class FakeCluster
             {
                 ["phase"] = "Pending",
                 ["conditions"] = new JsonArray(),
-                ["containerStatuses"] = new JsonArray([.. containers.Select(c => (JsonNode)new JsonObject
-                {
-                    ["name"] = c!["name"]!.DeepClone(),
-                    ["image"] = c["image"]!.DeepClone(),
-                    ["imageID"] = "",
-                    ["ready"] = false,
-                    ["restartCount"] = 0,
-                    ["started"] = false,
-                    ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" } },
-                })]),
+                ["containerStatuses"] = new JsonArray([.. containers.Select(c => (JsonNode)WaitingStatus(c!, "ContainerCreating"))]),
             },
         };
+        if (initContainers.Count > 0)
+        {
+            pod["status"]!["initContainerStatuses"] = new JsonArray([.. initContainers.Select(c => (JsonNode)WaitingStatus(c!, "PodInitializing"))]);
+        }
+
         _store.Put(Pods, pod);
         _pods[$"{ns}/{name}"] = new PodTimeline(now);
         return pod;
     }
+
+    private static JsonObject WaitingStatus(JsonNode container, string reason) => new()
+    {
+        ["name"] = container["name"]!.DeepClone(),
+        ["image"] = container["image"]!.DeepClone(),
+        ["imageID"] = "",
+        ["ready"] = false,
+        ["restartCount"] = 0,
+        ["started"] = false,
+        ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = reason } },
+    };
 
     private void DeletePod(JsonObject pod)
     {
@@ -395,12 +404,13 @@ public sealed class FakeCluster
                 pod["spec"]!["nodeName"] = _options.NodeName;
                 status["conditions"]!.AsArray().Add(Condition("PodScheduled", null, null, ServerSideApply.Timestamp(now)));
                 AddEvent(pod, "Normal", "Scheduled", $"Successfully assigned {Ns(pod)}/{Name(pod)} to {_options.NodeName}", "default-scheduler", now);
+                timeline.InitBlocked = !RunInitContainers(pod, key, now);
             }
 
             changed = true;
         }
 
-        if (timeline.Scheduled is not null && timeline.PullStarted is null && timeline.Pulled is null)
+        if (timeline.Scheduled is not null && !timeline.InitBlocked && timeline.PullStarted is null && timeline.Pulled is null)
         {
             if (_options.ImageAlreadyPresent)
             {
@@ -444,14 +454,14 @@ public sealed class FakeCluster
                 containerStatus["started"] = true;
             }
 
-            _logs[key] = new StringBuilder().Append(VllmLine(now, "api_server.py:1805", "vLLM API server version 0.10.1"));
+            _logs[$"{key}/{containerName}"] = new StringBuilder().Append(VllmLine(now, "api_server.py:1805", "vLLM API server version 0.10.1"));
             changed = true;
         }
 
         if (timeline.Started is { } started && timeline.Ready is null && now >= started + _options.ReadyDelay)
         {
             timeline.Ready = now;
-            var log = _logs[key];
+            var log = _logs[$"{key}/{containerName}"];
             log.Append(VllmLine(now, "default_loader.py:262", string.Create(CultureInfo.InvariantCulture, $"Loading weights took {_options.WeightLoadSeconds:0.00} seconds")));
             log.Append(VllmLine(now, "gpu_model_runner.py:1892", string.Create(CultureInfo.InvariantCulture, $"Model loading took {_options.WeightGib:0.0000} GiB and {_options.WeightLoadSeconds + 0.6:0.000000} seconds")));
             log.Append(VllmLine(now, "launcher.py:29", "Starting vLLM API server 0 on http://0.0.0.0:8000"));
@@ -473,9 +483,61 @@ public sealed class FakeCluster
         }
     }
 
+    // Kubelet runs init containers in order before the pod's containers: a regular one to completion, a native sidecar
+    // (restartPolicy Always) only until it has started, after which it keeps running beside them and counts towards
+    // the pod's readiness (ready once started, as it has no readiness probe here). The sidecar's image is pulled first,
+    // so its Pulling/Pulled/Started events come before the vLLM container's.
+    // Returns whether they all started (or completed); the pod's containers wait otherwise.
+    private bool RunInitContainers(JsonObject pod, string key, DateTimeOffset now)
+    {
+        var status = pod["status"]!.AsObject();
+        var stamp = ServerSideApply.Timestamp(now);
+        foreach (var init in pod["spec"]!["initContainers"]?.AsArray() ?? [])
+        {
+            var name = (string)init!["name"]!;
+            var image = (string)init["image"]!;
+            var fieldPath = $"spec.initContainers{{{name}}}";
+            var containerStatus = status["initContainerStatuses"]!.AsArray().Single(c => (string?)c!["name"] == name)!;
+            if (_options.InitImagePullFails)
+            {
+                var message = $"Failed to pull image \"{image}\": rpc error: code = NotFound desc = failed to pull and unpack image \"{image}\": not found";
+                AddEvent(pod, "Normal", "Pulling", $"Pulling image \"{image}\"", "kubelet", now, fieldPath);
+                AddEvent(pod, "Warning", "Failed", message, "kubelet", now, fieldPath);
+                containerStatus["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ErrImagePull", ["message"] = message } };
+                return false;
+            }
+
+            if (_options.ImageAlreadyPresent)
+            {
+                AddEvent(pod, "Normal", "Pulled", $"Container image \"{image}\" already present on machine", "kubelet", now, fieldPath);
+            }
+            else
+            {
+                AddEvent(pod, "Normal", "Pulling", $"Pulling image \"{image}\"", "kubelet", now, fieldPath);
+                AddEvent(pod, "Normal", "Pulled", $"Successfully pulled image \"{image}\" in 250ms (250ms including waiting). Image size: 104857600 bytes.", "kubelet", now, fieldPath);
+            }
+
+            AddEvent(pod, "Normal", "Created", $"Created container: {name}", "kubelet", now, fieldPath);
+            AddEvent(pod, "Normal", "Started", $"Started container {name}", "kubelet", now, fieldPath);
+            var sidecar = (string?)init["restartPolicy"] == "Always";
+            containerStatus["started"] = sidecar;
+            containerStatus["ready"] = true;
+            containerStatus["state"] = sidecar
+                ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = stamp } }
+                : new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 0, ["reason"] = "Completed", ["startedAt"] = stamp, ["finishedAt"] = stamp } };
+            _logs[$"{key}/{name}"] = new StringBuilder().Append(sidecar
+                ? $"prefetch: reading {init["args"]?[1] ?? "/models"} with 16 readers\n"
+                : $"{name}: done\n");
+        }
+
+        status["conditions"]!.AsArray().Add(Condition("Initialized", null, null, stamp));
+        return true;
+    }
+
     private static string VllmLine(DateTimeOffset at, string source, string message) =>
         $"INFO {at.UtcDateTime.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} [{source}] {message}\n";
 
+    // container: a container's name (spec.containers{name}) or a field path such as spec.initContainers{name}.
     private void AddEvent(JsonObject subject, string type, string reason, string message, string component, DateTimeOffset now, string? container = null)
     {
         var stamp = ServerSideApply.Timestamp(now);
@@ -497,7 +559,7 @@ public sealed class FakeCluster
                 ["namespace"] = Ns(subject),
                 ["name"] = Name(subject),
                 ["uid"] = subject["metadata"]!["uid"]?.DeepClone(),
-                ["fieldPath"] = container is null ? null : $"spec.containers{{{container}}}",
+                ["fieldPath"] = container is null ? null : container.StartsWith("spec.", StringComparison.Ordinal) ? container : $"spec.containers{{{container}}}",
             },
             ["reason"] = reason,
             ["message"] = message,

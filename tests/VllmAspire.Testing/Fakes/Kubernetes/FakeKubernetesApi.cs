@@ -445,10 +445,28 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             return;
         }
 
-        var container = (string?)http.Request.Query["container"] ?? (string)stored.Object["spec"]!["containers"]![0]!["name"]!;
-        if (Cluster.Log(ns, pod) is not { } log)
+        // As the API server: without ?container= only a single-container pod's log can be read (init containers do not count).
+        var spec = stored.Object["spec"]!;
+        var names = (spec["containers"]?.AsArray() ?? []).Select(c => (string)c!["name"]!).ToList();
+        var initNames = (spec["initContainers"]?.AsArray() ?? []).Select(c => (string)c!["name"]!).ToList();
+        var container = (string?)http.Request.Query["container"];
+        if (string.IsNullOrEmpty(container) && names.Count != 1)
         {
-            await WriteStatusAsync(http, KubernetesStatus.Failure(400, "BadRequest", $"container \"{container}\" in pod \"{pod}\" is waiting to start: ContainerCreating"));
+            var message = $"a container name must be specified for pod {pod}, choose one of: [{string.Join(" ", names)}]" + (initNames.Count > 0 ? $" or one of the init containers: [{string.Join(" ", initNames)}]" : "");
+            await WriteStatusAsync(http, KubernetesStatus.Failure(400, "BadRequest", message));
+            return;
+        }
+
+        container = string.IsNullOrEmpty(container) ? names[0] : container;
+        if (!names.Contains(container) && !initNames.Contains(container))
+        {
+            await WriteStatusAsync(http, KubernetesStatus.Failure(400, "BadRequest", $"container {container} is not valid for pod {pod}"));
+            return;
+        }
+
+        if (Cluster.Log(ns, pod, container) is not { } log)
+        {
+            await WriteStatusAsync(http, KubernetesStatus.Failure(400, "BadRequest", $"container \"{container}\" in pod \"{pod}\" is waiting to start: {(initNames.Contains(container) ? "PodInitializing" : "ContainerCreating")}"));
             return;
         }
 

@@ -33,6 +33,9 @@ public sealed class FakeKubernetesOptions
     /// <summary>Gets or sets whether image pulls fail (image not found).</summary>
     public bool ImagePullFails { get; set; }
 
+    /// <summary>Gets or sets whether init containers' image pulls fail (e.g. the prefetch sidecar's image was never pushed), so the pod never initializes.</summary>
+    public bool InitImagePullFails { get; set; }
+
     /// <summary>Gets or sets the node pods are scheduled on.</summary>
     public string NodeName { get; set; } = "gke-vllm-cluster-vllm-pool-1a2b3c4d-x7k2";
 

@@ -127,6 +127,41 @@ public static partial class ObjectValidation
                 errors.Add(("FieldValueRequired", "Required value", $"{path}.containers[{i}].image"));
             }
         }
+
+        // Init containers (SidecarContainers, on by default since 1.29): restartPolicy may only be Always, which makes
+        // a native sidecar; only sidecars may have probes; names are unique across containers and init containers.
+        var names = containers.Select(c => (string?)c?["name"]).ToHashSet();
+        var initContainers = podSpec?["initContainers"] as JsonArray ?? [];
+        for (var i = 0; i < initContainers.Count; i++)
+        {
+            var init = initContainers[i];
+            var at = $"{path}.initContainers[{i}]";
+            var name = (string?)init?["name"];
+            if (string.IsNullOrEmpty(name))
+            {
+                errors.Add(("FieldValueRequired", "Required value", $"{at}.name"));
+            }
+            else if (!names.Add(name))
+            {
+                errors.Add(("FieldValueDuplicate", $"Duplicate value: \"{name}\"", $"{at}.name"));
+            }
+
+            if (string.IsNullOrEmpty((string?)init?["image"]))
+            {
+                errors.Add(("FieldValueRequired", "Required value", $"{at}.image"));
+            }
+
+            var restartPolicy = (string?)init?["restartPolicy"];
+            if (restartPolicy is not (null or "Always"))
+            {
+                errors.Add(("FieldValueNotSupported", $"Unsupported value: \"{restartPolicy}\": supported values: \"Always\"", $"{at}.restartPolicy"));
+            }
+
+            foreach (var probe in new[] { "livenessProbe", "readinessProbe", "startupProbe" }.Where(p => restartPolicy is null && init?[p] is not null))
+            {
+                errors.Add(("FieldValueForbidden", "Forbidden: may not be set for init containers without restartPolicy=Always", $"{at}.{probe}"));
+            }
+        }
     }
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]

@@ -13,6 +13,9 @@ internal sealed class PodTimeline(DateTimeOffset created)
     /// <summary>Gets or sets a value indicating whether scheduling failed (no node fits).</summary>
     public bool Unschedulable { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether an init container could not start, so the pod's containers wait.</summary>
+    public bool InitBlocked { get; set; }
+
     /// <summary>Gets or sets when the image pull started.</summary>
     public DateTimeOffset? PullStarted { get; set; }
 
