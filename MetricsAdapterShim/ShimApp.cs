@@ -1,4 +1,5 @@
 using k8s;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 
 namespace VllmAspire.MetricsAdapterShim;
@@ -33,7 +34,7 @@ public static class ShimApp
         {
             "static" => new StaticPodSource(sp.GetRequiredService<IOptions<ShimOptions>>()),
             "apphost" => new AppHostPodSource(Client(sp), sp.GetRequiredService<IOptions<ShimOptions>>()),
-            "kubernetes" => new KubernetesPodSource(new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()), sp.GetRequiredService<IOptions<ShimOptions>>()),
+            "kubernetes" => new KubernetesPodSource(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<IOptions<ShimOptions>>()),
             var other => throw new InvalidOperationException($"MetricsAdapter:PodSource '{other}' is not known; use 'apphost', 'kubernetes' or 'static'."),
         });
         builder.Services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<IOptions<ShimOptions>>().Value.MetricSource switch
@@ -44,7 +45,28 @@ public static class ShimApp
         });
         builder.Services.AddSingleton<CustomMetricsApi>();
         builder.Services.AddHostedService<ScrapeRefresher>();
+        // In-cluster configuration (service account) or KUBECONFIG; created only when a cluster feature asks for it.
+        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
+        var authentication = builder.Configuration["MetricsAdapter:Authentication"] ?? "token";
+        switch (authentication)
+        {
+            case "token":
+                builder.Services.AddSingleton<IApiAccess, TokenAccess>();
+                break;
+            case "front-proxy":
+                AddFrontProxySecurity(builder);
+                break;
+            default:
+                throw new InvalidOperationException($"MetricsAdapter:Authentication '{authentication}' is not known; use 'token' (local) or 'front-proxy' (in a cluster).");
+        }
+
         configure?.Invoke(builder);
+        if (authentication == "front-proxy"
+            && (builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries) is var urls
+            && (urls.Length == 0 || urls.Any(u => !u.StartsWith("https://", StringComparison.OrdinalIgnoreCase))))
+        {
+            throw new InvalidOperationException($"MetricsAdapter:Authentication 'front-proxy' serves HTTPS only, but the URLs are '{string.Join(';', urls)}': set ASPNETCORE_URLS=https://+:6443.");
+        }
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
@@ -54,6 +76,24 @@ public static class ShimApp
         app.Lifetime.ApplicationStarted.Register(() =>
             app.Logger.LogInformation("Metrics adapter shim listening on {Urls}", string.Join(", ", app.Urls)));
         return app;
+    }
+
+    // HTTPS with the shared serving certificate, asking (not requiring) a client certificate so probes still work;
+    // whether a certificate is the front proxy's is decided per request against the request-header CA.
+    private static void AddFrontProxySecurity(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ServingCertificateStore>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ServingCertificateStore>());
+        builder.Services.AddSingleton<FrontProxyAuthenticator>();
+        builder.Services.AddSingleton<SubjectAccessReviewAuthorizer>();
+        builder.Services.AddSingleton<IApiAccess, FrontProxyAccess>();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+        {
+            var certificates = kestrel.ApplicationServices.GetRequiredService<ServingCertificateStore>();
+            https.ServerCertificateSelector = (_, _) => certificates.Current;
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.ClientCertificateValidation = (_, _, _) => true;
+        }));
     }
 
     private static HttpClient Client(IServiceProvider services) =>
