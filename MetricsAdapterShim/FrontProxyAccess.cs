@@ -22,7 +22,7 @@ internal sealed class FrontProxyAccess(FrontProxyAuthenticator authenticator, Su
             var result = await authorizer.AuthorizeAsync(caller, attributes, context.RequestAborted).ConfigureAwait(false);
             return result.Allowed ? null : new AccessDenial(403, "Forbidden", attributes.ForbiddenMessage(caller.User, result.Reason));
         }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
         {
             logger.LogWarning("SubjectAccessReview for {User} ({Attributes}) failed: {Error}", caller.User, attributes.Key, e.Message);
             return new AccessDenial(500, "InternalError", "Internal error occurred: authorization could not be checked");

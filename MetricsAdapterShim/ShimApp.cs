@@ -47,6 +47,8 @@ public static class ShimApp
         builder.Services.AddHostedService<ScrapeRefresher>();
         // In-cluster configuration (service account) or KUBECONFIG; created only when a cluster feature asks for it.
         builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
+        configure?.Invoke(builder);
+        // Chosen after configure, so tests and benchmarks can set it like any other setting.
         var authentication = builder.Configuration["MetricsAdapter:Authentication"] ?? "token";
         switch (authentication)
         {
@@ -60,7 +62,6 @@ public static class ShimApp
                 throw new InvalidOperationException($"MetricsAdapter:Authentication '{authentication}' is not known; use 'token' (local) or 'front-proxy' (in a cluster).");
         }
 
-        configure?.Invoke(builder);
         if (authentication == "front-proxy"
             && (builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries) is var urls
             && (urls.Length == 0 || urls.Any(u => !u.StartsWith("https://", StringComparison.OrdinalIgnoreCase))))
