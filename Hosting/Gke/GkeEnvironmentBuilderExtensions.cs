@@ -107,7 +107,8 @@ public static class GkeEnvironmentBuilderExtensions
     public static IResourceBuilder<GkeEnvironmentResource> WithMetricsAdapter(this IResourceBuilder<GkeEnvironmentResource> builder, MetricsAdapterKind kind)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithAnnotation(new GkeMetricsAdapterAnnotation(kind), ResourceAnnotationMutationBehavior.Replace);
+        var registry = kind == MetricsAdapterKind.VllmAspireShim ? Publishing.ShimMetricsAdapterManifests.RegistryParameter(builder.ApplicationBuilder) : null;
+        return builder.WithAnnotation(new GkeMetricsAdapterAnnotation(kind) { Registry = registry }, ResourceAnnotationMutationBehavior.Replace);
     }
 
     /// <summary>Sets the Kubernetes namespace of the published workloads.</summary>

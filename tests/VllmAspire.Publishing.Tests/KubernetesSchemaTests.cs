@@ -43,7 +43,7 @@ public sealed class KubernetesSchemaTests(PublishedAppHost published)
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> ValidateAsync(IEnumerable<string> files)
+    internal static async Task<(int ExitCode, string Output)> ValidateAsync(IEnumerable<string> files)
     {
         var schemaDir = Path.Combine(Paths.RepositoryRoot, "tests", "schema");
         Assert.True(Directory.Exists(Path.Combine(schemaDir, "node_modules", "kubernetes-models")),
