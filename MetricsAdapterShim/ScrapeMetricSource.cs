@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,8 @@ namespace VllmAspire.MetricsAdapterShim;
 /// </summary>
 internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
 {
+    // A pod whose exposition is larger than this is treated as not answering rather than growing the shim's memory.
+    private const int MaxScrapeBytes = 16 * 1024 * 1024;
     private readonly HttpClient _http;
     private readonly ShimOptions _options;
     private readonly TimeProvider _time;
@@ -154,15 +157,53 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
             return null;
         }
 
+        byte[]? buffer = null;
         try
         {
-            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            // Streamed into a pooled buffer and parsed as UTF-8: no per-scrape body string or growing MemoryStream.
+            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 return null;
             }
 
-            return PrometheusText.Parse(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false), _served);
+            var declared = response.Content.Headers.ContentLength;
+            if (declared > MaxScrapeBytes)
+            {
+                return null;
+            }
+
+            buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(declared ?? 0, 64 * 1024) + 1);
+            var length = 0;
+            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (buffer.Length >= MaxScrapeBytes)
+                        {
+                            return null;
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(length), timeout.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                }
+            }
+
+            return PrometheusText.Parse(buffer.AsSpan(0, length), _served);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
@@ -171,6 +212,11 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
         }
         finally
         {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             _concurrency.Release();
         }
     }
