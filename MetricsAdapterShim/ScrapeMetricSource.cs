@@ -118,14 +118,24 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
         while (true)
         {
             var now = _time.GetUtcNow();
-            if (_scrapes.TryGetValue(url, out var existing) && (existing.Pending is not null || now - existing.At < maxAge))
+            if (_scrapes.TryGetValue(url, out var existing))
             {
-                if (existing.Pending is { } pending)
+                if (existing.Pending is null && now - existing.At < maxAge)
                 {
-                    return await pending.ConfigureAwait(false);
+                    return existing;
                 }
 
-                return existing;
+                if (existing.Pending is { } pending)
+                {
+                    // A scrape is under way (often the background refresh): a finished one still young enough answers
+                    // at once, so an HPA query never queues behind a refresh of hundreds of pods.
+                    if (existing.Previous is { Pending: null } last && now - last.At < maxAge)
+                    {
+                        return last;
+                    }
+
+                    return await pending.ConfigureAwait(false);
+                }
             }
 
             var source = new TaskCompletionSource<Scrape>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -135,13 +145,22 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
                 continue;
             }
 
-            var samples = await FetchAsync(url).ConfigureAwait(false);
-            // Keep the last good scrape as the counter baseline; a failed scrape is not a baseline.
-            var previous = existing?.Samples is not null ? existing with { Previous = null } : existing?.Previous;
-            var done = new Scrape(_time.GetUtcNow(), samples, previous);
-            _scrapes[url] = done;
-            source.SetResult(done);
-            return done;
+            List<PrometheusSample>? samples = null;
+            try
+            {
+                samples = await FetchAsync(url).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Always settle the placeholder: callers waiting on it must never hang, whatever the fetch did.
+                // Keep the last good scrape as the counter baseline; a failed scrape is not a baseline.
+                var previous = existing?.Samples is not null ? existing with { Previous = null } : existing?.Previous;
+                var done = new Scrape(_time.GetUtcNow(), samples, previous);
+                _scrapes[url] = done;
+                source.SetResult(done);
+            }
+
+            return (await source.Task.ConfigureAwait(false));
         }
     }
 
@@ -205,9 +224,10 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
 
             return PrometheusText.Parse(buffer.AsSpan(0, length), _served);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
-            // A loading or dead pod does not answer: it is missing, which the HPA treats as such.
+            // A loading or dead pod does not answer (or drops the connection mid-body, an IOException once the
+            // body is streamed): it is missing, which the HPA treats as such.
             return null;
         }
         finally

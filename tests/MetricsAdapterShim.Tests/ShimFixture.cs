@@ -38,6 +38,9 @@ internal sealed class ShimFixture : IAsyncDisposable
 
     public int DashboardCalls;
 
+    /// <summary>Gets or sets a gate every pod's <c>/metrics</c> waits on before answering (a slow refresh); null answers at once.</summary>
+    public TaskCompletionSource? ScrapeGate { get; set; }
+
     public int Scrapes;
 
     public static async Task<ShimFixture> StartAsync(string[] pods, Dictionary<string, string>? settings = null)
@@ -46,9 +49,14 @@ internal sealed class ShimFixture : IAsyncDisposable
         foreach (var pod in pods)
         {
             var app = NewApp();
-            app.MapGet("/metrics", (HttpContext c) =>
+            app.MapGet("/metrics", async (HttpContext c) =>
             {
                 Interlocked.Increment(ref fixture.Scrapes);
+                if (fixture.ScrapeGate is { } gate)
+                {
+                    await gate.Task;
+                }
+
                 return fixture.PodMetrics.TryGetValue(pod, out var text)
                     ? Results.Text(text, "text/plain; version=0.0.4")
                     : Results.StatusCode(503);
