@@ -39,7 +39,7 @@ public static class ShimApp
         });
         builder.Services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<IOptions<ShimOptions>>().Value.MetricSource switch
         {
-            "scrape" => new ScrapeMetricSource(Client(sp), sp.GetRequiredService<IOptions<ShimOptions>>(), sp.GetRequiredService<TimeProvider>()),
+            "scrape" => new ScrapeMetricSource(ScrapeClient(), sp.GetRequiredService<IOptions<ShimOptions>>(), sp.GetRequiredService<TimeProvider>()),
             "prometheus" => new PrometheusMetricSource(Client(sp), sp.GetRequiredService<IOptions<ShimOptions>>()),
             var other => throw new InvalidOperationException($"MetricsAdapter:MetricSource '{other}' is not known; use 'scrape' or 'prometheus'."),
         });
@@ -96,6 +96,20 @@ public static class ShimApp
             https.ClientCertificateValidation = (_, _, _) => true;
         }));
     }
+
+    // Scrapes bypass the factory's defaults (standard resilience handler, service discovery): a pod that does not
+    // answer within ScrapeTimeout is missing, so retrying it only delays the answer and multiplies the load, and
+    // pods are addressed by IP. One connection per pod at a time; idle connections of vanished pods are closed.
+    private static HttpClient ScrapeClient() => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 1,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     private static HttpClient Client(IServiceProvider services) =>
         services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CustomMetricsApi));

@@ -191,23 +191,10 @@ public sealed class CustomMetricsApiTests
         // One background tick: the pod is re-scraped without any query.
         shim.PodMetrics["vllm-0"] = ShimFixture.VllmMetrics(4);
         shim.Time.Advance(TimeSpan.FromSeconds(1));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Volatile.Read(ref shim.Scrapes) < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(2, shim.Scrapes);
+        await shim.WaitForScrapesAsync(2);
         // 1.5 s after the first scrape, past KeepFresh but within ScrapeCache: answered from the background scrape.
         shim.Time.Advance(TimeSpan.FromMilliseconds(500));
-        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        string body;
-        do
-        {
-            body = (await shim.GetAsync(path)).Body;
-        }
-        while (!body.Contains("\"value\":\"4\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
-        Assert.Contains("\"value\":\"4\"", body);
+        Assert.Contains("\"value\":\"4\"", await shim.GetUntilAsync(path, "\"value\":\"4\""));
         Assert.Equal(2, shim.Scrapes);
 
     }
@@ -224,13 +211,7 @@ public sealed class CustomMetricsApiTests
         shim.ScrapeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         shim.PodMetrics["vllm-0"] = ShimFixture.VllmMetrics(4);
         shim.Time.Advance(TimeSpan.FromSeconds(1));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Volatile.Read(ref shim.Scrapes) < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(2, shim.Scrapes);
+        await shim.WaitForScrapesAsync(2);
         shim.Time.Advance(TimeSpan.FromMilliseconds(500));
         // Within ScrapeCache of the finished scrape: answered at once from it, not queued behind the refresh.
         using (var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
@@ -240,14 +221,7 @@ public sealed class CustomMetricsApiTests
         }
 
         shim.ScrapeGate.SetResult();
-        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        string body;
-        do
-        {
-            body = (await shim.GetAsync(path)).Body;
-        }
-        while (!body.Contains("\"value\":\"4\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
-        Assert.Contains("\"value\":\"4\"", body);
+        Assert.Contains("\"value\":\"4\"", await shim.GetUntilAsync(path, "\"value\":\"4\""));
         Assert.Equal(2, shim.Scrapes);
     }
 

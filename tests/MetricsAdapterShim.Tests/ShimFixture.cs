@@ -137,6 +137,31 @@ internal sealed class ShimFixture : IAsyncDisposable
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Waits (10 s at most) until the pods have been scraped <paramref name="count"/> times, then asserts exactly that.</summary>
+    public async Task WaitForScrapesAsync(int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Volatile.Read(ref Scrapes) < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(count, Scrapes);
+    }
+
+    /// <summary>Asks again (10 s at most) until the body contains <paramref name="expected"/>; returns the last body.</summary>
+    public async Task<string> GetUntilAsync(string pathAndQuery, string expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        string body;
+        do
+        {
+            body = (await GetAsync(pathAndQuery)).Body;
+        }
+        while (!body.Contains(expected, StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        return body;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
