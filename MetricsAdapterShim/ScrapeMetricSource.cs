@@ -12,6 +12,9 @@ namespace VllmAspire.MetricsAdapterShim;
 /// </summary>
 internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
 {
+    /// <summary>Marks a scrape request, so the shim's own tracing leaves the hundreds of scrapes per second out.</summary>
+    public static readonly HttpRequestOptionsKey<bool> IsScrape = new("VllmAspire.MetricsAdapterShim.Scrape");
+
     // A pod whose exposition is larger than this is treated as not answering rather than growing the shim's memory.
     private const int MaxScrapeBytes = 16 * 1024 * 1024;
     private readonly HttpClient _http;
@@ -180,7 +183,9 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
         try
         {
             // Streamed into a pooled buffer and parsed as UTF-8: no per-scrape body string or growing MemoryStream.
-            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Options.Set(IsScrape, true);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 return null;
@@ -192,7 +197,8 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
                 return null;
             }
 
-            buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(declared ?? 0, 64 * 1024) + 1);
+            // Sized to the body (+1 so a full buffer means "more may follow"); small enough to stay off the large object heap.
+            buffer = ArrayPool<byte>.Shared.Rent(declared is { } size ? (int)size + 1 : 16 * 1024);
             var length = 0;
             var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))

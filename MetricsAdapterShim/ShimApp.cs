@@ -1,6 +1,7 @@
 using k8s;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.Http;
 
 namespace VllmAspire.MetricsAdapterShim;
 
@@ -45,6 +46,8 @@ public static class ShimApp
         });
         builder.Services.AddSingleton<CustomMetricsApi>();
         builder.Services.AddHostedService<ScrapeRefresher>();
+        builder.Services.Configure<HttpClientTraceInstrumentationOptions>(o =>
+            o.FilterHttpRequestMessage = request => !request.Options.TryGetValue(ScrapeMetricSource.IsScrape, out var scrape) || !scrape);
         // In-cluster configuration (service account) or KUBECONFIG; created only when a cluster feature asks for it.
         builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
         configure?.Invoke(builder);
@@ -100,8 +103,11 @@ public static class ShimApp
     // Scrapes bypass the factory's defaults (standard resilience handler, service discovery): a pod that does not
     // answer within ScrapeTimeout is missing, so retrying it only delays the answer and multiplies the load, and
     // pods are addressed by IP. One connection per pod at a time; idle connections of vanished pods are closed.
+    // Its HTTP metrics go to a meter the shim does not export: one series per pod address and instrument would
+    // multiply the shim's own /metrics (and memory) by the number of pods.
     private static HttpClient ScrapeClient() => new(new SocketsHttpHandler
     {
+        MeterFactory = new UnexportedMeterFactory(),
         MaxConnectionsPerServer = 1,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
