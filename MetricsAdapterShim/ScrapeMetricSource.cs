@@ -38,27 +38,41 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
     public async Task<IReadOnlyDictionary<string, double>> GetAsync(string ns, IReadOnlyList<PodInfo> pods, MetricName metric, LabelSelector metricSelector, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        foreach (var pod in pods.Where(p => p.MetricsUrl is not null))
+        var values = new Dictionary<string, double>(pods.Count, StringComparer.Ordinal);
+        List<(PodInfo Pod, Task<Scrape> Scrape)>? fetching = null;
+        foreach (var pod in pods)
         {
-            _wanted[pod.MetricsUrl!] = now;
-        }
-
-        var scrapes = pods.Where(p => p.MetricsUrl is not null).Select(async pod => (pod, scrape: await GetScrapeAsync(pod.MetricsUrl!, _options.ScrapeCache).ConfigureAwait(false))).ToList();
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (pod, scrape) in await Task.WhenAll(scrapes).ConfigureAwait(false))
-        {
-            if (scrape.Samples is null)
+            if (pod.MetricsUrl is not { } url)
             {
                 continue;
             }
 
-            if (Read(scrape, metric, metricSelector) is { } value)
+            _wanted[url] = now;
+            // Usually every pod's scrape is fresh (kept so in the background): read it synchronously, no task per pod.
+            if (TryGetFresh(url, _options.ScrapeCache, now) is { } fresh)
             {
-                values[pod.Name] = value;
+                Add(values, pod, fresh, metric, metricSelector);
+            }
+            else
+            {
+                (fetching ??= []).Add((pod, GetScrapeAsync(url, _options.ScrapeCache)));
             }
         }
 
+        foreach (var (pod, scrape) in fetching ?? [])
+        {
+            Add(values, pod, await scrape.ConfigureAwait(false), metric, metricSelector);
+        }
+
         return values;
+    }
+
+    private static void Add(Dictionary<string, double> values, PodInfo pod, Scrape scrape, MetricName metric, LabelSelector metricSelector)
+    {
+        if (scrape.Samples is not null && Read(scrape, metric, metricSelector) is { } value)
+        {
+            values[pod.Name] = value;
+        }
     }
 
     /// <summary>
@@ -116,29 +130,33 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
         return null;
     }
 
+    // A finished scrape younger than maxAge, or null. While a scrape is under way (often the background refresh) the
+    // finished one before it still answers when young enough, so an HPA query never queues behind a refresh.
+    private Scrape? TryGetFresh(Uri url, TimeSpan maxAge, DateTimeOffset now)
+    {
+        if (!_scrapes.TryGetValue(url, out var existing))
+        {
+            return null;
+        }
+
+        var finished = existing.Pending is null ? existing : existing.Previous is { Pending: null } last ? last : null;
+        return finished is not null && now - finished.At < maxAge ? finished : null;
+    }
+
     private async Task<Scrape> GetScrapeAsync(Uri url, TimeSpan maxAge)
     {
         while (true)
         {
             var now = _time.GetUtcNow();
-            if (_scrapes.TryGetValue(url, out var existing))
+            if (TryGetFresh(url, maxAge, now) is { } fresh)
             {
-                if (existing.Pending is null && now - existing.At < maxAge)
-                {
-                    return existing;
-                }
+                return fresh;
+            }
 
-                if (existing.Pending is { } pending)
-                {
-                    // A scrape is under way (often the background refresh): a finished one still young enough answers
-                    // at once, so an HPA query never queues behind a refresh of hundreds of pods.
-                    if (existing.Previous is { Pending: null } last && now - last.At < maxAge)
-                    {
-                        return last;
-                    }
-
-                    return await pending.ConfigureAwait(false);
-                }
+            _scrapes.TryGetValue(url, out var existing);
+            if (existing?.Pending is { } pending)
+            {
+                return await pending.ConfigureAwait(false);
             }
 
             var source = new TaskCompletionSource<Scrape>(TaskCreationOptions.RunContinuationsAsynchronously);
