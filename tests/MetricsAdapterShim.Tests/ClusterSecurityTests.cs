@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace VllmAspire.MetricsAdapterShim.Tests;
 
@@ -195,6 +197,18 @@ public sealed class ClusterSecurityTests
         }
 
         Assert.Equal(presented[0], presented[1]);
+    }
+
+    [Fact]
+    public void Front_proxy_authentication_refuses_to_start_on_plain_http()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ShimApp.Build([], b =>
+        {
+            b.WebHost.UseUrls("http://127.0.0.1:0");
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MetricsAdapter:Authentication"] = "front-proxy" });
+        }));
+        Assert.Contains("serves HTTPS only", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ASPNETCORE_URLS=https://+:6443", error.Message, StringComparison.Ordinal);
     }
 
     private static int Order(string key) => Array.IndexOf(["namespace", "verb", "group", "version", "resource", "subresource", "name"], key);
