@@ -200,6 +200,31 @@ public sealed class ClusterSecurityTests
     }
 
     [Fact]
+    public async Task A_rotated_front_proxy_ca_is_picked_up_when_the_settings_are_read_again()
+    {
+        await using var cluster = await ClusterShimFixture.StartAsync();
+        cluster.Api.Authorize = _ => true;
+        using var oldProxy = TestCertificates.CreateClient(cluster.FrontProxyCa, ClusterShimFixture.FrontProxyName);
+        using var newCa = TestCertificates.CreateCa("front-proxy-ca-2");
+        using var newProxy = TestCertificates.CreateClient(newCa, ClusterShimFixture.FrontProxyName);
+
+        async Task<HttpStatusCode> AskAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+        {
+            using var client = cluster.Client(certificate);
+            using var response = await client.SendAsync(ClusterShimFixture.Get(PodsQuery, cluster.ShimUrl, Hpa));
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await AskAsync(oldProxy));
+        cluster.Api.AuthenticationConfig!["requestheader-client-ca-file"] = newCa.ExportCertificatePem();
+
+        // Read again after MetricsAdapter:Cluster:AuthenticationConfigRefresh (1 minute): only the new CA is trusted.
+        cluster.Time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(HttpStatusCode.Unauthorized, await AskAsync(oldProxy));
+        Assert.Equal(HttpStatusCode.OK, await AskAsync(newProxy));
+    }
+
+    [Fact]
     public void Front_proxy_authentication_refuses_to_start_on_plain_http()
     {
         var error = Assert.Throws<InvalidOperationException>(() => ShimApp.Build([], b =>
