@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -8,7 +9,10 @@ namespace VllmAspire.MetricsAdapterShim;
 
 /// <summary>
 /// Reads metrics from a Prometheus server's HTTP API with one instant query per request:
-/// <c>sum by (pod) (name{namespace="ns",pod=~"a|b",...})</c>, or the 1-minute rate for counters.
+/// <c>sum by (pod) (name{namespace="ns",pod=~"a|b",...})</c>, or the 1-minute rate for counters. A Prometheus behind
+/// basic auth (as the AppHost runs it) is given with its credentials in the URL's user part,
+/// <c>MetricsAdapter:PrometheusUrl=http://user:password@host:port</c>; they are sent as an <c>Authorization</c> header,
+/// never in the request line.
 /// </summary>
 internal sealed class PrometheusMetricSource(HttpClient http, IOptions<ShimOptions> options) : IMetricSource
 {
@@ -27,8 +31,17 @@ internal sealed class PrometheusMetricSource(HttpClient http, IOptions<ShimOptio
             var query = BuildQuery(name, ns, pods, metricSelector, metric.IsCounter);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(settings.ScrapeTimeout);
-            using var content = new FormUrlEncodedContent([new KeyValuePair<string, string>("query", query)]);
-            using var response = await http.PostAsync(new Uri(baseUrl, "/api/v1/query"), content, timeout.Token).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(WithoutUserInfo(baseUrl), "/api/v1/query"))
+            {
+                Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("query", query)]),
+            };
+            request.Headers.Authorization = BasicAuthorization(baseUrl);
+            using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                throw new HttpRequestException($"Prometheus refused the {(request.Headers.Authorization is null ? "request without credentials" : "credentials")} (401); give them as MetricsAdapter:PrometheusUrl=http://user:password@host:port.", null, response.StatusCode);
+            }
+
             response.EnsureSuccessStatusCode();
             using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false), cancellationToken: timeout.Token).ConfigureAwait(false);
             var values = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -50,6 +63,22 @@ internal sealed class PrometheusMetricSource(HttpClient http, IOptions<ShimOptio
 
         return new Dictionary<string, double>();
     }
+
+    /// <summary>The basic credentials in the URL's user part (percent-encoded as URLs carry them), if any.</summary>
+    internal static AuthenticationHeaderValue? BasicAuthorization(Uri url)
+    {
+        if (string.IsNullOrEmpty(url.UserInfo))
+        {
+            return null;
+        }
+
+        var separator = url.UserInfo.IndexOf(':', StringComparison.Ordinal);
+        var user = Uri.UnescapeDataString(separator < 0 ? url.UserInfo : url.UserInfo[..separator]);
+        var password = separator < 0 ? "" : Uri.UnescapeDataString(url.UserInfo[(separator + 1)..]);
+        return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+    }
+
+    private static Uri WithoutUserInfo(Uri url) => new UriBuilder(url) { UserName = "", Password = "" }.Uri;
 
     /// <summary>Builds the PromQL query.</summary>
     internal static string BuildQuery(string name, string ns, IReadOnlyList<PodInfo> pods, LabelSelector selector, bool rate)

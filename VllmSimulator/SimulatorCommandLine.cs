@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.Json;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.VllmSimulator;
 
@@ -51,6 +52,8 @@ public static class SimulatorCommandLine
         var loadStrategy = Opt<string?>("--safetensors-load-strategy", "lazy or eager (0.10.2+); accepted, loading is always mmap-based here.");
         loadStrategy.AcceptOnlyFromAmong("lazy", "eager");
         var loadFormat = Opt<string?>("--load-format", "auto or safetensors; other loaders are not simulated.");
+        var prefetcher = Opt<string?>("--prefetcher", "The Provisioner (executable or .dll): runs `prefetch MODEL --keep-running` beside the engine, as the published pod's sidecar (simulator only).");
+        var prefetchConcurrency = Opt("--prefetch-concurrency", "The prefetcher's reads in flight (simulator only).", () => 16);
         loadFormat.AcceptOnlyFromAmong("auto", "safetensors");
 
         // Real vLLM flags that change nothing observable here: accepted so one argument list fits both.
@@ -71,6 +74,7 @@ public static class SimulatorCommandLine
         Positive(maxModelLen);
         Positive(kvTokens);
         Positive(blockSize);
+        Positive(prefetchConcurrency);
         port.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 65535)
@@ -90,7 +94,7 @@ public static class SimulatorCommandLine
         }
 
         var root = new RootCommand("VllmSimulator: a local stand-in for vLLM's OpenAI-compatible server (no GPU).");
-        Option[] all = [model, served, host, port, maxNumSeqs, maxModelLen, version, ttft, tpot, engineStart, kvTokens, blockSize, showHidden, apiKey, disableLogStats, loaderConfig, loadStrategy, loadFormat, .. noOps];
+        Option[] all = [model, served, host, port, maxNumSeqs, maxModelLen, version, ttft, tpot, engineStart, kvTokens, blockSize, showHidden, apiKey, disableLogStats, loaderConfig, loadStrategy, loadFormat, prefetcher, prefetchConcurrency, .. noOps];
         foreach (var o in all)
         {
             root.Options.Add(o);
@@ -113,9 +117,9 @@ public static class SimulatorCommandLine
             }
 
             // Flags that appeared in a given release are unknown to older ones, as argparse would say.
-            if (!parsed.AtLeast(0, 10, 2) && result.GetResult(loadStrategy) is { Implicit: false })
+            if (parsed < VllmLoaders.SafetensorsLoadStrategySince && result.GetResult(loadStrategy) is { Implicit: false })
             {
-                result.AddError($"unrecognized arguments: --safetensors-load-strategy (added in vLLM 0.10.2; --vllm-version is {parsed}).");
+                result.AddError($"unrecognized arguments: --safetensors-load-strategy (added in vLLM {VllmLoaders.SafetensorsLoadStrategySince}; --vllm-version is {parsed}).");
             }
 
             if (result.GetValue(loaderConfig) is { } json)
@@ -163,6 +167,8 @@ public static class SimulatorCommandLine
                 ApiKey = parse.GetValue(apiKey),
                 DisableLogStats = parse.GetValue(disableLogStats),
                 LoadThreads = LoadThreads(parse.GetValue(loaderConfig), v),
+                Prefetcher = parse.GetValue(prefetcher),
+                PrefetchConcurrency = parse.GetValue(prefetchConcurrency),
             };
             return await run(options, ct).ConfigureAwait(false);
         });
@@ -188,7 +194,7 @@ public static class SimulatorCommandLine
 
     private static int LoadThreads(string? json, VllmVersion version)
     {
-        if (json is null || !version.AtLeast(0, 10, 2))
+        if (json is null || !VllmLoaders.IsSupported(VllmLoader.MultithreadLoad, version))
         {
             return 1;
         }

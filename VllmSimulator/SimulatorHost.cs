@@ -33,6 +33,37 @@ public static class SimulatorHost
         log.Info(v1 ? "utils.py:326" : "api_server.py:220",
             $"args: model='{options.Model}', served_model_name='{options.ServedModelName}', host='{options.Host}', port={options.Port}, max_num_seqs={options.MaxNumSeqs}, max_model_len={options.MaxModelLen}");
 
+        // As the pod's native sidecar, the prefetcher starts with the container, before the engine: its reads overlap the start.
+        PrefetchSidecarProcess? sidecar = null;
+        if (options.Prefetcher is { } prefetcher)
+        {
+            try
+            {
+                sidecar = PrefetchSidecarProcess.Start(prefetcher, options.Model, options.PrefetchConcurrency, log);
+            }
+            catch (WeightLoadException ex)
+            {
+                log.Error(v1 ? "core.py:700" : "engine.py:300", ex.Message);
+                return 1;
+            }
+        }
+
+        try
+        {
+            return await RunEngineAsync(options, log, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (sidecar is not null)
+            {
+                await sidecar.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<int> RunEngineAsync(SimulatorOptions options, VllmLog log, CancellationToken ct)
+    {
+        var v1 = options.Version.IsV1;
         var startup = Stopwatch.StartNew();
         if (options.EngineStartSeconds > 0)
         {

@@ -1,3 +1,5 @@
+using VllmAspire.VllmCatalog;
+
 namespace VllmAspire.VllmSimulator;
 
 /// <summary>The simulator's settings, named after the <c>vllm serve</c> flags they come from.</summary>
@@ -44,6 +46,12 @@ public sealed record SimulatorOptions
 
     /// <summary>Shards loaded at once (<c>--model-loader-extra-config '{"enable_multithread_load":true,"num_threads":N}'</c>, vLLM 0.10.2+).</summary>
     public int LoadThreads { get; init; } = 1;
+
+    /// <summary><c>--prefetcher</c>: the Provisioner (an executable or its <c>.dll</c>) started as <c>prefetch MODEL --keep-running</c> beside the engine, as the published pod's sidecar.</summary>
+    public string? Prefetcher { get; init; }
+
+    /// <summary><c>--prefetch-concurrency</c>: the prefetcher's reads in flight.</summary>
+    public int PrefetchConcurrency { get; init; } = 16;
 
     /// <summary><c>--api-key</c>: when set, <c>/v1/*</c> requests need <c>Authorization: Bearer KEY</c>.</summary>
     public string? ApiKey { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.VllmSimulator;
 

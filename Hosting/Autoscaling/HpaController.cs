@@ -239,9 +239,11 @@ public sealed class HpaController
             }
         }
 
+        // What the metrics API returned and how the pods were classified, for the decision's record.
+        var inputs = (Values: (IReadOnlyDictionary<string, long>)new Dictionary<string, long>(values, StringComparer.Ordinal), Missing: (IReadOnlyList<string>)[.. missing], Unready: (IReadOnlyList<string>)[.. unready]);
         if (metrics.Count == 0)
         {
-            return new HpaMetricOutcome(metric.Name, null, target, null, $"unable to get metric {metric.Name}: did not receive metrics for targeted pods (pods might be unready)");
+            return WithInputs(new HpaMetricOutcome(metric.Name, null, target, null, $"unable to get metric {metric.Name}: did not receive metrics for targeted pods (pods might be unready)"), inputs);
         }
 
         // Integer milli average, float ratio: the controller's arithmetic.
@@ -251,7 +253,7 @@ public sealed class HpaController
         if (!scaleUpWithUnready && missing.Count == 0)
         {
             var replicas = IsWithin(ratio) ? current : CeilToInt(ratio * readyCount);
-            return new HpaMetricOutcome(metric.Name, usage, target, replicas, null);
+            return WithInputs(new HpaMetricOutcome(metric.Name, usage, target, replicas, null), inputs);
         }
 
         if (missing.Count > 0)
@@ -281,7 +283,7 @@ public sealed class HpaController
         var newRatio = (double)(metrics.Values.Sum() / metrics.Count) / target;
         if (IsWithin(newRatio) || (ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0))
         {
-            return new HpaMetricOutcome(metric.Name, usage, target, current, null);
+            return WithInputs(new HpaMetricOutcome(metric.Name, usage, target, current, null), inputs);
         }
 
         var newReplicas = CeilToInt(newRatio * metrics.Count);
@@ -290,8 +292,11 @@ public sealed class HpaController
             newReplicas = current;
         }
 
-        return new HpaMetricOutcome(metric.Name, usage, target, newReplicas, null);
+        return WithInputs(new HpaMetricOutcome(metric.Name, usage, target, newReplicas, null), inputs);
     }
+
+    private static HpaMetricOutcome WithInputs(HpaMetricOutcome outcome, (IReadOnlyDictionary<string, long> Values, IReadOnlyList<string> Missing, IReadOnlyList<string> Unready) inputs) =>
+        outcome with { PodValues = inputs.Values, MissingPods = inputs.Missing, UnreadyPods = inputs.Unready };
 
     private bool IsWithin(double ratio)
     {

@@ -29,4 +29,14 @@ public sealed record HpaDecision(
 /// <param name="TargetMilli">The target in milli-units.</param>
 /// <param name="Proposal">The replicas this metric proposes, if valid.</param>
 /// <param name="Error">Why it is invalid, if it is.</param>
-public sealed record HpaMetricOutcome(string Name, long? CurrentMilli, long TargetMilli, int? Proposal, string? Error);
+public sealed record HpaMetricOutcome(string Name, long? CurrentMilli, long TargetMilli, int? Proposal, string? Error)
+{
+    /// <summary>Gets the per-pod milli-values the metrics API returned (Pods metrics), by pod name.</summary>
+    public IReadOnlyDictionary<string, long>? PodValues { get; init; }
+
+    /// <summary>Gets the running pods the metrics API returned no value for (assumed at target or idle, as the controller does).</summary>
+    public IReadOnlyList<string> MissingPods { get; init; } = [];
+
+    /// <summary>Gets the pods left out as not yet running (counted as idle on a scale-up).</summary>
+    public IReadOnlyList<string> UnreadyPods { get; init; } = [];
+}

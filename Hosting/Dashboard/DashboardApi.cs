@@ -53,6 +53,10 @@ internal static class DashboardApi
         actions.MapPost("/api/resources/{name}/stop", (string name) => RunActionAsync(services, name, ResourceAction.Stop));
         actions.MapPost("/api/resources/{name}/start", (string name) => RunActionAsync(services, name, ResourceAction.Start));
 
+        authorized.MapGet("/api/autoscaling", () => Results.Json(AutoscalingView.Build(services.Model, services.Decisions), JsonOptions));
+
+        authorized.MapGet("/api/startup", () => Results.Json(services.Startup.GetStartups(), JsonOptions));
+
         authorized.MapGet("/api/stages", () => Results.Json(services.Stages.GetStages(), JsonOptions));
         actions.MapPost("/api/stages/events", async (HttpRequest request) =>
         {

@@ -28,6 +28,10 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     private readonly DashboardServices _services;
     private readonly ILogger<DashboardServer> _logger;
     private readonly string _configuredUrl;
+    private readonly StartupTimeline _startup;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _following = Task.CompletedTask;
+    private int _disposed;
     private WebApplication? _app;
 
     /// <summary>Initializes the server; created by the AppHost's services.</summary>
@@ -39,6 +43,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     /// <param name="httpClientFactory">Clients for Prometheus's HTTP API.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The AppHost's log.</param>
+    /// <param name="decisions">The local autoscaler's decisions (registered only when something autoscales).</param>
     public DashboardServer(
         IConfiguration configuration,
         ResourceNotificationService notifications,
@@ -47,11 +52,13 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         DistributedApplicationModel model,
         IHttpClientFactory httpClientFactory,
         TimeProvider timeProvider,
-        ILogger<DashboardServer> logger)
+        ILogger<DashboardServer> logger,
+        AutoscalingDecisionStore? decisions = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         Stages = new StageEventStore(timeProvider);
-        _services = new DashboardServices(notifications, logs, orchestrator, Stages, model, httpClientFactory);
+        _startup = new StartupTimeline(model, notifications, logs, timeProvider);
+        _services = new DashboardServices(notifications, logs, orchestrator, Stages, model, httpClientFactory, _startup, decisions);
         _logger = logger;
         _configuredUrl = configuration["Dashboard:Url"] is { Length: > 0 } url ? url : DefaultUrl;
         Token = new DashboardToken(configuration["AppHost:BrowserToken"]);
@@ -119,6 +126,8 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         }
 
         _app = app;
+        // From the first moment, so the start-up page knows every replica start, including those before it is opened.
+        _following = _startup.RunAsync(_stopping.Token);
         var listening = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Url = new Uri(listening.Replace("[::]", "localhost", StringComparison.Ordinal));
         _logger.LogInformation("Now listening on: {Url}", Url.GetLeftPart(UriPartial.Authority));
@@ -128,6 +137,8 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _following.ConfigureAwait(false);
         if (_app is not null)
         {
             await _app.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -137,6 +148,15 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The host disposes this twice (as itself and as a hosted service); the second call finds nothing to do.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _following.ConfigureAwait(false);
+        _stopping.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync().ConfigureAwait(false);

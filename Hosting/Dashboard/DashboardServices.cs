@@ -10,13 +10,17 @@ namespace VllmAspire.Hosting.Dashboard;
 /// <param name="Stages">Provisioning stages reported to the dashboard.</param>
 /// <param name="Model">The application model.</param>
 /// <param name="HttpClientFactory">Clients for Prometheus's HTTP API.</param>
+/// <param name="Startup">Every start of every vLLM replica, phase by phase.</param>
+/// <param name="Decisions">The local autoscaler's decisions, or null when nothing in the model autoscales.</param>
 internal sealed record DashboardServices(
     ResourceNotificationService Notifications,
     ResourceLoggerService Logs,
     ApplicationOrchestrator Orchestrator,
     StageEventStore Stages,
     DistributedApplicationModel Model,
-    IHttpClientFactory HttpClientFactory)
+    IHttpClientFactory HttpClientFactory,
+    StartupTimeline Startup,
+    AutoscalingDecisionStore? Decisions)
 {
     /// <summary>Starts, stops or restarts a resource: the one path for the API and the pages.</summary>
     /// <param name="name">The resource.</param>

@@ -10,7 +10,8 @@ internal sealed record PrometheusSeries(IReadOnlyDictionary<string, string> Labe
 
 /// <summary>Reads Prometheus's HTTP API (<c>GET /api/v1/query_range</c>) for the metrics page.</summary>
 /// <param name="http">A client; its timeout bounds each query.</param>
-internal sealed class PrometheusQueryClient(HttpClient http)
+/// <param name="authorization">The credentials the local Prometheus requires (<see cref="ApplicationModel.PrometheusResource.GetAuthorization"/>), if any.</param>
+internal sealed class PrometheusQueryClient(HttpClient http, System.Net.Http.Headers.AuthenticationHeaderValue? authorization)
 {
     /// <summary>Runs a range query.</summary>
     /// <param name="prometheus">Prometheus's base URL.</param>
@@ -28,7 +29,14 @@ internal sealed class PrometheusQueryClient(HttpClient http)
             "start=" + start.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             "end=" + end.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             "step=" + Math.Max(1, (int)step.TotalSeconds).ToString(CultureInfo.InvariantCulture)));
-        using var response = await http.GetAsync(url, cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = authorization;
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            throw new InvalidOperationException($"Prometheus refused the dashboard's credentials (401). Restart the AppHost so Prometheus and the dashboard share this run's '{ApplicationModel.PrometheusResource.UserName}' password.");
+        }
+
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
         var root = json.RootElement;

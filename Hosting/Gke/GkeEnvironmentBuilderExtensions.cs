@@ -16,11 +16,14 @@ public static class GkeEnvironmentBuilderExtensions
     /// <summary>The parameter with the cluster location (region or zone).</summary>
     public const string LocationParameterName = "gcp-location";
 
-    /// <summary>The parameter with the zone of the GPU nodes and the weights disk.</summary>
+    /// <summary>The parameter with the zone of the GPU nodes and the weights disk, or a comma-separated list of zones.</summary>
     public const string ZoneParameterName = "gcp-zone";
 
     /// <summary>The parameter with the GKE cluster name.</summary>
     public const string ClusterParameterName = "gke-cluster";
+
+    /// <summary>The parameter with the Artifact Registry repository of our own images (the prefetch sidecar's).</summary>
+    public const string ContainerRegistryParameterName = "container-registry";
 
     /// <summary>
     /// Adds a GKE environment and the <c>publish</c> and <c>plan</c> verbs. Its parameters (<c>gcp-project</c>,
@@ -40,8 +43,12 @@ public static class GkeEnvironmentBuilderExtensions
         var environment = new GkeEnvironmentResource(name,
             Parameter(ProjectParameterName, "the GCP project ID"),
             Parameter(LocationParameterName, "the cluster's location, a region such as us-central1 or a zone"),
-            Parameter(ZoneParameterName, "the zone of the GPU nodes and the weights disk, inside the cluster's location"),
-            Parameter(ClusterParameterName, "the GKE cluster name"));
+            Parameter(ZoneParameterName, "the zone of the GPU nodes and the weights disk, inside the cluster's location, or a comma-separated list of zones (one weights disk and Deployment each)"),
+            Parameter(ClusterParameterName, "the GKE cluster name"))
+        {
+            ContainerRegistry = Parameter(ContainerRegistryParameterName,
+                "the Artifact Registry repository, REGION-docker.pkg.dev/PROJECT/REPO, that deploy pushes the Provisioner's image to for the prefetch sidecar"),
+        };
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, PublishCommand>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, PlanCommand>());
@@ -55,6 +62,7 @@ public static class GkeEnvironmentBuilderExtensions
         builder.AddResource(environment.Location);
         builder.AddResource(environment.Zone);
         builder.AddResource(environment.Cluster);
+        builder.AddResource(environment.ContainerRegistry!);
         return builder.AddResource(environment);
     }
 
@@ -107,8 +115,7 @@ public static class GkeEnvironmentBuilderExtensions
     public static IResourceBuilder<GkeEnvironmentResource> WithMetricsAdapter(this IResourceBuilder<GkeEnvironmentResource> builder, MetricsAdapterKind kind)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var registry = kind == MetricsAdapterKind.VllmAspireShim ? Publishing.ShimMetricsAdapterManifests.RegistryParameter(builder.ApplicationBuilder) : null;
-        return builder.WithAnnotation(new GkeMetricsAdapterAnnotation(kind) { Registry = registry }, ResourceAnnotationMutationBehavior.Replace);
+        return builder.WithAnnotation(new GkeMetricsAdapterAnnotation(kind), ResourceAnnotationMutationBehavior.Replace);
     }
 
     /// <summary>Sets the Kubernetes namespace of the published workloads.</summary>

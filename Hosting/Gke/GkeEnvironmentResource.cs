@@ -8,7 +8,7 @@ namespace VllmAspire.Hosting.ApplicationModel;
 /// <param name="name">The resource name.</param>
 /// <param name="project">The <c>gcp-project</c> parameter.</param>
 /// <param name="location">The <c>gcp-location</c> parameter: the cluster's region or zone.</param>
-/// <param name="zone">The <c>gcp-zone</c> parameter: where the GPU nodes and the weights disk live.</param>
+/// <param name="zone">The <c>gcp-zone</c> parameter: where the GPU nodes and the weights disk live (one zone or a comma-separated list).</param>
 /// <param name="cluster">The <c>gke-cluster</c> parameter.</param>
 public sealed class GkeEnvironmentResource(string name, ParameterResource project, ParameterResource location, ParameterResource zone,
     ParameterResource cluster) : Resource(name)
@@ -24,6 +24,12 @@ public sealed class GkeEnvironmentResource(string name, ParameterResource projec
 
     /// <summary>Gets the cluster name parameter.</summary>
     public ParameterResource Cluster { get; } = cluster;
+
+    /// <summary>
+    /// Gets the <c>container-registry</c> parameter: the Artifact Registry repository (<c>REGION-docker.pkg.dev/PROJECT/REPO</c>)
+    /// that holds the Provisioner's container image, which the prefetch sidecar runs.
+    /// </summary>
+    public ParameterResource? ContainerRegistry { get; init; }
 
     /// <summary>Gets or sets the Kubernetes namespace the workloads are published into.</summary>
     public string Namespace { get; set; } = "vllm";

@@ -46,6 +46,16 @@ public static class MetricsAdapterBuilderExtensions
                 context.EnvironmentVariables["MetricsAdapter__PodSource"] = "apphost";
                 context.EnvironmentVariables["MetricsAdapter__AppHost__Url"] = url.ToString();
                 context.EnvironmentVariables["MetricsAdapter__AppHost__Token"] = dashboardToken;
+                // Referenced Prometheus: its URL with this run's basic-auth credentials (masked as the secret they carry),
+                // for the shim's Prometheus source (MetricsAdapter:MetricSource=prometheus).
+                if (adapter.Annotations.OfType<ResourceRelationshipAnnotation>().FirstOrDefault(r => r.Type == "Reference" && r.Resource is PrometheusResource)?.Resource
+                    is PrometheusResource { Password: { } password } prometheus)
+                {
+                    var endpoint = new EndpointReference(prometheus, PrometheusResource.HttpEndpointName);
+                    context.EnvironmentVariables["MetricsAdapter__PrometheusUrl"] = ReferenceExpression.Create(
+                        $"http://{PrometheusResource.UserName}:{password}@{endpoint.Property(EndpointProperty.HostAndPort)}");
+                }
+
                 var pods = builder.Resources.Where(r => r is VllmResource || r.Annotations.OfType<AutoscalingAnnotation>().Any()).Select(r => r.Name).Distinct().ToList();
                 for (var i = 0; i < pods.Count; i++)
                 {

@@ -24,7 +24,9 @@ internal sealed class HttpHealthProbe(IHttpClientFactory httpClientFactory)
             timeout.CancelAfter(Timeout);
             try
             {
-                using var response = await client.GetAsync(new Uri($"{endpoint.UriScheme}://{endpoint.TargetHost}:{port}{check.Path}"), timeout.Token).ConfigureAwait(false);
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{endpoint.UriScheme}://{endpoint.TargetHost}:{port}{check.Path}"));
+                request.Headers.Authorization = check.Authorization?.Invoke();
+                using var response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
                 if ((int)response.StatusCode != check.StatusCode)
                 {
                     return ResourceHealthStatus.Unhealthy;

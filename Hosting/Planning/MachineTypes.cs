@@ -62,6 +62,57 @@ public static class MachineTypes
     public static double HyperdiskMlReadCapMiBps(string machineType) =>
         machineType.StartsWith("a3-", StringComparison.Ordinal) ? 4000 : 2400;
 
+    /// <summary>Gets a machine type's memory in GiB (GB as Compute Engine lists it), or <see langword="null"/> when the series is not known here.</summary>
+    /// <param name="machineType">The machine type, e.g. <c>g2-standard-16</c>.</param>
+    /// <returns>The memory.</returns>
+    public static double? MemoryGiB(string machineType)
+    {
+        ArgumentNullException.ThrowIfNull(machineType);
+        var vcpus = VirtualCpus(machineType);
+        return machineType switch
+        {
+            "a2-ultragpu-1g" => 170,
+            "a3-highgpu-8g" or "a3-megagpu-8g" => 1872,
+            _ when machineType.StartsWith("a2-highgpu-", StringComparison.Ordinal) && GpuCount(machineType) is { } gpus => 85 * gpus,
+            _ when machineType.StartsWith("a2-megagpu-16g", StringComparison.Ordinal) => 1360,
+            // g2-standard: 4 GB per vCPU; n1-standard 3.75; n2/n2d-standard 4, highmem 8, highcpu 1.
+            _ when machineType.StartsWith("g2-standard-", StringComparison.Ordinal) => 4 * vcpus,
+            _ when machineType.StartsWith("n1-standard-", StringComparison.Ordinal) => 3.75 * vcpus,
+            _ when machineType.StartsWith("n1-highmem-", StringComparison.Ordinal) => 6.5 * vcpus,
+            _ when machineType.StartsWith("n2-standard-", StringComparison.Ordinal) || machineType.StartsWith("n2d-standard-", StringComparison.Ordinal) => 4 * vcpus,
+            _ when machineType.StartsWith("n2-highmem-", StringComparison.Ordinal) || machineType.StartsWith("n2d-highmem-", StringComparison.Ordinal) => 8 * vcpus,
+            _ when machineType.StartsWith("n2-highcpu-", StringComparison.Ordinal) || machineType.StartsWith("n2d-highcpu-", StringComparison.Ordinal) => vcpus,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Gets the memory pods can use on a GKE node of the machine type: capacity minus GKE's reservation (25% of the
+    /// first 4 GiB, 20% of the next 4, 10% of the next 8, 6% of the next 112, 2% above 128) and the 100 MiB eviction threshold.
+    /// </summary>
+    /// <param name="machineType">The machine type.</param>
+    /// <returns>The bytes, or <see langword="null"/> when the machine type's memory is not known.</returns>
+    public static long? AllocatableMemoryBytes(string machineType)
+    {
+        if (MemoryGiB(machineType) is not { } gib)
+        {
+            return null;
+        }
+
+        double reserved = 0, left = gib;
+        foreach (var (band, share) in new[] { (4.0, 0.25), (4.0, 0.20), (8.0, 0.10), (112.0, 0.06), (double.MaxValue, 0.02) })
+        {
+            var part = Math.Min(left, band);
+            reserved += part * share;
+            left -= part;
+        }
+
+        return (long)((gib - reserved) * (1L << 30)) - (100L << 20);
+    }
+
+    private static int? GpuCount(string machineType) =>
+        int.TryParse(machineType[(machineType.LastIndexOf('-') + 1)..].TrimEnd('g'), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
     private static int VirtualCpus(string machineType)
     {
         var last = machineType[(machineType.LastIndexOf('-') + 1)..];

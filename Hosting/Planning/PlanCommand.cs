@@ -56,7 +56,7 @@ internal sealed class PlanCommand : Cli.IAppHostCommand
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         // Redirected output (files, tests) gets a width that fits the tables instead of 80 columns.
-        console.Profile.Width = Math.Max(console.Profile.Width, 180);
+        console.Profile.Width = Math.Max(console.Profile.Width, 240);
         return console;
     }
 
@@ -72,12 +72,17 @@ internal sealed class PlanCommand : Cli.IAppHostCommand
 
         var pool = environment?.NodePools.FirstOrDefault(p => p.Accelerator is not null);
         var disk = weights.TryGetLastAnnotation<PersistentDiskAnnotation>(out var d) ? d : null;
+        var strategy = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var s) ? s.Strategy : VllmLoadStrategy.PrefetchSidecar;
         var inputs = new PlannerInputs
         {
             WeightsMiB = weights.TryGetLastAnnotation<ModelSizeAnnotation>(out var size) ? size.SizeGiB * 1024 : PlannerInputs.SeedWeightsMiB,
             MachineType = pool?.MachineType ?? SeedTable.SeedInputs.MachineType,
             ImageCached = environment?.ImageCache is not null,
             ConcurrentNodes = concurrentNodes,
+            // Every zone of gcp-zone holds its own copy of a zonal volume.
+            Zones = environment?.Zone is { HasValue: true } zone ? Math.Max(1, zone.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length) : 1,
+            PrefetchSidecar = strategy == VllmLoadStrategy.PrefetchSidecar,
+            ParallelReader = strategy is VllmLoadStrategy.RunAiStreamer or VllmLoadStrategy.MultithreadLoad or VllmLoadStrategy.VllmPrefetch,
         };
 
         var options = new List<StorageOption>();
@@ -90,10 +95,19 @@ internal sealed class PlanCommand : Cli.IAppHostCommand
 
         options.AddRange(StartupPlanner.Alternatives(disk?.ReadAheadKb ?? 1024, inputs.WeightsMiB).Where(o => o != configured));
         var (predictions, cheapest) = StartupPlanner.Compare(options, inputs, targetSeconds);
+        var loader = LoaderName(inputs);
+
+        // The configured storage with the other way of loading, so the sidecar's gain (or the recipe's cost) is visible.
+        var other = inputs.PrefetchSidecar ? inputs with { PrefetchSidecar = false, ParallelReader = false } : inputs with { PrefetchSidecar = true, ParallelReader = false };
+        var otherRow = configured is null ? null : StartupPlanner.Predict(configured, other);
 
         console.WriteLine($"Start-up plan for '{vllm.Name}' serving '{weights.Name}' ({F(inputs.WeightsMiB / 1024)} GiB) on {inputs.MachineType}, " +
-            $"image {(inputs.ImageCached ? "cached on a secondary boot disk" : "pulled")}, {concurrentNodes} node(s) loading at once.");
-        var table = new Table().AddColumns("Storage", "Image pull s", "Import s", "Engine s", "Weight I/O s", "Total s", "MiB/s", "Limited by", "$/month", "");
+            $"image {(inputs.ImageCached ? "cached on a secondary boot disk" : "pulled")}, {concurrentNodes} node(s) loading at once, {inputs.Zones} zone(s).");
+        var table = new Table().AddColumns("Storage", "Loader", "Image pull s", "Import s", "Engine s", "Weight I/O s", "Total s", "MiB/s", "Limited by", "$/month", "");
+        void Row(StartupPrediction p, string loaderName, string mark) =>
+            table.AddRow(Markup.Escape(p.Option.Label), Markup.Escape(loaderName), F(p.ImagePullSeconds), F(p.ImportSeconds), F(p.EngineSeconds),
+                F(p.IoSeconds) + (p.Overlapped ? " (overlapped)" : ""), F(p.TotalSeconds), F(p.BandwidthMiBps, "0"), Markup.Escape(p.Limit),
+                p.MonthlyCostUsd is { } c ? F(c, "0") : "unverified", mark);
         foreach (var p in predictions)
         {
             var mark = p.Option == configured ? "configured" : "";
@@ -102,8 +116,11 @@ internal sealed class PlanCommand : Cli.IAppHostCommand
                 mark = (mark.Length > 0 ? mark + ", " : "") + "cheapest within target";
             }
 
-            table.AddRow(Markup.Escape(p.Option.Label), F(p.ImagePullSeconds), F(p.ImportSeconds), F(p.EngineSeconds), F(p.IoSeconds), F(p.TotalSeconds),
-                F(p.BandwidthMiBps, "0"), Markup.Escape(p.Limit), p.MonthlyCostUsd is { } c ? F(c, "0") : "unverified", mark);
+            Row(p, loader, mark);
+            if (p.Option == configured && otherRow is not null)
+            {
+                Row(otherRow, LoaderName(other), "for comparison");
+            }
         }
 
         console.Write(table);
@@ -114,9 +131,14 @@ internal sealed class PlanCommand : Cli.IAppHostCommand
                 : $"Cheapest within {F(target)} s: {cheapest.Option.Label}, {F(cheapest.TotalSeconds)} s, ${F(cheapest.MonthlyCostUsd!.Value, "0")}/month.");
         }
 
-        console.WriteLine("Model: T = image pull + import + engine + weights / min(storage cap, VM cap, read-ahead / latency); reference/storage.md §4.4. Storage prices are us-central1 list prices per zone.");
+        console.WriteLine("Model: T = image pull + import + engine + weights / min(storage cap, VM cap, read-ahead / latency); reference/storage.md §4.4. " +
+            "With the prefetch sidecar: T = image pull + max(import + engine, weights / min(storage cap, VM cap)) + tail (docs/benchmarks.md). " +
+            "Storage prices are us-central1 list prices per zone.");
         return 0;
     }
+
+    private static string LoaderName(PlannerInputs inputs) =>
+        inputs.PrefetchSidecar ? "mmap + prefetch sidecar" : inputs.ParallelReader ? "vLLM parallel loader" : "mmap (recipe)";
 
     private static void WriteSeed(IAnsiConsole console)
     {
@@ -136,6 +158,17 @@ internal sealed class PlanCommand : Cli.IAppHostCommand
         {
             console.WriteLine($"- {c.Row.Label}: predicted {F(c.Prediction.LoadSeconds)} s, measured {F(c.Row.MeasuredSeconds)} s. {c.Row.KnownCause ?? "No candidate cause is known."}");
         }
+
+        // The overlap model for the prefetch sidecar beside our weight-load benchmark, converted to the seed's scale.
+        console.WriteLine("The prefetch sidecar (model: max(engine, weights / min(storage cap, VM cap)) + tail) beside bench/weight-load at the seed's scale (docs/benchmarks.md):");
+        var bench = new Table().AddColumns("Row", "Measured s", "Predicted s", "Error", "Limited by", "Explained (±10%)");
+        foreach (var c in SeedTable.ExplainPrefetchBenchmark())
+        {
+            bench.AddRow(Markup.Escape(c.Row.Label), F(c.Row.MeasuredSeconds), F(c.Prediction.LoadSeconds),
+                c.RelativeError.ToString("+0%;-0%;0%", CultureInfo.InvariantCulture), Markup.Escape(c.Prediction.Limit), c.Explained ? "yes" : "no");
+        }
+
+        console.Write(bench);
     }
 
     private static string F(double value, string format = "0.0") => value.ToString(format, CultureInfo.InvariantCulture);

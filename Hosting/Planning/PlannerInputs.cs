@@ -30,6 +30,12 @@ public sealed record PlannerInputs
     /// <summary>Gets the Python import time before the engine starts (storage.md §4.4, ~6 s).</summary>
     public double ImportSeconds { get; init; } = 6;
 
-    /// <summary>Gets whether a parallel reader (prefetch sidecar, runai_streamer) keeps enough I/O in flight to reach the storage cap.</summary>
+    /// <summary>Gets whether a parallel reader (runai_streamer, multi-threaded load) keeps enough I/O in flight to reach the storage cap, once the engine has started.</summary>
     public bool ParallelReader { get; init; }
+
+    /// <summary>
+    /// Gets whether the prefetch sidecar reads the weights from container start, in parallel, while vLLM imports and
+    /// starts its engine: the I/O reaches the storage cap and overlaps the engine start (docs/benchmarks.md, "Weight loading").
+    /// </summary>
+    public bool PrefetchSidecar { get; init; }
 }

@@ -35,6 +35,23 @@ public static class SeedTable
         new("NFS, 1T Zonal, RA128", new(StorageKind.FilestoreZonal, 1024, 128), 212.9237892589881, null),
     ];
 
+    /// <summary>
+    /// The weight-load benchmark's prefetch-sidecar cases converted to the seed's scale (docs/benchmarks.md, "Weight
+    /// loading": slowdisk profiles of pd-ssd 1 and 2 TiB, the sidecar started with the engine), the overlap model's evidence.
+    /// </summary>
+    public static IReadOnlyList<SeedRow> PrefetchBenchmarkRows { get; } =
+    [
+        new("bench: PV, 1T pd-ssd, RA128 + prefetch sidecar", new(StorageKind.PdSsd, 1024, 128), 23.1, null),
+        new("bench: PV, 1T pd-ssd, RA1024 + prefetch sidecar", new(StorageKind.PdSsd, 1024, 1024), 23.3, null),
+        new("bench: PV, 2T pd-ssd, RA128 + prefetch sidecar", new(StorageKind.PdSsd, 2048, 128), 16.4, null),
+        new("bench: PV, 2T pd-ssd, RA1024 + prefetch sidecar", new(StorageKind.PdSsd, 2048, 1024), 16.4, null),
+    ];
+
+    /// <summary>Predicts the benchmark's prefetch-sidecar rows with the seed's setup and the overlap model.</summary>
+    /// <returns>Each row with its prediction.</returns>
+    public static IReadOnlyList<SeedComparison> ExplainPrefetchBenchmark() =>
+        PrefetchBenchmarkRows.Select(r => new SeedComparison(r, StartupPlanner.Predict(r.Option, SeedInputs with { PrefetchSidecar = true }))).ToList();
+
     /// <summary>Predicts every row with the seed's setup.</summary>
     /// <returns>Each row with its prediction.</returns>
     public static IReadOnlyList<SeedComparison> Explain() =>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using VllmAspire.Hosting.ApplicationModel;
 using VllmAspire.Hosting.Eventing;
@@ -13,7 +14,8 @@ public static class PrometheusBuilderExtensions
 
     /// <summary>
     /// Adds Prometheus, scraping every replica of every resource with a <see cref="PrometheusScrapeAnnotation"/>.
-    /// Locally it runs the <c>prometheus</c> binary from PATH; when that is missing the resource says how to install it
+    /// Locally it runs the <c>prometheus</c> binary from PATH, its HTTP API behind basic auth (user
+    /// <see cref="PrometheusResource.UserName"/>, the secret parameter <c>{name}-password</c>, generated per run); when that is missing the resource says how to install it
     /// and the rest of the application runs on.
     /// </summary>
     /// <param name="builder">The application builder.</param>
@@ -23,14 +25,17 @@ public static class PrometheusBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var dataDirectory = builder is DistributedApplicationBuilder concrete ? concrete.DataDirectory : Path.Combine(builder.AppHostDirectory, ".vllm-aspire");
-        var prometheus = new PrometheusResource(name, Path.Combine(dataDirectory, name));
+        // Every local API needs a credential: Prometheus's (queries, UI, /-/ready) takes basic auth from its web config.
+        var password = builder.AddParameter($"{name}-password", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), secret: true);
+        var prometheus = new PrometheusResource(name, Path.Combine(dataDirectory, name)) { Password = password.Resource };
         var resourceBuilder = builder.AddResource(prometheus)
             .WithInstallCommand(InstallCommand)
             .WithHttpEndpoint(name: PrometheusResource.HttpEndpointName)
-            .WithHttpHealthCheck("/-/ready");
+            .WithAnnotation(new HttpHealthCheckAnnotation("/-/ready", 200, PrometheusResource.HttpEndpointName) { Authorization = prometheus.GetAuthorization });
         var endpoint = resourceBuilder.GetEndpoint(PrometheusResource.HttpEndpointName);
         resourceBuilder.WithArgs(
             $"--config.file={prometheus.ConfigPath}",
+            $"--web.config.file={prometheus.WebConfigPath}",
             $"--storage.tsdb.path={prometheus.DataPath}",
             "--storage.tsdb.retention.time=1d",
             ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{endpoint.Property(EndpointProperty.TargetPort)}"));
@@ -40,6 +45,7 @@ public static class PrometheusBuilderExtensions
             var model = e.Services.GetRequiredService<DistributedApplicationModel>();
             var scraped = model.Resources.Where(r => r.Annotations.OfType<PrometheusScrapeAnnotation>().Any()).ToList();
             PrometheusConfigWriter.WriteConfig(prometheus, scraped);
+            PrometheusConfigWriter.WriteWebConfig(prometheus);
             var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
             _ = KeepTargetsCurrentAsync(prometheus, scraped, notifications, ct);
             return Task.CompletedTask;

@@ -40,6 +40,28 @@ internal static class PrometheusConfigWriter
         WriteAtomically(prometheus.ConfigPath, yaml.ToString());
     }
 
+    /// <summary>
+    /// Writes the web configuration: one basic-auth user whose password is the resource's secret, stored only as a
+    /// bcrypt hash (the form <c>basic_auth_users</c> takes), in a file only this user can read.
+    /// </summary>
+    public static void WriteWebConfig(PrometheusResource prometheus)
+    {
+        Directory.CreateDirectory(prometheus.WorkingDirectory);
+        var yaml = new StringBuilder().AppendLine("# Written by the VllmAspire AppHost at each start; edits are overwritten.");
+        if (prometheus.Password is { HasValue: true } password)
+        {
+            // Work factor 10: the password is 128 random bits, so the hash's cost only slows Prometheus's first check of each client.
+            yaml.AppendLine("basic_auth_users:")
+                .AppendLine(CultureInfo.InvariantCulture, $"  {Quote(PrometheusResource.UserName)}: {Quote(BCrypt.Net.BCrypt.HashPassword(password.Value, workFactor: 10))}");
+        }
+
+        WriteAtomically(prometheus.WebConfigPath, yaml.ToString());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(prometheus.WebConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
     /// <summary>Writes the targets of one resource: each running replica's own address, labelled with its pod name.</summary>
     public static void WriteTargets(PrometheusResource prometheus, IResource resource, IEnumerable<ReplicaSnapshot> replicas)
     {

@@ -12,6 +12,12 @@ public sealed class PrometheusResource(string name, string workingDirectory) : E
     /// <summary>The endpoint name of its HTTP API.</summary>
     public const string HttpEndpointName = "http";
 
+    /// <summary>The user name clients of the local Prometheus log in with (basic auth).</summary>
+    public const string UserName = "vllm-aspire";
+
+    /// <summary>Gets the secret password of the local Prometheus's HTTP API and UI (generated per run unless configured).</summary>
+    public ParameterResource? Password { get; init; }
+
     /// <summary>Gets or sets how often targets are scraped.</summary>
     public TimeSpan ScrapeInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -20,6 +26,16 @@ public sealed class PrometheusResource(string name, string workingDirectory) : E
 
     /// <summary>Gets the folder of file-based service discovery targets, one file per scraped resource.</summary>
     public string TargetsDirectory => Path.Combine(WorkingDirectory, "targets");
+
+    /// <summary>Gets the web configuration file (<c>--web.config.file</c>) with the basic-auth user, which the AppHost writes.</summary>
+    public string WebConfigPath => Path.Combine(WorkingDirectory, "web.yml");
+
+    /// <summary>Gets the <c>Authorization</c> header every client of the local Prometheus sends, or null when it has no password.</summary>
+    /// <returns>The basic credentials.</returns>
+    public System.Net.Http.Headers.AuthenticationHeaderValue? GetAuthorization() =>
+        Password is { HasValue: true } password
+            ? new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{UserName}:{password.Value}")))
+            : null;
 
     /// <summary>Gets the storage folder.</summary>
     public string DataPath => Path.Combine(WorkingDirectory, "data");

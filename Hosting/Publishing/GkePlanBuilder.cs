@@ -23,10 +23,10 @@ public static class GkePlanBuilder
     public const string ResourceManagerBaseUrl = "https://cloudresourcemanager.googleapis.com/";
 
     /// <summary>The line the image-cache builder VM prints on its serial port when the cache disk is complete.</summary>
-    public const string ImageCacheDoneSentinel = "vllm-aspire: image cache complete";
+    public const string ImageCacheDoneSentinel = ImageCacheSentinels.Done;
 
     /// <summary>The line the builder VM prints when pulling an image fails.</summary>
-    public const string ImageCacheFailedSentinel = "vllm-aspire: image cache failed";
+    public const string ImageCacheFailedSentinel = ImageCacheSentinels.Failed;
 
     private const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
@@ -44,7 +44,9 @@ public static class GkePlanBuilder
         if (model.Environment.ImageCache is { } cache)
         {
             cacheImage = cache.ImageName;
-            var images = model.Workloads.Select(w => FullReference(w.Image)).Distinct().Order(StringComparer.Ordinal).ToList();
+            // Every image the nodes run: vLLM's and the prefetch sidecar's (pushed by deploy before this builder runs).
+            var images = model.Workloads.SelectMany(w => w.PrefetchImage is { } sidecar ? new[] { w.Image, sidecar } : [w.Image])
+                .Select(FullReference).Distinct().Order(StringComparer.Ordinal).ToList();
             var pool = model.Environment.NodePools.FirstOrDefault();
             var diskType = pool?.BootDiskType ?? "pd-ssd";
             var disk = $"{cache.ImageName}-disk";
@@ -57,7 +59,9 @@ public static class GkePlanBuilder
                     ["type"] = $"projects/{t.Project}/zones/{t.Zone}/diskTypes/{diskType}",
                     ["labels"] = Labels(app, model.Environment.Name),
                 }));
-            steps.Add(ComputeInsert(t, "image-cache-builder", $"temporary VM that pulls {string.Join(", ", images)} into the cache disk (deleted after the image is made)",
+            var ours = model.Workloads.Select(w => w.PrefetchImage).OfType<string>().Distinct().ToList();
+            var pushFirst = ours.Count == 0 ? "" : $"; {string.Join(", ", ours)} must be pushed first (ProvisionerContainerImage.PublishCommand)";
+            steps.Add(ComputeInsert(t, "image-cache-builder", $"temporary VM that pulls {string.Join(", ", images)} into the cache disk (deleted after the image is made){pushFirst}",
                 "compute.instances.insert", $"projects/{t.Project}/zones/{t.Zone}/instances", ["image-cache-disk"], new JsonObject
                 {
                     ["name"] = vm,
@@ -110,31 +114,38 @@ public static class GkePlanBuilder
         foreach (var w in model.Workloads)
         {
             var weights = w.Weights.Name;
-            steps.Add(ComputeInsert(t, $"{weights}-bake-disk", $"writable {w.Disk.DiskType} disk the bake Job copies {w.Weights.Source} into",
+            // Step ids carry the weights version, so a new version's steps (and their request IDs) are new ones.
+            var step = $"{weights}-{w.WeightsVersion}";
+            var labels = Labels(app, weights);
+            labels[KubernetesLabels.WeightsVersionCloudLabel] = w.WeightsVersion;
+            steps.Add(ComputeInsert(t, $"{step}-bake-disk", $"writable {w.Disk.DiskType} disk the bake Job copies {w.Weights.Source} into",
                 "compute.disks.insert", $"projects/{t.Project}/zones/{t.Zone}/disks", [], new JsonObject
                 {
                     ["name"] = w.BakeName,
                     ["sizeGb"] = w.BakeDiskSizeGb.ToString(CultureInfo.InvariantCulture),
                     ["type"] = $"projects/{t.Project}/zones/{t.Zone}/diskTypes/{w.Disk.DiskType}",
-                    ["labels"] = Labels(app, weights),
+                    ["labels"] = labels.DeepClone(),
                 }));
-            steps.Add(ComputeInsert(t, $"{weights}-image", $"weights image {w.WeightsImageName}, once Job {t.Namespace}/{w.BakeName} completed and the disk is detached",
+            steps.Add(ComputeInsert(t, $"{step}-image", $"weights image {w.WeightsImageName}, once Job {t.Namespace}/{w.BakeName} completed and the disk is detached",
                 "compute.images.insert", $"projects/{t.Project}/global/images",
-                [$"{weights}-bake-disk", $"kubernetes/Job/{t.Namespace}/{w.BakeName}", "project-iam"], new JsonObject
+                [$"{step}-bake-disk", $"kubernetes/Job/{t.Namespace}/{w.BakeName}", "project-iam"], new JsonObject
                 {
                     ["name"] = w.WeightsImageName,
                     ["sourceDisk"] = $"projects/{t.Project}/zones/{t.Zone}/disks/{w.BakeName}",
-                    ["labels"] = Labels(app, weights),
+                    ["labels"] = labels.DeepClone(),
                 }));
-            steps.Add(ComputeInsert(t, $"{weights}-disk-{t.Zone}", $"read-only {w.Disk.DiskType} weights disk in {t.Zone}, {w.Disk.SizeGb} GB",
-                "compute.disks.insert", $"projects/{t.Project}/zones/{t.Zone}/disks", [$"{weights}-image"], new JsonObject
-                {
-                    ["name"] = w.WeightsVolumeName(t.Zone),
-                    ["sizeGb"] = w.Disk.SizeGb.ToString(CultureInfo.InvariantCulture),
-                    ["type"] = $"projects/{t.Project}/zones/{t.Zone}/diskTypes/{w.Disk.DiskType}",
-                    ["sourceImage"] = $"projects/{t.Project}/global/images/{w.WeightsImageName}",
-                    ["labels"] = Labels(app, weights),
-                }));
+            foreach (var zone in t.Zones)
+            {
+                steps.Add(ComputeInsert(t, $"{step}-disk-{zone}", $"read-only {w.Disk.DiskType} weights disk in {zone}, {w.Disk.SizeGb} GB",
+                    "compute.disks.insert", $"projects/{t.Project}/zones/{zone}/disks", [$"{step}-image"], new JsonObject
+                    {
+                        ["name"] = w.WeightsVolumeName(zone),
+                        ["sizeGb"] = w.Disk.SizeGb.ToString(CultureInfo.InvariantCulture),
+                        ["type"] = $"projects/{t.Project}/zones/{zone}/diskTypes/{w.Disk.DiskType}",
+                        ["sourceImage"] = $"projects/{t.Project}/global/images/{w.WeightsImageName}",
+                        ["labels"] = labels.DeepClone(),
+                    }));
+            }
         }
 
         // IAM comes before the first bake disk: the bake Job needs its Cloud Storage grant before it runs.
@@ -196,7 +207,7 @@ public static class GkePlanBuilder
                 {
                     ["name"] = pool.Name,
                     ["initialNodeCount"] = pool.Count,
-                    ["locations"] = new JsonArray(t.Zone),
+                    ["locations"] = new JsonArray([.. t.Zones.Select(z => (JsonNode)z)]),
                     ["autoscaling"] = new JsonObject
                     {
                         ["enabled"] = true, ["totalMinNodeCount"] = pool.MinNodes, ["totalMaxNodeCount"] = pool.MaxNodes, ["locationPolicy"] = "ANY",
@@ -216,7 +227,7 @@ public static class GkePlanBuilder
         foreach (var w in model.Workloads)
         {
             // The bake Job reads the weights from Cloud Storage as its own Kubernetes service account.
-            bindings.Add(new JsonObject { ["role"] = "roles/storage.objectViewer", ["members"] = new JsonArray($"{principal}/{t.Namespace}/sa/{w.BakeName}") });
+            bindings.Add(new JsonObject { ["role"] = "roles/storage.objectViewer", ["members"] = new JsonArray($"{principal}/{t.Namespace}/sa/{w.BakeServiceAccountName}") });
         }
 
         if (model.Environment.MetricsAdapter == MetricsAdapterKind.GoogleStackdriver && model.Workloads.Any(w => w.Autoscaling is not null))

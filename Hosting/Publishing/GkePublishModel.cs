@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using VllmAspire.Hosting.ApplicationModel;
 using VllmAspire.Hosting.Planning;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.Hosting.Publishing;
 
@@ -90,7 +91,9 @@ public sealed partial class GkePublishModel
             return null;
         }
 
-        var target = new GkeTarget(environment.Project.Value, environment.Location.Value, environment.Zone.Value, environment.Cluster.Value, environment.Namespace);
+        // gcp-zone is one zone or a comma-separated list: the node pool spans them and each gets its own weights disk.
+        var zones = environment.Zone.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var target = new GkeTarget(environment.Project.Value, environment.Location.Value, zones, environment.Cluster.Value, environment.Namespace);
         var valid = true;
         if (!GcpNames.IsProjectId(target.Project))
         {
@@ -98,20 +101,36 @@ public sealed partial class GkePublishModel
             valid = false;
         }
 
-        if (!GcpNames.IsRegion(target.Location) && !GcpNames.IsZone(target.Location))
+        var location = GcpNames.IsRegion(target.Location) || GcpNames.IsZone(target.Location);
+        if (!location)
         {
             errors.Add($"Parameter 'gcp-location' = '{target.Location}' is neither a region (us-central1) nor a zone (us-central1-a): set the cluster's location.");
             valid = false;
         }
 
-        if (!GcpNames.IsZone(target.Zone))
+        if (zones.Length == 0)
         {
-            errors.Add($"Parameter 'gcp-zone' = '{target.Zone}' is not a zone (e.g. us-central1-a): set the zone of the GPU nodes.");
-            valid = false;
+            errors.Add($"Parameter 'gcp-zone' = '{environment.Zone.Value}' names no zone: set one zone (us-central1-a) or a comma-separated list (us-central1-a,us-central1-b).");
+            return null;
         }
-        else if (target.Zone != target.Location && !target.Zone.StartsWith(target.Location + "-", StringComparison.Ordinal))
+
+        foreach (var zone in zones)
         {
-            errors.Add($"Parameter 'gcp-zone' = '{target.Zone}' is outside the cluster's location 'gcp-location' = '{target.Location}': choose a zone of {target.Location}.");
+            if (!GcpNames.IsZone(zone))
+            {
+                errors.Add($"Parameter 'gcp-zone' = '{zone}' is not a zone (e.g. us-central1-a): set the zone of the GPU nodes, or a comma-separated list of zones.");
+                valid = false;
+            }
+            else if (location && zone != target.Location && !zone.StartsWith(target.Location + "-", StringComparison.Ordinal))
+            {
+                errors.Add($"Parameter 'gcp-zone' = '{zone}' is outside the cluster's location 'gcp-location' = '{target.Location}': choose a zone of {target.Location}.");
+                valid = false;
+            }
+        }
+
+        if (zones.Distinct(StringComparer.Ordinal).Count() != zones.Length)
+        {
+            errors.Add($"Parameter 'gcp-zone' = '{environment.Zone.Value}' names a zone twice: list each zone once.");
             valid = false;
         }
 
@@ -182,6 +201,11 @@ public sealed partial class GkePublishModel
             errors.Add($"vLLM '{vllm.Name}': WithAutoscaling minReplicas {autoscaling.MinReplicas} is above maxReplicas {autoscaling.MaxReplicas} (or below 1): use 1 <= minReplicas <= maxReplicas.");
         }
 
+        if (autoscaling is not null && i is not null)
+        {
+            ValidateAutoscalingMetric(vllm, i.Reference, autoscaling.Metric, errors);
+        }
+
         var weights = vllm.Weights;
         if (weights is null)
         {
@@ -231,17 +255,122 @@ public sealed partial class GkePublishModel
             errors.Add($"Node pool '{pool.Name}': machine type {pool.MachineType} cannot attach {disk.DiskType} (it takes Hyperdisk only): use a machine type that takes persistent disk (g2, a2, a3-high) for the GPU node pool.");
         }
 
+        var (loader, prefetchImage, podLimit) = ResolveLoading(environment, vllm, weights, pool, errors);
         return errors.Count == count && pool is not null
             ? new GkeWorkload(vllm, weights, disk, pool, autoscaling)
+            {
+                Loader = loader!,
+                LoadConcurrency = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var strategy) ? strategy.Concurrency : VllmLoaderSettings.DefaultConcurrency,
+                PrefetchImage = prefetchImage,
+                PodMemoryLimitBytes = podLimit,
+            }
             : null;
+    }
+
+    // The load strategy's flags for the image's vLLM version, the sidecar's image, and the memory rule of storage.md §6:
+    // page cache the sidecar reads is charged to the pod and is reclaimed before vLLM reads it when the limit is too small.
+    private static (VllmLoaderSettings? Loader, string? PrefetchImage, long? PodLimit) ResolveLoading(GkeEnvironmentResource environment, VllmResource vllm,
+        ModelWeightsResource weights, GkeNodePoolAnnotation? pool, List<string> errors)
+    {
+        VllmLoaderSettings loader;
+        try
+        {
+            loader = VllmLoaderSettings.For(vllm);
+        }
+        catch (DistributedApplicationException ex)
+        {
+            errors.Add($"{ex.Message} (set by WithLoadStrategy on '{vllm.Name}')");
+            return (null, null, null);
+        }
+
+        string? image = null;
+        var modelBytes = weights.TryGetLastAnnotation<ModelSizeAnnotation>(out var size) ? (long)Math.Ceiling(size.SizeGiB * (1L << 30)) : (long?)null;
+        if (loader.PrefetchSidecar)
+        {
+            var registry = environment.ContainerRegistry;
+            if (registry is null || !registry.HasValue)
+            {
+                errors.Add($"Parameter '{GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName}' is missing ({registry?.Description}): vLLM '{vllm.Name}' runs the prefetch sidecar, whose image is the Provisioner's; " +
+                    $"{registry?.HowToSet}, e.g. us-central1-docker.pkg.dev/PROJECT/REPO; or choose WithLoadStrategy(VllmLoadStrategy.Default) for no sidecar.");
+            }
+            else if (!ProvisionerContainerImage.IsRegistry(registry.Value))
+            {
+                errors.Add($"Parameter '{registry.Name}' = '{registry.Value}' is not a registry and repository path: use REGION-docker.pkg.dev/PROJECT/REPO, e.g. us-central1-docker.pkg.dev/my-project/vllm.");
+            }
+            else
+            {
+                image = ProvisionerContainerImage.Reference(registry.Value);
+            }
+
+            if (modelBytes is null)
+            {
+                errors.Add($"Model weights '{weights.Name}' have no declared size, so the prefetch sidecar's memory cannot be set: call WithSize(sizeGiB: ...) on AddModelWeights.");
+            }
+        }
+
+        var memory = vllm.TryGetLastAnnotation<VllmMemoryAnnotation>(out var m) ? m : new VllmMemoryAnnotation(null);
+        var hostBytes = (long)Math.Ceiling(memory.VllmHostMemoryGiB * (1L << 30));
+        var allocatable = pool is null ? null : MachineTypes.AllocatableMemoryBytes(pool.MachineType);
+        var podLimit = memory.PodLimitGiB is { } gib ? (long)Math.Ceiling(gib * (1L << 30)) : (long?)null;
+        if (podLimit is { } limit && allocatable is { } nodeBytes && limit > nodeBytes)
+        {
+            errors.Add($"vLLM '{vllm.Name}': WithMemoryLimit({memory.PodLimitGiB}) is more than a {pool!.MachineType} node can give a pod ({nodeBytes / (double)(1L << 30):F1} GiB allocatable): lower the limit or use a machine type with more memory.");
+        }
+        else if ((podLimit ?? allocatable) is { } bound && modelBytes is { } model)
+        {
+            try
+            {
+                loader.EnsureFits(vllm.Name, model, hostBytes, bound);
+            }
+            catch (DistributedApplicationException ex)
+            {
+                errors.Add(podLimit is null
+                    ? $"{ex.Message} The pod has no WithMemoryLimit, so its bound is the allocatable memory of a {pool!.MachineType} node."
+                    : $"{ex.Message} (the limit is WithMemoryLimit({memory.PodLimitGiB}) on '{vllm.Name}')");
+            }
+        }
+
+        return (loader, image, podLimit);
+    }
+
+    // The HPA reads a metric by name: one the image's vLLM release does not serve leaves the HPA without data for ever.
+    private static void ValidateAutoscalingMetric(VllmResource vllm, string image, string metric, List<string> errors)
+    {
+        if (!VllmVersion.TryParseImageTag(image, out var version))
+        {
+            return; // an unpinned image is reported above
+        }
+
+        var google = GoogleMetricsAdapterManifests.TryParseMetricName(metric, out var name, out var kind);
+        var catalog = VllmMetricCatalog.For(version, showHidden: null);
+        if (!catalog.Has(name, out var instead))
+        {
+            var fix = instead is not null
+                ? $"vLLM {version} calls it '{instead}': use metric: \"{(google ? GoogleMetricsAdapterManifests.MetricName(instead) : instead)}\""
+                : "use a metric it serves, e.g. metric: \"vllm:num_requests_waiting\"";
+            errors.Add($"vLLM '{vllm.Name}': WithAutoscaling metric '{metric}' does not exist in vLLM {version} (image {image}): {fix}.");
+        }
+        else if (google && kind != GoogleMetricsAdapterManifests.Kind(name))
+        {
+            errors.Add($"vLLM '{vllm.Name}': WithAutoscaling metric '{metric}' has kind '{kind}', but Managed Prometheus stores {name} as '{GoogleMetricsAdapterManifests.Kind(name)}': use metric: \"{GoogleMetricsAdapterManifests.MetricName(name)}\".");
+        }
     }
 
     private static void ValidateCloudNames(GkeWorkload workload, GkeTarget target, List<string> errors)
     {
-        var diskName = workload.WeightsVolumeName(target.Zone);
-        if (!GcpNames.IsGceName(diskName))
+        foreach (var zone in target.Zones)
         {
-            errors.Add($"Weights disk name '{diskName}' (model weights name + zone) is longer than 63 characters or not a valid disk name: shorten the name given to AddModelWeights.");
+            var diskName = workload.WeightsVolumeName(zone);
+            if (!GcpNames.IsGceName(diskName))
+            {
+                errors.Add($"Weights disk name '{diskName}' (model weights name + zone) is longer than 63 characters or not a valid disk name: shorten the name given to AddModelWeights.");
+            }
+
+            var deployment = workload.DeploymentName(target, zone);
+            if (!GcpNames.IsDns1123Label(deployment))
+            {
+                errors.Add($"Deployment name '{deployment}' (vLLM name + zone) is longer than 63 characters: shorten the name given to AddVllm.");
+            }
         }
 
         if (!GcpNames.IsGceName(workload.WeightsImageName))

@@ -36,6 +36,13 @@ public static class GkePublisher
             output.WriteLine($"  {file}");
         }
 
+        // The sidecar's image is ours: it must be in the registry before the image cache is built and the pods start.
+        if (publishModel.Environment.ContainerRegistry is { HasValue: true } registry && publishModel.Workloads.Any(w => w.PrefetchImage is not null))
+        {
+            output.WriteLine($"Before deploy, push the prefetch sidecar's image {ProvisionerContainerImage.Reference(registry.Value)} (deploy does this):");
+            output.WriteLine($"  {ProvisionerContainerImage.PublishCommand(registry.Value)}");
+        }
+
         output.WriteLine($"Apply with: kubectl apply -k {Path.Combine(outputPath, PublishOutputWriter.KubernetesFolder)}");
         return 0;
     }

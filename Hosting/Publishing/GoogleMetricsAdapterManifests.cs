@@ -22,7 +22,28 @@ public static class GoogleMetricsAdapterManifests
     /// <param name="metric">The Prometheus metric, e.g. <c>vllm:num_requests_waiting</c>.</param>
     /// <returns>The name, e.g. <c>prometheus.googleapis.com|vllm:num_requests_waiting|gauge</c>.</returns>
     public static string MetricName(string metric) =>
-        $"prometheus.googleapis.com|{metric}|{(metric.EndsWith("_total", StringComparison.Ordinal) ? "counter" : "gauge")}";
+        TryParseMetricName(metric, out _, out _) ? metric : $"{ManagedPrometheusPrefix}|{metric}|{Kind(metric)}";
+
+    /// <summary>Reads Google's HPA form <c>prometheus.googleapis.com|NAME|KIND</c> back into the Prometheus name and its kind.</summary>
+    /// <param name="metric">An HPA metric name.</param>
+    /// <param name="prometheusName">The Prometheus name inside it.</param>
+    /// <param name="kind">The kind suffix (<c>gauge</c>, <c>counter</c>, ...).</param>
+    /// <returns>Whether <paramref name="metric"/> is in Google's form.</returns>
+    public static bool TryParseMetricName(string metric, out string prometheusName, out string kind)
+    {
+        var parts = (metric ?? string.Empty).Split('|');
+        var ok = parts.Length == 3 && parts[0] == ManagedPrometheusPrefix && parts[1].Length > 0 && parts[2].Length > 0;
+        prometheusName = ok ? parts[1] : metric ?? string.Empty;
+        kind = ok ? parts[2] : string.Empty;
+        return ok;
+    }
+
+    /// <summary>Gets the kind suffix Managed Prometheus gives a vLLM metric: counters end in <c>_total</c>, the HPA's others are gauges (gcp.md §5.4).</summary>
+    /// <param name="prometheusName">The Prometheus name.</param>
+    /// <returns>The suffix.</returns>
+    public static string Kind(string prometheusName) => prometheusName.EndsWith("_total", StringComparison.Ordinal) ? "counter" : "gauge";
+
+    private const string ManagedPrometheusPrefix = "prometheus.googleapis.com";
 
     /// <summary>Builds the adapter's objects.</summary>
     /// <param name="application">The application, for the part-of label.</param>

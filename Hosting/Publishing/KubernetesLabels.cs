@@ -19,6 +19,25 @@ public static class KubernetesLabels
         ["app.kubernetes.io/managed-by"] = ManagedBy,
     };
 
+    /// <summary>The label with the weights version (<see cref="GkeWorkload.WeightsVersion"/>) on every object that holds or reads those weights.</summary>
+    public const string WeightsVersionLabel = "vllm-aspire/weights-version";
+
+    /// <summary>The Compute Engine label with the weights version on the weights image and disks.</summary>
+    public const string WeightsVersionCloudLabel = "weights-version";
+
+    /// <summary>Gets <see cref="For"/> plus the weights version label. Never part of a selector: Deployment selectors are immutable.</summary>
+    /// <param name="application">The application (the namespace).</param>
+    /// <param name="resource">The model resource.</param>
+    /// <param name="component">The object's role.</param>
+    /// <param name="weightsVersion">The weights version.</param>
+    /// <returns>The labels.</returns>
+    public static Dictionary<string, string> ForWeights(string application, string resource, string component, string weightsVersion)
+    {
+        var labels = For(application, resource, component);
+        labels[WeightsVersionLabel] = weightsVersion;
+        return labels;
+    }
+
     /// <summary>Gets the labels that select a resource's pods (a stable subset of <see cref="For"/>).</summary>
     /// <param name="application">The application.</param>
     /// <param name="resource">The model resource.</param>

@@ -40,8 +40,8 @@ public static class KubernetesManifestBuilder
 
     // A PersistentVolume for a Compute Engine disk that already exists, pre-bound to its claim (gcp.md §5.1). With a
     // read-ahead it is the serving volume: read-only, attached to many nodes; without, the bake's writable disk.
-    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> PreexistingDisk(GkeTarget target, string name, ResourceQuantity size,
-        IDictionary<string, string> labels, V1VolumeNodeAffinity zoneAffinity, int? readAheadKb)
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> PreexistingDisk(GkeTarget target, string zone, string name, ResourceQuantity size,
+        IDictionary<string, string> labels, int? readAheadKb)
     {
         var ns = target.Namespace;
         var readOnly = readAheadKb is not null;
@@ -61,11 +61,11 @@ public static class KubernetesManifestBuilder
                 Csi = new V1CSIPersistentVolumeSource
                 {
                     Driver = "pd.csi.storage.gke.io",
-                    VolumeHandle = $"projects/{target.Project}/zones/{target.Zone}/disks/{name}",
+                    VolumeHandle = $"projects/{target.Project}/zones/{zone}/disks/{name}",
                     FsType = "ext4",
                     ReadOnlyProperty = readOnly ? true : null,
                 },
-                NodeAffinity = zoneAffinity,
+                NodeAffinity = ZoneAffinity(zone),
             },
         };
         yield return new V1PersistentVolumeClaim
@@ -86,23 +86,24 @@ public static class KubernetesManifestBuilder
     {
         var ns = target.Namespace;
         var weights = workload.Weights.Name;
-        var volumeName = workload.WeightsVolumeName(target.Zone);
         var size = new ResourceQuantity($"{workload.Disk.SizeGb.ToString(CultureInfo.InvariantCulture)}Gi");
-        var zoneAffinity = ZoneAffinity(target.Zone);
 
         // Compute Engine's sizeGb counts GiB, so the PV claims exactly the disk.
-        // The serving volume: the per-zone disk made from the baked image, attached read-only to many nodes (gcp.md §5.1).
-        foreach (var item in PreexistingDisk(target, volumeName, size, KubernetesLabels.For(ns, weights, "weights"), zoneAffinity, readAheadKb: workload.Disk.ReadAheadKb))
+        // The serving volumes: per zone, the disk made from the baked image, attached read-only to many nodes (gcp.md §5.1).
+        foreach (var zone in target.Zones)
         {
-            yield return item;
+            foreach (var item in PreexistingDisk(target, zone, workload.WeightsVolumeName(zone), size, KubernetesLabels.ForWeights(ns, weights, "weights", workload.WeightsVersion), readAheadKb: workload.Disk.ReadAheadKb))
+            {
+                yield return item;
+            }
         }
 
         // The bake: a Job copies the source into a pre-created writable disk, which then becomes the weights image.
         var bake = workload.BakeName;
         var bakeSize = new ResourceQuantity($"{workload.BakeDiskSizeGb.ToString(CultureInfo.InvariantCulture)}Gi");
-        var bakeLabels = KubernetesLabels.For(ns, weights, "weights-bake");
-        yield return new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = bake, NamespaceProperty = ns, Labels = bakeLabels } };
-        foreach (var item in PreexistingDisk(target, bake, bakeSize, bakeLabels, zoneAffinity, readAheadKb: null))
+        var bakeLabels = KubernetesLabels.ForWeights(ns, weights, "weights-bake", workload.WeightsVersion);
+        yield return new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = workload.BakeServiceAccountName, NamespaceProperty = ns, Labels = bakeLabels } };
+        foreach (var item in PreexistingDisk(target, target.Zone, bake, bakeSize, bakeLabels, readAheadKb: null))
         {
             yield return item;
         }
@@ -119,7 +120,7 @@ public static class KubernetesManifestBuilder
                     Metadata = new V1ObjectMeta { Labels = bakeLabels },
                     Spec = new V1PodSpec
                     {
-                        ServiceAccountName = bake,
+                        ServiceAccountName = workload.BakeServiceAccountName,
                         RestartPolicy = "OnFailure",
                         NodeSelector = new Dictionary<string, string> { ["topology.gke.io/zone"] = target.Zone },
                         Containers =
@@ -146,13 +147,17 @@ public static class KubernetesManifestBuilder
         yield return new V1ServiceAccount
         {
             ApiVersion = "v1", Kind = "ServiceAccount",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "inference-server") },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.ForWeights(ns, name, "inference-server", workload.WeightsVersion) },
         };
-        yield return VllmDeploymentBuilder.Build(workload, target);
+        foreach (var zone in target.Zones)
+        {
+            yield return VllmDeploymentBuilder.Build(workload, target, zone);
+        }
+
         yield return new V1Service
         {
             ApiVersion = "v1", Kind = "Service",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "inference-server") },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.ForWeights(ns, name, "inference-server", workload.WeightsVersion) },
             Spec = new V1ServiceSpec
             {
                 Type = "ClusterIP",
@@ -162,7 +167,7 @@ public static class KubernetesManifestBuilder
         };
         yield return new PodMonitoring
         {
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "monitoring") },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.ForWeights(ns, name, "monitoring", workload.WeightsVersion) },
             Spec = new PodMonitoringSpec
             {
                 Selector = new V1LabelSelector { MatchLabels = KubernetesLabels.Selector(ns, name) },
@@ -173,34 +178,48 @@ public static class KubernetesManifestBuilder
         if (workload.Autoscaling is { } autoscaling)
         {
             var metric = adapter == MetricsAdapterKind.GoogleStackdriver ? GoogleMetricsAdapterManifests.MetricName(autoscaling.Metric) : ShimMetricsAdapterManifests.MetricName(autoscaling.Metric);
-            yield return new V2HorizontalPodAutoscaler
+            foreach (var zone in target.Zones)
             {
-                ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler",
-                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.For(ns, name, "autoscaler") },
-                Spec = new V2HorizontalPodAutoscalerSpec
-                {
-                    ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = name },
-                    MinReplicas = autoscaling.MinReplicas,
-                    MaxReplicas = autoscaling.MaxReplicas,
-                    Metrics =
-                    [
-                        new V2MetricSpec
-                        {
-                            Type = "Pods",
-                            Pods = new V2PodsMetricSource
-                            {
-                                Metric = new V2MetricIdentifier { Name = metric },
-                                Target = new V2MetricTarget { Type = "AverageValue", AverageValue = new ResourceQuantity(autoscaling.AverageValue.ToString(CultureInfo.InvariantCulture)) },
-                            },
-                        },
-                    ],
-                    Behavior = new V2HorizontalPodAutoscalerBehavior
-                    {
-                        ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = (int)autoscaling.ScaleDownStabilization.TotalSeconds },
-                    },
-                },
-            };
+                yield return Autoscaler(workload, target, zone, autoscaling, metric);
+            }
         }
+    }
+
+    // One HPA per Deployment (per zone). Each zone's replica range is the model's range split evenly, rounded up, so the
+    // total never falls below minReplicas; zones scale independently on their own pods' average, which tracks the
+    // others' because the Service spreads requests over every zone's pods.
+    private static V2HorizontalPodAutoscaler Autoscaler(GkeWorkload workload, GkeTarget target, string zone, AutoscalingAnnotation autoscaling, string metric)
+    {
+        var ns = target.Namespace;
+        var name = workload.DeploymentName(target, zone);
+        var (min, max) = VllmDeploymentBuilder.ZoneShare(autoscaling.MinReplicas, autoscaling.MaxReplicas, target.Zones.Count);
+        return new V2HorizontalPodAutoscaler
+        {
+            ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = KubernetesLabels.ForWeights(ns, workload.Vllm.Name, "autoscaler", workload.WeightsVersion) },
+            Spec = new V2HorizontalPodAutoscalerSpec
+            {
+                ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = name },
+                MinReplicas = min,
+                MaxReplicas = max,
+                Metrics =
+                [
+                    new V2MetricSpec
+                    {
+                        Type = "Pods",
+                        Pods = new V2PodsMetricSource
+                        {
+                            Metric = new V2MetricIdentifier { Name = metric },
+                            Target = new V2MetricTarget { Type = "AverageValue", AverageValue = new ResourceQuantity(autoscaling.AverageValue.ToString(CultureInfo.InvariantCulture)) },
+                        },
+                    },
+                ],
+                Behavior = new V2HorizontalPodAutoscalerBehavior
+                {
+                    ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = (int)autoscaling.ScaleDownStabilization.TotalSeconds },
+                },
+            },
+        };
     }
 
     private static V1VolumeNodeAffinity ZoneAffinity(string zone) => new()

@@ -1,4 +1,3 @@
-using System.Reflection;
 using k8s;
 using k8s.Models;
 using VllmAspire.Hosting.ApplicationModel;
@@ -20,11 +19,8 @@ public static class ShimMetricsAdapterManifests
     /// <summary>The adapter's name (service account, Deployment, Service, RBAC).</summary>
     public const string Name = "vllm-aspire-metrics-adapter";
 
-    /// <summary>The image name, pulled from the <see cref="RegistryParameterName"/> registry.</summary>
+    /// <summary>The image's repository name inside the <c>container-registry</c> parameter's registry.</summary>
     public const string ImageName = "vllm-aspire-metrics-adapter";
-
-    /// <summary>The parameter with the container registry the shim's image is pulled from, e.g. <c>us-docker.pkg.dev/my-project/vllm-aspire</c>.</summary>
-    public const string RegistryParameterName = "container-registry";
 
     /// <summary>The Secret the shim keeps its serving certificate in.</summary>
     public const string CertificateSecret = "vllm-aspire-metrics-adapter-serving-cert";
@@ -35,38 +31,19 @@ public static class ShimMetricsAdapterManifests
     private const string Group = "custom.metrics.k8s.io";
     private static readonly string[] Versions = ["v1beta1", "v1beta2"];
 
-    /// <summary>Gets the image tag: the version of this package, so the published shim matches the hosting code.</summary>
-    public static string ImageTag { get; } =
-        (typeof(ShimMetricsAdapterManifests).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "1.0.0").Split('+')[0];
+    /// <summary>Gets the image reference in <paramref name="registry"/>, tagged with the app's version as the Provisioner's image is.</summary>
+    /// <param name="registry">The <c>container-registry</c> parameter.</param>
+    /// <returns>The reference, e.g. <c>us-central1-docker.pkg.dev/my-project/vllm/vllm-aspire-metrics-adapter:1.0.0</c>.</returns>
+    public static string ImageReference(string registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return $"{registry.TrimEnd('/')}/{ImageName}:{ProvisionerContainerImage.Tag}";
+    }
 
     /// <summary>Gets the HPA metric name our adapter serves: the Prometheus name as it is (it also accepts Google's form).</summary>
     /// <param name="metric">The Prometheus metric, e.g. <c>vllm:num_requests_waiting</c>.</param>
     /// <returns>The name.</returns>
     public static string MetricName(string metric) => metric;
-
-    /// <summary>Gets the <c>container-registry</c> parameter, adding it to the model when publishing (shared with anything else that needs it).</summary>
-    /// <param name="builder">The application builder.</param>
-    /// <returns>The parameter.</returns>
-    public static ParameterResource RegistryParameter(IDistributedApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        if (builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == RegistryParameterName) is { } existing)
-        {
-            return existing;
-        }
-
-        var configuration = builder.Configuration;
-        var parameter = new ParameterResource(RegistryParameterName, () => configuration[$"Parameters:{RegistryParameterName}"])
-        {
-            Description = "the container registry the vLLM Aspire images are pulled from, e.g. us-docker.pkg.dev/my-project/vllm-aspire",
-        };
-        if (!builder.ExecutionContext.IsRunMode)
-        {
-            builder.AddResource(parameter);
-        }
-
-        return parameter;
-    }
 
     /// <summary>Adds the problems that stop our adapter from being published (a missing or malformed registry).</summary>
     /// <param name="environment">The GKE environment.</param>
@@ -80,18 +57,16 @@ public static class ShimMetricsAdapterManifests
             return;
         }
 
-        var registry = environment.Annotations.OfType<GkeMetricsAdapterAnnotation>().Last().Registry;
-        if (registry is null)
+        var registry = environment.ContainerRegistry;
+        var name = GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName;
+        if (registry is not { HasValue: true })
         {
-            errors.Add($"GKE environment '{environment.Name}' uses MetricsAdapterKind.VllmAspireShim without a registry: choose the adapter with WithMetricsAdapter(MetricsAdapterKind.VllmAspireShim).");
+            errors.Add($"Parameter '{name}' is missing ({registry?.Description}): MetricsAdapterKind.VllmAspireShim runs our adapter's image " +
+                $"{ImageName} from it; {registry?.HowToSet}, e.g. us-central1-docker.pkg.dev/PROJECT/REPO; or choose MetricsAdapterKind.GoogleStackdriver.");
         }
-        else if (!registry.HasValue)
+        else if (!ProvisionerContainerImage.IsRegistry(registry.Value))
         {
-            errors.Add($"Parameter '{RegistryParameterName}' is missing ({registry.Description}): {registry.HowToSet}.");
-        }
-        else if (registry.Value.Contains("://", StringComparison.Ordinal) || registry.Value.EndsWith('/') || registry.Value.Any(char.IsWhiteSpace))
-        {
-            errors.Add($"Parameter '{RegistryParameterName}' = '{registry.Value}' is not an image registry path: give host and path without scheme or trailing '/', e.g. us-docker.pkg.dev/my-project/vllm-aspire.");
+            errors.Add($"Parameter '{name}' = '{registry.Value}' is not a registry and repository path for our adapter's image {ImageName}: use REGION-docker.pkg.dev/PROJECT/REPO, e.g. us-central1-docker.pkg.dev/my-project/vllm.");
         }
     }
 
@@ -101,10 +76,10 @@ public static class ShimMetricsAdapterManifests
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(GkePublishModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var registry = model.Environment.Annotations.OfType<GkeMetricsAdapterAnnotation>().Last().Registry?.Value
-            ?? throw new InvalidOperationException($"Parameter '{RegistryParameterName}' is missing; GkePublishModel validates it.");
+        var registry = model.Environment.ContainerRegistry is { HasValue: true } parameter ? parameter.Value
+            : throw new InvalidOperationException($"Parameter '{GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName}' is missing; GkePublishModel validates it.");
         var metrics = model.Workloads.Where(w => w.Autoscaling is not null).Select(w => w.Autoscaling!.Metric).Distinct(StringComparer.Ordinal).ToList();
-        return Build(model.Target.Namespace, $"{registry}/{ImageName}:{ImageTag}", metrics);
+        return Build(model.Target.Namespace, ImageReference(registry), metrics);
     }
 
     /// <summary>Builds the adapter's objects.</summary>

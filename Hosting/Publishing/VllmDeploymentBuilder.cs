@@ -7,7 +7,8 @@ namespace VllmAspire.Hosting.Publishing;
 /// <summary>
 /// Builds the vLLM Deployment, and in one place its pod spec: the vLLM container with the model's arguments, GPUs,
 /// probes for minutes-long weight loads, the read-only weights mount and shared memory, pinned to the GPU pool and
-/// the weights disk's zone. Later start-up work (a prefetch sidecar) extends <see cref="BuildPodSpec"/>.
+/// the weights disk's zone, with the prefetch sidecar and loader flags the load strategy chooses. With several zones
+/// there is one Deployment per zone (a pod template names one claim, and each zone's disk has its own).
 /// </summary>
 public static class VllmDeploymentBuilder
 {
@@ -20,44 +21,114 @@ public static class VllmDeploymentBuilder
     /// <summary>The Secret the Hugging Face token is read from (created by deploy from the <c>hf-token</c> parameter).</summary>
     public const string HuggingFaceSecretSuffix = "-hf-token";
 
-    /// <summary>Builds the Deployment.</summary>
+    /// <summary>The pod label naming the zone of a Deployment's pods when the model spans several zones (their selectors must not overlap).</summary>
+    public const string ZoneLabel = "vllm-aspire/zone";
+
+    /// <summary>Builds the Deployment of the primary zone.</summary>
     /// <param name="workload">The workload.</param>
     /// <param name="target">The GKE target.</param>
     /// <returns>The Deployment.</returns>
-    public static V1Deployment Build(GkeWorkload workload, GkeTarget target)
+    public static V1Deployment Build(GkeWorkload workload, GkeTarget target) => Build(workload, target, target?.Zone!);
+
+    /// <summary>Builds the Deployment of one zone: its pods mount that zone's weights claim.</summary>
+    /// <param name="workload">The workload.</param>
+    /// <param name="target">The GKE target.</param>
+    /// <param name="zone">The zone.</param>
+    /// <returns>The Deployment.</returns>
+    public static V1Deployment Build(GkeWorkload workload, GkeTarget target, string zone)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentException.ThrowIfNullOrEmpty(zone);
         var name = workload.Vllm.Name;
-        var labels = KubernetesLabels.For(target.Namespace, name, "inference-server");
+        var labels = KubernetesLabels.ForWeights(target.Namespace, name, "inference-server", workload.WeightsVersion);
+        var selector = KubernetesLabels.Selector(target.Namespace, name);
+        if (target.IsMultiZone)
+        {
+            labels[ZoneLabel] = zone;
+            selector[ZoneLabel] = zone;
+        }
+
+        var replicas = workload.Autoscaling is { } autoscaling
+            ? ZoneShare(autoscaling.MinReplicas, autoscaling.MaxReplicas, target.Zones.Count).Min
+            : ZoneShare(workload.Vllm.GetReplicaCount(), workload.Vllm.GetReplicaCount(), target.Zones.Count).Min;
         return new V1Deployment
         {
             ApiVersion = "apps/v1",
             Kind = "Deployment",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = target.Namespace, Labels = labels },
+            Metadata = new V1ObjectMeta { Name = workload.DeploymentName(target, zone), NamespaceProperty = target.Namespace, Labels = labels },
             Spec = new V1DeploymentSpec
             {
-                Replicas = workload.Autoscaling?.MinReplicas ?? workload.Vllm.GetReplicaCount(),
-                Selector = new V1LabelSelector { MatchLabels = KubernetesLabels.Selector(target.Namespace, name) },
+                Replicas = replicas,
+                Selector = new V1LabelSelector { MatchLabels = selector },
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta { Labels = labels },
-                    Spec = BuildPodSpec(workload, target),
+                    Spec = BuildPodSpec(workload, target, zone),
                 },
             },
         };
     }
 
-    /// <summary>Builds the vLLM pod spec.</summary>
+    /// <summary>Splits a replica range over <paramref name="zones"/> Deployments: each gets its share rounded up, at least one.</summary>
+    /// <param name="min">The model's fewest replicas.</param>
+    /// <param name="max">The model's most replicas.</param>
+    /// <param name="zones">The number of zones.</param>
+    /// <returns>Each zone's range.</returns>
+    public static (int Min, int Max) ZoneShare(int min, int max, int zones)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(zones, 1);
+        var zoneMin = Math.Max(1, (min + zones - 1) / zones);
+        return (zoneMin, Math.Max(zoneMin, (max + zones - 1) / zones));
+    }
+
+    /// <summary>Builds the vLLM pod spec of the primary zone.</summary>
     /// <param name="workload">The workload.</param>
     /// <param name="target">The GKE target.</param>
     /// <returns>The pod spec.</returns>
-    public static V1PodSpec BuildPodSpec(GkeWorkload workload, GkeTarget target)
+    public static V1PodSpec BuildPodSpec(GkeWorkload workload, GkeTarget target) => BuildPodSpec(workload, target, target?.Zone!);
+
+    /// <summary>Builds the vLLM pod spec for <paramref name="zone"/>: pinned there, mounting that zone's weights claim.</summary>
+    /// <param name="workload">The workload.</param>
+    /// <param name="target">The GKE target.</param>
+    /// <param name="zone">The zone.</param>
+    /// <returns>The pod spec.</returns>
+    public static V1PodSpec BuildPodSpec(GkeWorkload workload, GkeTarget target, string zone)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentException.ThrowIfNullOrEmpty(zone);
         var gpus = workload.NodePool.Accelerator is null ? 0 : workload.NodePool.AcceleratorCount;
-        var gpuLimits = gpus == 0 ? null : new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = new(gpus.ToString(CultureInfo.InvariantCulture)) };
+        var limits = new Dictionary<string, ResourceQuantity>();
+        if (gpus > 0)
+        {
+            limits["nvidia.com/gpu"] = new(gpus.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // The pod's memory limit is split: the prefetch sidecar's limit holds the page cache it reads (charged to it,
+        // storage.md §6), vLLM gets the rest. Publishing has checked the rest holds vLLM's own memory.
+        var sidecar = workload.Loader.PrefetchSidecar && workload.PrefetchImage is not null && workload.WeightsBytes is not null
+            ? VllmPrefetchSidecar.Build(workload.PrefetchImage, WeightsVolume, workload.ModelPath, workload.WeightsBytes.Value, workload.LoadConcurrency)
+            : null;
+        if (workload.PodMemoryLimitBytes is { } podLimit)
+        {
+            // Whole MiB: the sidecar's limit is rounded up, so vLLM's is rounded down and the sum stays within the pod limit.
+            var sidecarMiB = sidecar is null ? 0 : (long)sidecar.Resources.Limits["memory"].ToDecimal() >> 20;
+            limits["memory"] = new ResourceQuantity(((podLimit >> 20) - sidecarMiB).ToString(CultureInfo.InvariantCulture) + "Mi");
+        }
+
+        var env = new List<V1EnvVar>
+        {
+            new()
+            {
+                Name = "HF_TOKEN",
+                ValueFrom = new V1EnvVarSource
+                {
+                    SecretKeyRef = new V1SecretKeySelector { Name = workload.Vllm.Name + HuggingFaceSecretSuffix, Key = "token", Optional = true },
+                },
+            },
+        };
+        env.AddRange(workload.Loader.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new V1EnvVar { Name = e.Key, Value = e.Value }));
         return new V1PodSpec
         {
             ServiceAccountName = workload.Vllm.Name,
@@ -65,11 +136,13 @@ public static class VllmDeploymentBuilder
             {
                 ["cloud.google.com/gke-nodepool"] = workload.NodePool.Name,
                 // The weights disk is zonal (gcp.md §5.1): pods run where their PV is.
-                ["topology.gke.io/zone"] = target.Zone,
+                ["topology.gke.io/zone"] = zone,
             },
             Tolerations = gpus == 0 ? null : [new V1Toleration { Key = "nvidia.com/gpu", OperatorProperty = "Exists", Effect = "NoSchedule" }],
             // vLLM drains in-flight requests on SIGTERM.
             TerminationGracePeriodSeconds = 60,
+            // A native sidecar without a startup probe: kubelet starts vLLM right after it, so the reads overlap vLLM's start.
+            InitContainers = sidecar is null ? null : [sidecar],
             Containers =
             [
                 new V1Container
@@ -78,19 +151,9 @@ public static class VllmDeploymentBuilder
                     Image = workload.Image,
                     Args = BuildArgs(workload, gpus),
                     Ports = [new V1ContainerPort { Name = VllmResource.HttpEndpointName, ContainerPort = VllmResource.ContainerPort, Protocol = "TCP" }],
-                    Env =
-                    [
-                        new V1EnvVar
-                        {
-                            Name = "HF_TOKEN",
-                            ValueFrom = new V1EnvVarSource
-                            {
-                                SecretKeyRef = new V1SecretKeySelector { Name = workload.Vllm.Name + HuggingFaceSecretSuffix, Key = "token", Optional = true },
-                            },
-                        },
-                    ],
-                    // GPU requests must equal limits (gcp.md §5.5).
-                    Resources = gpuLimits is null ? null : new V1ResourceRequirements { Requests = gpuLimits, Limits = gpuLimits },
+                    Env = env,
+                    // GPU requests must equal limits (gcp.md §5.5); memory is requested as limited so the pod lands where it fits.
+                    Resources = limits.Count == 0 ? null : new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity>(limits), Limits = limits },
                     // Weight loading takes minutes: the startup probe allows 20 min before liveness takes over.
                     StartupProbe = HealthProbe(periodSeconds: 10, failureThreshold: 120),
                     ReadinessProbe = HealthProbe(periodSeconds: 5, failureThreshold: 3),
@@ -107,7 +170,7 @@ public static class VllmDeploymentBuilder
                 new V1Volume
                 {
                     Name = WeightsVolume,
-                    PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = workload.WeightsVolumeName(target.Zone), ReadOnlyProperty = true },
+                    PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = workload.WeightsVolumeName(zone), ReadOnlyProperty = true },
                 },
                 // NCCL and PyTorch workers share tensors through /dev/shm; the container default of 64 MiB is too small.
                 new V1Volume { Name = "dshm", EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } },
@@ -125,6 +188,7 @@ public static class VllmDeploymentBuilder
             "--port", VllmResource.ContainerPort.ToString(CultureInfo.InvariantCulture),
             "--tensor-parallel-size", Math.Max(1, gpus).ToString(CultureInfo.InvariantCulture),
         };
+        args.AddRange(workload.Loader.Args);
         if (workload.Vllm.MaxNumSeqs is { } maxNumSeqs)
         {
             args.Add("--max-num-seqs");

@@ -57,6 +57,18 @@ public static class VllmBuilderExtensions
             context.Args.Add(((int)vllm.TimeToFirstToken.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
             context.Args.Add("--tpot-ms");
             context.Args.Add(((int)vllm.TimePerOutputToken.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+            context.Args.Add("--engine-start-seconds");
+            context.Args.Add(vllm.EngineStart.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+
+            // As the published pod's native sidecar: every replica gets the Provisioner's prefetch beside it, started with it.
+            var strategy = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var s) ? s : new VllmLoadStrategyAnnotation(VllmLoadStrategy.PrefetchSidecar);
+            if (strategy.Strategy == VllmLoadStrategy.PrefetchSidecar)
+            {
+                context.Args.Add("--prefetcher");
+                context.Args.Add(new KnownProjects.Provisioner().TargetPath);
+                context.Args.Add("--prefetch-concurrency");
+                context.Args.Add(strategy.Concurrency.ToString(CultureInfo.InvariantCulture));
+            }
         });
     }
 
@@ -99,6 +111,43 @@ public static class VllmBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         return builder.WithAnnotation(new VllmLoadStrategyAnnotation(strategy, concurrency), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>
+    /// Sets the published pod's memory limit and vLLM's own host memory. Publishing checks that the limit holds what the
+    /// load strategy needs (with the prefetch sidecar: the model's page cache, vLLM and the sidecar; reference/storage.md §6)
+    /// and refuses with the numbers otherwise. Without a limit the node's allocatable memory is checked instead.
+    /// </summary>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="podLimitGiB">The pod's memory limit in GiB, or <see langword="null"/> for none.</param>
+    /// <param name="vllmHostMemoryGiB">vLLM's own host memory in GiB.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<VllmResource> WithMemoryLimit(this IResourceBuilder<VllmResource> builder, double? podLimitGiB,
+        double vllmHostMemoryGiB = VllmMemoryAnnotation.DefaultVllmHostMemoryGiB)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (podLimitGiB is { } limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit, nameof(podLimitGiB));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(vllmHostMemoryGiB);
+        return builder.WithAnnotation(new VllmMemoryAnnotation(podLimitGiB, vllmHostMemoryGiB), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>
+    /// Sets the simulated engine start for local runs: the time vLLM spends on imports, CUDA and engine set-up before it
+    /// reads weights, during which the prefetch sidecar already reads them (reference/storage.md §4.2 fits 15.7 s).
+    /// </summary>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="engineStart">The engine start, zero or more.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<VllmResource> WithSimulatedEngineStart(this IResourceBuilder<VllmResource> builder, TimeSpan engineStart)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(engineStart, TimeSpan.Zero);
+        builder.Resource.EngineStart = engineStart;
+        return builder;
     }
 
     /// <summary>Sets the simulator's latency model for local runs: time to first token and time per output token.</summary>

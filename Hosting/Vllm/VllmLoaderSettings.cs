@@ -1,32 +1,20 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.Hosting;
 
 /// <summary>
 /// The vLLM flags and environment for a <see cref="VllmLoadStrategy"/> on a given vLLM version, and the pod-memory
-/// rule for it. The version table is reference/storage.md §5.1; the memory rule is §6 (page cache read by a
+/// rule for it. The version table is <see cref="VllmLoaders"/> (reference/storage.md §5.1); the memory rule is §6 (page cache read by a
 /// sidecar is charged to the pod's cgroup and must not be reclaimed before vLLM reads it).
 /// </summary>
 /// <param name="Strategy">The strategy.</param>
 /// <param name="Args">Arguments to add to <c>vllm serve</c>.</param>
 /// <param name="Environment">Environment variables for the vLLM container.</param>
 /// <param name="PrefetchSidecar">Whether the pod gets the prefetch native sidecar.</param>
-public sealed partial record VllmLoaderSettings(VllmLoadStrategy Strategy, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Environment, bool PrefetchSidecar)
+public sealed record VllmLoaderSettings(VllmLoadStrategy Strategy, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Environment, bool PrefetchSidecar)
 {
-    /// <summary>First vLLM version with <c>--load-format runai_streamer</c> (Dec 2024).</summary>
-    public static readonly Version RunAiStreamerSince = new(0, 6, 6);
-
-    /// <summary>First vLLM version with <c>--safetensors-load-strategy</c> and <c>enable_multithread_load</c> (Sept 2025).</summary>
-    public static readonly Version MultithreadLoadSince = new(0, 10, 2);
-
-    /// <summary>
-    /// First vLLM version we know has <c>--safetensors-load-strategy prefetch</c>: PR #36012 merged in March 2026 and is in
-    /// 0.26.0; the first release that shipped it is not verified, so older versions are refused rather than given a flag they may reject.
-    /// </summary>
-    public static readonly Version VllmPrefetchSince = new(0, 26, 0);
-
     /// <summary>Reader threads for the parallel loaders (Run:ai's file-system default; enough for a 1,200 MiB/s disk).</summary>
     public const int DefaultConcurrency = 16;
 
@@ -45,30 +33,15 @@ public sealed partial record VllmLoaderSettings(VllmLoadStrategy Strategy, IRead
     public static VllmLoaderSettings For(VllmLoadStrategy strategy, string vllmVersion, int concurrency = DefaultConcurrency)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        var n = concurrency.ToString(CultureInfo.InvariantCulture);
-        switch (strategy)
+        if (strategy == VllmLoadStrategy.PrefetchSidecar)
         {
-            case VllmLoadStrategy.PrefetchSidecar:
-                return new(strategy, [], Empty, PrefetchSidecar: true);
-            case VllmLoadStrategy.Default:
-                return new(strategy, [], Empty, PrefetchSidecar: false);
-            case VllmLoadStrategy.RunAiStreamer:
-                Require(strategy, vllmVersion, RunAiStreamerSince);
-                // The environment works on every version with the streamer; the extra-config key came later.
-                return new(strategy, ["--load-format", "runai_streamer"], new Dictionary<string, string>
-                {
-                    ["RUNAI_STREAMER_CONCURRENCY"] = n,
-                    ["RUNAI_STREAMER_MEMORY_LIMIT"] = RunAiStreamerMemoryLimitBytes.ToString(CultureInfo.InvariantCulture),
-                }, PrefetchSidecar: false);
-            case VllmLoadStrategy.VllmPrefetch:
-                Require(strategy, vllmVersion, VllmPrefetchSince);
-                return new(strategy, ["--safetensors-load-strategy", "prefetch"], Empty, PrefetchSidecar: false);
-            case VllmLoadStrategy.MultithreadLoad:
-                Require(strategy, vllmVersion, MultithreadLoadSince);
-                return new(strategy, ["--model-loader-extra-config", $$"""{"enable_multithread_load":true,"num_threads":{{n}}}"""], Empty, PrefetchSidecar: false);
-            default:
-                throw new ArgumentOutOfRangeException(nameof(strategy), strategy, null);
+            return new(strategy, [], Empty, PrefetchSidecar: true);
         }
+
+        var loader = Loader(strategy);
+        Require(strategy, vllmVersion, loader);
+        var flags = VllmLoaders.Flags(loader, concurrency, RunAiStreamerMemoryLimitBytes);
+        return new(strategy, flags.Args, flags.Environment, PrefetchSidecar: false);
     }
 
     /// <summary>Gets the settings the model chose for <paramref name="vllm"/> (<see cref="VllmBuilderExtensions.WithLoadStrategy"/>; the prefetch sidecar by default) on its image's version.</summary>
@@ -94,26 +67,23 @@ public sealed partial record VllmLoaderSettings(VllmLoadStrategy Strategy, IRead
     /// <returns>The strategies.</returns>
     public static IReadOnlyList<VllmLoadStrategy> Supported(string vllmVersion)
     {
-        var version = TryParse(vllmVersion);
-        var list = new List<VllmLoadStrategy> { VllmLoadStrategy.PrefetchSidecar };
-        if (version >= VllmPrefetchSince)
-        {
-            list.Add(VllmLoadStrategy.VllmPrefetch);
-        }
-
-        if (version >= RunAiStreamerSince)
-        {
-            list.Add(VllmLoadStrategy.RunAiStreamer);
-        }
-
-        if (version >= MultithreadLoadSince)
-        {
-            list.Add(VllmLoadStrategy.MultithreadLoad);
-        }
-
-        list.Add(VllmLoadStrategy.Default);
-        return list;
+        VllmVersion? version = VllmVersion.TryParse(vllmVersion, out var v) ? v : null;
+        VllmLoadStrategy[] byPreference = [VllmLoadStrategy.PrefetchSidecar, VllmLoadStrategy.VllmPrefetch, VllmLoadStrategy.RunAiStreamer, VllmLoadStrategy.MultithreadLoad, VllmLoadStrategy.Default];
+        // An unpinned tag gets only the strategies every release has.
+        return [.. byPreference.Where(s => s == VllmLoadStrategy.PrefetchSidecar || (version is null ? VllmLoaders.Since(Loader(s)) is null : VllmLoaders.IsSupported(Loader(s), version)))];
     }
+
+    /// <summary>Gets the vLLM loader a strategy runs (the prefetch sidecar runs beside the default loader).</summary>
+    /// <param name="strategy">The strategy.</param>
+    /// <returns>The loader.</returns>
+    public static VllmLoader Loader(VllmLoadStrategy strategy) => strategy switch
+    {
+        VllmLoadStrategy.PrefetchSidecar or VllmLoadStrategy.Default => VllmLoader.Default,
+        VllmLoadStrategy.RunAiStreamer => VllmLoader.RunAiStreamer,
+        VllmLoadStrategy.VllmPrefetch => VllmLoader.SafetensorsPrefetch,
+        VllmLoadStrategy.MultithreadLoad => VllmLoader.MultithreadLoad,
+        _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, null),
+    };
 
     /// <summary>
     /// The pod memory the strategy needs. With the prefetch sidecar (or vLLM's own prefetch) the whole model sits in
@@ -164,27 +134,22 @@ public sealed partial record VllmLoaderSettings(VllmLoadStrategy Strategy, IRead
             "Raise the memory limit or use a machine type with more memory, or choose VllmLoadStrategy.Default or RunAiStreamer.");
     }
 
-    /// <summary>Parses the numeric version of a vLLM version or image tag, or null when it is not pinned (<c>latest</c>, <c>nightly</c>).</summary>
-    /// <param name="vllmVersion">The version or tag.</param>
-    /// <returns>The version.</returns>
-    public static Version? TryParse(string? vllmVersion)
-    {
-        var m = VersionPattern().Match(vllmVersion ?? string.Empty);
-        return m.Success ? new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), m.Groups[3].Success ? int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : 0) : null;
-    }
-
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
-    private static void Require(VllmLoadStrategy strategy, string vllmVersion, Version since)
+    private static void Require(VllmLoadStrategy strategy, string vllmVersion, VllmLoader loader)
     {
-        var version = TryParse(vllmVersion);
-        if (version is null)
+        if (VllmLoaders.Since(loader) is not { } since)
+        {
+            return;
+        }
+
+        if (!VllmVersion.TryParse(vllmVersion, out var version))
         {
             throw new DistributedApplicationException(
                 $"vLLM version '{vllmVersion}' is not a pinned release, so whether it has the {strategy} loader (vLLM {since}+) cannot be known. Pin the image tag, e.g. vllm/vllm-openai:v{since}, or use VllmLoadStrategy.PrefetchSidecar, which works with every version.");
         }
 
-        if (version < since)
+        if (!VllmLoaders.IsSupported(loader, version))
         {
             throw new DistributedApplicationException(
                 $"vLLM {version} has no {strategy} loader: it needs vLLM {since} or later. Use a newer image, or VllmLoadStrategy.PrefetchSidecar, which works with every version. Loaders {version} supports: {string.Join(", ", Supported(vllmVersion))}.");
@@ -192,7 +157,4 @@ public sealed partial record VllmLoaderSettings(VllmLoadStrategy Strategy, IRead
     }
 
     private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("F1", CultureInfo.InvariantCulture) + " GiB";
-
-    [GeneratedRegex(@"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[.\-+].*)?$")]
-    private static partial Regex VersionPattern();
 }

@@ -34,6 +34,8 @@ public static class VllmPrefetchSidecar
             // --keep-running: kubelet restarts a sidecar whenever it exits, even with 0.
             Args = ["prefetch", mountPath, "--keep-running", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--block-size", "16M"],
             RestartPolicy = "Always",
+            // The root file system is read-only: .NET's diagnostic IPC would otherwise create its socket under /tmp.
+            Env = [new V1EnvVar { Name = "DOTNET_EnableDiagnostics", Value = "0" }],
             VolumeMounts = [new V1VolumeMount { Name = weightsVolume, MountPath = mountPath, ReadOnlyProperty = true }],
             Resources = new V1ResourceRequirements
             {

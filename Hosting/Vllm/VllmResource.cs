@@ -29,6 +29,9 @@ public sealed class VllmResource(string name, IProjectMetadata simulator) : Proj
     /// <summary>Gets or sets the simulated time per output token (local run only).</summary>
     public TimeSpan TimePerOutputToken { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>Gets or sets the simulated engine start before weight loading (local run only; vLLM spends it on imports and GPU set-up).</summary>
+    public TimeSpan EngineStart { get; set; }
+
     /// <summary>Gets the vLLM version, from the image tag (<c>v0.10.1</c> → <c>0.10.1</c>).</summary>
     public string Version => this.TryGetLastAnnotation<ContainerImageAnnotation>(out var image) ? image.Tag.TrimStart('v') : "latest";
 

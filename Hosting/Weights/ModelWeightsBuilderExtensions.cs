@@ -66,6 +66,21 @@ public static class ModelWeightsBuilderExtensions
         return builder.WithAnnotation(new ModelSizeAnnotation(sizeGiB), ResourceAnnotationMutationBehavior.Replace);
     }
 
+    /// <summary>
+    /// Declares the revision of the weights at their source. Published disk, image and volume names carry a hash of
+    /// source and revision, so a new revision is baked into new objects beside the old ones (deploy rolls the pods over
+    /// and then deletes the old ones); change it whenever the files at the source change.
+    /// </summary>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="revision">The revision, e.g. a commit SHA or a Cloud Storage object generation.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    public static IResourceBuilder<ModelWeightsResource> WithRevision(this IResourceBuilder<ModelWeightsResource> builder, string revision)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(revision);
+        return builder.WithAnnotation(new ModelRevisionAnnotation(revision), ResourceAnnotationMutationBehavior.Replace);
+    }
+
     private static async Task PrepareAsync(ModelWeightsResource weights, ResourceStartupContext context)
     {
         var path = weights.LocalPath!;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Prometheus;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.VllmSimulator.Metrics;
 
@@ -10,7 +11,7 @@ namespace VllmAspire.VllmSimulator.Metrics;
 /// </summary>
 public sealed class VllmMetrics
 {
-    private readonly MetricCatalog _catalog;
+    private readonly VllmMetricCatalog _catalog;
     private readonly Gauge.Child _running;
     private readonly Gauge.Child _waiting;
     private readonly Gauge.Child? _kvUsage;
@@ -43,13 +44,13 @@ public sealed class VllmMetrics
     /// <param name="snapshot">Reads running, waiting and KV-cache usage (0–1) just before each scrape.</param>
     public VllmMetrics(SimulatorOptions options, Func<(int Running, int Waiting, double KvUsage)> snapshot)
     {
-        _catalog = MetricCatalog.For(options.Version, options.ShowHiddenMetricsForVersion);
+        _catalog = VllmMetricCatalog.For(options.Version, options.ShowHiddenMetricsForVersion);
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var f = Prometheus.Metrics.WithCustomRegistry(Registry);
         var labels = _catalog.Labels;
         _labelValues = _catalog.IsV1 ? [options.ServedModelName, "0"] : [options.ServedModelName];
         var values = _labelValues;
-        var tokenBuckets = MetricCatalog.OneTwoFive(options.MaxModelLen);
+        var tokenBuckets = VllmMetricCatalog.OneTwoFive(options.MaxModelLen);
 
         Gauge.Child G(string name, string help) => f.CreateGauge(Mangle(name), help, new GaugeConfiguration { LabelNames = labels }).WithLabels(values);
         Counter.Child C(string name, string help) => f.CreateCounter(Mangle(name), help, new CounterConfiguration { LabelNames = labels }).WithLabels(values);
@@ -166,7 +167,7 @@ public sealed class VllmMetrics
     public CollectorRegistry Registry { get; }
 
     /// <summary>The metric set in force.</summary>
-    public MetricCatalog Catalog => _catalog;
+    public VllmMetricCatalog Catalog => _catalog;
 
     /// <summary>Counts a request's prompt when its prefill runs (first token).</summary>
     /// <param name="promptTokens">The prompt's tokens.</param>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using VllmAspire.Testing.Processes;
 
 namespace VllmAspire.ServiceDefaults.Tests;
 
@@ -18,81 +19,42 @@ internal sealed class ServiceProcess : IDisposable
     // Variables of the contract under test: the child gets only what each test sets.
     private static readonly string[] ControlledPrefixes = ["services__", "OTEL_", "ASPNETCORE_", "TEST_", "Provisioner__"];
 
-    private readonly Lock gate = new();
-    private readonly List<string> output = [];
-    private readonly List<string> errors = [];
+    private readonly TestProcess child;
 
-    private ServiceProcess(Process process, Uri baseAddress)
+    private ServiceProcess(TestProcess child, Uri baseAddress)
     {
-        Process = process;
+        this.child = child;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public Process Process { get; }
+    public Process Process => child.Process;
 
     public Uri BaseAddress { get; }
 
     public HttpClient Http { get; }
 
-    public IReadOnlyList<string> Output
-    {
-        get
-        {
-            lock (gate)
-            {
-                return [.. output];
-            }
-        }
-    }
+    public IReadOnlyList<string> Output => child.OutputLines;
 
-    public IReadOnlyList<string> Errors
-    {
-        get
-        {
-            lock (gate)
-            {
-                return [.. errors];
-            }
-        }
-    }
+    public IReadOnlyList<string> Errors => child.ErrorLines;
 
     public static ServiceProcess Start(string assemblyName, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
         var assemblyPath = FindBuiltAssembly(assemblyName);
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
-        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(assemblyPath);
-        foreach (var arg in args)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in startInfo.Environment.Keys.Where(k => ControlledPrefixes.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase))).ToList())
-        {
-            startInfo.Environment.Remove(name);
-        }
-
-        startInfo.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
+        var variables = new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/') };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            startInfo.Environment[name] = value;
+            variables[name] = value;
         }
 
-        var process = new Process { StartInfo = startInfo };
-        var service = new ServiceProcess(process, baseAddress);
-        process.OutputDataReceived += (_, e) => service.Append(service.output, e.Data);
-        process.ErrorDataReceived += (_, e) => service.Append(service.errors, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return service;
+        var child = TestProcess.StartDotnet(assemblyPath, args, new TestProcessOptions
+        {
+            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
+            RemovedVariablePrefixes = ControlledPrefixes,
+            Environment = variables,
+        });
+        return new ServiceProcess(child, baseAddress);
     }
 
     /// <summary>Starts a service and waits until it answers <c>/alive</c>.</summary>
@@ -135,46 +97,17 @@ internal sealed class ServiceProcess : IDisposable
     }
 
     public Task<string> WaitForOutputAsync(Func<string, bool> predicate, string what) =>
-        Eventually.ValueAsync(() => Task.FromResult(Output.FirstOrDefault(predicate)), $"{what}\n{Describe()}");
+        child.WaitForLineAsync(line => !line.IsError && predicate(line.Text), what, Eventually.Timeout);
 
-    public async Task<int> WaitForExitAsync()
-    {
-        using var timeout = new CancellationTokenSource(Eventually.Timeout);
-        await Process.WaitForExitAsync(timeout.Token);
-        return Process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync() => child.WaitForExitAsync(Eventually.Timeout);
 
     public void Dispose()
     {
         Http.Dispose();
-        try
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-                Process.WaitForExit(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the check and the kill.
-        }
-
-        Process.Dispose();
+        child.Dispose();
     }
 
-    public string Describe() => $"stdout:\n{string.Join('\n', Output)}\nstderr:\n{string.Join('\n', Errors)}";
-
-    private void Append(List<string> lines, string? line)
-    {
-        if (line is not null)
-        {
-            lock (gate)
-            {
-                lines.Add(line);
-            }
-        }
-    }
+    public string Describe() => child.Describe();
 
     private static string FindBuiltAssembly(string assemblyName)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using VllmAspire.Testing.Processes;
 
 namespace VllmAspire.ServiceDefaults.Tests;
 
@@ -154,7 +155,8 @@ public class TestServiceTests
         using var stubborn = ServiceProcess.Start(ServiceProcess.TestService, new Dictionary<string, string> { ["TEST_IGNORE_SIGTERM"] = "true" });
         await Task.WhenAll(plain.WaitUntilAliveAsync(), stubborn.WaitUntilAliveAsync());
 
-        SendSigterm(stubborn.Process.Id, plain.Process.Id);
+        TestProcess.SignalProcess(stubborn.Process.Id, "TERM");
+        TestProcess.SignalProcess(plain.Process.Id, "TERM");
 
         // The plain one shuts down gracefully; by then the stubborn one has had its SIGTERM too.
         Assert.Equal(0, await plain.WaitForExitAsync());
@@ -170,12 +172,12 @@ public class TestServiceTests
         {
             var line = await service.WaitForOutputAsync(l => l.StartsWith("grandchild pid=", StringComparison.Ordinal), "the grandchild line");
             grandchild = int.Parse(line["grandchild pid=".Length..], System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(IsRunning(grandchild));
+            Assert.True(TestProcess.IsAlive(grandchild));
             Assert.Equal("sleep", File.ReadAllText($"/proc/{grandchild}/comm").Trim());
             Assert.Equal(service.Process.Id, ParentOf(grandchild));
         }
 
-        await Eventually.TrueAsync(() => !IsRunning(grandchild), $"grandchild {grandchild} to be gone");
+        await Eventually.TrueAsync(() => !TestProcess.IsAlive(grandchild), $"grandchild {grandchild} to be gone");
     }
 
     private static async Task<HttpStatusCode> StatusAsync(ServiceProcess service, string path)
@@ -184,26 +186,7 @@ public class TestServiceTests
         return response.StatusCode;
     }
 
-    private static void SendSigterm(params int[] pids)
-    {
-        using var kill = Process.Start("kill", ["-TERM", .. pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
-    }
-
     private static int ParentOf(int pid) => int.Parse(StatFields(pid)[3], System.Globalization.CultureInfo.InvariantCulture);
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            return StatFields(pid)[2] != "Z";
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
 
     // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after its closing parenthesis.
     private static string[] StatFields(int pid)

@@ -1,29 +1,26 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using VllmAspire.Testing.Processes;
 
 namespace VllmAspire.AppHost.Tests;
 
 /// <summary>The real AppHost, started as `dotnet VllmAspire.AppHost.dll` with a throw-away data folder.</summary>
 internal sealed partial class AppHostProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
-    private readonly TaskCompletionSource<(Uri Dashboard, string Token)> _login = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TestProcess _child;
 
-    private AppHostProcess(Process process, string dataDirectory)
+    private AppHostProcess(TestProcess child, string dataDirectory)
     {
-        _process = process;
+        _child = child;
         DataDirectory = dataDirectory;
     }
 
     public string DataDirectory { get; }
 
-    public int Pid => _process.Id;
+    public int Pid => _child.Process.Id;
 
-    public string Output => string.Join('\n', _output);
+    public string Output => string.Join('\n', _child.Lines.Select(l => l.Text));
 
     public Uri Dashboard { get; private set; } = null!;
 
@@ -32,46 +29,27 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
     public static async Task<AppHostProcess> StartAsync(params string[] settings)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("vllm-aspire-apphost-").FullName;
-        var startInfo = new ProcessStartInfo("dotnet")
+        var child = TestProcess.StartDotnet(
+            new Projects.AppHost().TargetPath,
+            ["--Dashboard:Url=http://127.0.0.1:0", $"--AppHost:DataDirectory={dataDirectory}", .. settings],
+            new TestProcessOptions { Environment = new Dictionary<string, string?> { ["Logging__Console__FormatterName"] = "simple" } });
+        var appHost = new AppHostProcess(child, dataDirectory);
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(new Projects.AppHost().TargetPath);
-        startInfo.ArgumentList.Add("--Dashboard:Url=http://127.0.0.1:0");
-        startInfo.ArgumentList.Add($"--AppHost:DataDirectory={dataDirectory}");
-        foreach (var setting in settings)
-        {
-            startInfo.ArgumentList.Add(setting);
+            var login = LoginLine().Match(await child.WaitForLineAsync(l => LoginLine().IsMatch(l.Text), "the dashboard's login line", TimeSpan.FromSeconds(60)));
+            appHost.Dashboard = new Uri(login.Groups["url"].Value);
+            appHost.Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.Groups["token"].Value);
+            return appHost;
         }
-
-        startInfo.Environment["Logging__Console__FormatterName"] = "simple";
-        var appHost = new AppHostProcess(Process.Start(startInfo)!, dataDirectory);
-        appHost._process.OutputDataReceived += (_, e) => appHost.OnLine(e.Data);
-        appHost._process.ErrorDataReceived += (_, e) => appHost.OnLine(e.Data);
-        appHost._process.BeginOutputReadLine();
-        appHost._process.BeginErrorReadLine();
-
-        var login = await appHost._login.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        appHost.Dashboard = login.Dashboard;
-        appHost.Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.Token);
-        return appHost;
+        catch
+        {
+            await appHost.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Gets whether a process is alive (a zombie waiting to be reaped is not).</summary>
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAlive(int pid) => TestProcess.IsAlive(pid);
 
     public async Task<JsonElement[]> GetResourcesAsync()
     {
@@ -100,27 +78,13 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
     }
 
     /// <summary>Sends a signal as a terminal or a service manager would (SIGINT = Ctrl+C, SIGTERM).</summary>
-    public void Signal(string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
+    public void Signal(string signal) => _child.Signal(signal);
 
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        await _process.WaitForExitAsync().WaitAsync(timeout);
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _child.WaitForExitAsync(timeout);
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _child.DisposeAsync();
         Api.Dispose();
         try
         {
@@ -129,21 +93,6 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
         catch (IOException)
         {
             // Best effort.
-        }
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        var match = LoginLine().Match(line);
-        if (match.Success)
-        {
-            _login.TrySetResult((new Uri(match.Groups["url"].Value), match.Groups["token"].Value));
         }
     }
 

@@ -9,11 +9,12 @@ public class LocalRunTests
     [Fact]
     public async Task WholeModelRunsServesCompletionsIsScrapedAndStopsCleanly()
     {
-        await using var appHost = await AppHostProcess.StartAsync("--Vllm:Replicas=2");
+        const string PrometheusPassword = "prometheus-password-of-this-test";
+        await using var appHost = await AppHostProcess.StartAsync("--Vllm:Replicas=2", $"--Parameters:prometheus-password={PrometheusPassword}");
         var resources = await appHost.WaitUntilAllHealthyAsync(TimeSpan.FromSeconds(120));
         var byName = resources.ToDictionary(r => r.GetProperty("name").GetString()!);
         Assert.Equal(
-            ["gemma-7b", "metrics-adapter", "metrics-adapter-api-token", "prometheus", "provisioner", "provisioner-api-token", "vllm"],
+            ["gemma-7b", "metrics-adapter", "metrics-adapter-api-token", "prometheus", "prometheus-password", "provisioner", "provisioner-api-token", "vllm"],
             byName.Keys.Order());
         Assert.Equal(2, byName["vllm"].GetProperty("replicas").GetInt32());
 
@@ -26,8 +27,15 @@ public class LocalRunTests
         Assert.Equal("text_completion", completion.RootElement.GetProperty("object").GetString());
         Assert.False(string.IsNullOrEmpty(completion.RootElement.GetProperty("choices")[0].GetProperty("text").GetString()));
 
-        // Prometheus holds vllm:num_requests_running samples of every replica.
+        // Prometheus holds vllm:num_requests_running samples of every replica, and answers only with its password.
         var prometheus = new Uri(byName["prometheus"].GetProperty("endpoints")[0].GetProperty("url").GetString()!);
+        using (var anonymous = await http.GetAsync(new Uri(prometheus, "/api/v1/query?query=up")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"vllm-aspire:{PrometheusPassword}")));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         HashSet<string> pods = [];
         while (DateTime.UtcNow < deadline && pods.Count < 2)

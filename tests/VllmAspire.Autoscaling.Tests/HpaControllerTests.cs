@@ -56,6 +56,18 @@ public sealed class HpaControllerTests
     }
 
     [Fact]
+    public void The_decision_records_each_pods_value_and_which_pods_were_missing_or_not_ready()
+    {
+        // a = 30000 read, b running without a value (missing), c pending (unready); the dashboard shows these inputs.
+        var decision = Hpa().Evaluate(Pods(3, [Running("a"), Running("b"), new HpaPod("c", HpaPodPhase.Pending, Ready: false)], new() { ["a"] = 30000 }), T0);
+        var inputs = decision.Metrics[0];
+        Assert.Equal(new Dictionary<string, long> { ["a"] = 30000 }, inputs.PodValues);
+        Assert.Equal(["b"], inputs.MissingPods);
+        Assert.Equal(["c"], inputs.UnreadyPods);
+        Assert.Equal(30000, inputs.CurrentMilli);
+    }
+
+    [Fact]
     public void Missing_pods_count_as_at_target_when_scaling_down()
     {
         // a,b = 2000, c missing: ratio 0.2 → c := 10000 → avg 14000/3 = 4666, ratio 0.4666 → ceil(1.4) = 2.

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using VllmAspire.Hosting.ApplicationModel;
 using static Microsoft.Playwright.Assertions;
@@ -207,7 +208,9 @@ public class BrowserTests
             builder.AddPrometheus("prometheus");
         });
         await d.WaitForAsync("vllm", s => s.State == KnownResourceStates.Running && s.HealthStatus == ResourceHealthStatus.Healthy);
+        // Healthy means the probe's /-/ready passed Prometheus's basic auth.
         await d.WaitForAsync("prometheus", s => s.State == KnownResourceStates.Running && s.HealthStatus == ResourceHealthStatus.Healthy);
+        await AssertPrometheusNeedsItsPasswordAsync(d);
 
         await using var b = await Browser.LaunchAsync();
         await b.Page.GotoAsync(d.Server.LoginUrl!.ToString());
@@ -228,6 +231,40 @@ public class BrowserTests
         await b.Page.Locator("#time-range").SelectOptionAsync("1 hour");
         await Expect(requests.Locator(".scatterlayer .trace")).ToHaveCountAsync(2);
         await b.ScreenshotAsync("metrics");
+    }
+
+    // The real Prometheus refuses an anonymous query and a wrong password, and answers with this run's password,
+    // which is a masked secret parameter: never in the dashboard's API or pages.
+    private static async Task AssertPrometheusNeedsItsPasswordAsync(DashboardApp d)
+    {
+        var prometheus = d.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<PrometheusResource>().Single();
+        var url = new Uri(d.App.GetEndpoint("prometheus"), "/api/v1/query?query=up");
+        using var http = new HttpClient();
+        using (var anonymous = await http.GetAsync(url))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var wrong = new HttpRequestMessage(HttpMethod.Get, url))
+        {
+            wrong.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("vllm-aspire:guess"u8.ToArray()));
+            using var refused = await http.SendAsync(wrong);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using (var authorized = new HttpRequestMessage(HttpMethod.Get, url))
+        {
+            authorized.Headers.Authorization = prometheus.GetAuthorization();
+            using var answered = await http.SendAsync(authorized);
+            Assert.Equal(System.Net.HttpStatusCode.OK, answered.StatusCode);
+            Assert.Contains("\"status\":\"success\"", await answered.Content.ReadAsStringAsync());
+        }
+
+        using var resources = await d.Http.SendAsync(d.Request(HttpMethod.Get, "/api/resources"));
+        var body = await resources.Content.ReadAsStringAsync();
+        Assert.Contains("\"prometheus-password\"", body);
+        Assert.DoesNotContain(prometheus.Password!.Value, body);
+        Assert.DoesNotContain(prometheus.Password.Value, await File.ReadAllTextAsync(prometheus.WebConfigPath));
     }
 
     private static ILocator Row(IPage page, string resource) => page.Locator($"tr[data-resource='{resource}']");

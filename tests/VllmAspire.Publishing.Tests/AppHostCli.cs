@@ -12,6 +12,7 @@ internal static class AppHostCli
         ["gcp-location"] = "us-central1",
         ["gcp-zone"] = "us-central1-a",
         ["gke-cluster"] = "vllm-cluster",
+        ["container-registry"] = "us-central1-docker.pkg.dev/my-project/vllm",
     };
 
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string>? parameters, params string[] args)

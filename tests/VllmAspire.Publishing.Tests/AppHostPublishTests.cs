@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using VllmAspire.Testing;
 
 namespace VllmAspire.Publishing.Tests;
 
@@ -33,31 +32,7 @@ public sealed class AppHostPublishTests(PublishedAppHost published)
     public void Publish_WritesTheGoldenManifestsAndPlan()
     {
         Assert.True(published.Result.ExitCode == 0, published.Result.Stderr + published.Result.Stdout);
-        var actual = Directory.EnumerateFiles(published.Output, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(published.Output, f).Replace('\\', '/'), File.ReadAllText);
-
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
-        {
-            if (Directory.Exists(Paths.Golden))
-            {
-                Directory.Delete(Paths.Golden, recursive: true);
-            }
-
-            foreach (var (file, text) in actual)
-            {
-                var path = Path.Combine(Paths.Golden, file);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, text);
-            }
-        }
-
-        var expected = Directory.EnumerateFiles(Paths.Golden, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(Paths.Golden, f).Replace('\\', '/'), File.ReadAllText);
-        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
-        foreach (var (file, text) in expected)
-        {
-            Assert.True(text == actual[file], $"{file} differs from its golden copy; run with UPDATE_GOLDEN=1 to accept the new output and review the diff.");
-        }
+        GoldenFiles.AssertMatches(published.Output, Paths.Golden);
     }
 
     [Fact]
@@ -84,30 +59,8 @@ public sealed class AppHostPublishTests(PublishedAppHost published)
     [Fact]
     public void PlanBodies_PassTheDiscoveryDocuments()
     {
-        var documents = new[] { "compute.v1.json", "container.v1.json", "cloudresourcemanager.v1.json" }
-            .Select(f => DiscoveryDocument.Load(Path.Combine(Paths.Reference, "discovery", f))).ToList();
-        var plan = JsonNode.Parse(File.ReadAllText(Path.Combine(published.Output, "gke-plan.json")))!;
-        var steps = plan["steps"]!.AsArray();
-        Assert.Contains(steps, s => (string?)s!["apiMethod"] == "container.projects.locations.clusters.nodePools.create");
-        Assert.Contains(steps, s => (string?)s!["apiMethod"] == "compute.images.insert");
+        var steps = PlanAssertions.PassesDiscoveryDocumentsInOrder(Path.Combine(published.Output, "gke-plan.json"));
         Assert.Contains(steps, s => (string?)s!["apiMethod"] == "compute.instances.insert");
-        Assert.Contains(steps, s => (string?)s!["apiMethod"] == "cloudresourcemanager.projects.setIamPolicy");
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var step in steps)
-        {
-            var method = (string)step!["apiMethod"]!;
-            var document = documents.Single(d => d.MethodIds.Contains(method));
-            var problems = document.ValidateRequest(method, (string)step["httpMethod"]!, (string)step["url"]!, step["body"]);
-            Assert.True(problems.Count == 0, $"{step["id"]}: {string.Join("; ", problems)}");
-
-            // Creation order: every dependency on another step comes earlier.
-            foreach (var dependency in step["dependsOn"]!.AsArray().Select(d => (string)d!).Where(d => !d.StartsWith("kubernetes/", StringComparison.Ordinal)))
-            {
-                Assert.True(ids.Contains(dependency), $"{step["id"]} depends on {dependency}, which is not an earlier step.");
-            }
-
-            Assert.True(ids.Add((string)step["id"]!), $"step id {step["id"]} is repeated");
-        }
     }
 
     [Fact]

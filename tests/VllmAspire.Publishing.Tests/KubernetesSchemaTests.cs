@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using VllmAspire.Testing;
 
 namespace VllmAspire.Publishing.Tests;
 
@@ -16,7 +16,7 @@ public sealed class KubernetesSchemaTests(PublishedAppHost published)
         var files = Directory.EnumerateFiles(Path.Combine(published.Output, "kubernetes"), "*.yaml")
             .Where(f => Path.GetFileName(f) != "kustomization.yaml").ToList();
         Assert.Contains(files, f => f.EndsWith("podmonitoring-vllm.yaml", StringComparison.Ordinal));
-        var (exitCode, output) = await ValidateAsync(files);
+        var (exitCode, output) = await KubernetesSchemaValidator.ValidateAsync(files);
         Assert.True(exitCode == 0, output);
         Assert.Contains($"{files.Count} file(s), 0 problem(s)", output, StringComparison.Ordinal);
     }
@@ -31,7 +31,7 @@ public sealed class KubernetesSchemaTests(PublishedAppHost published)
             var monitoring = File.ReadAllText(Path.Combine(published.Output, "kubernetes", "podmonitoring-vllm.yaml")).Replace("interval: 15s", "intervall: 15s", StringComparison.Ordinal);
             File.WriteAllText(Path.Combine(dir, "deployment.yaml"), deployment);
             File.WriteAllText(Path.Combine(dir, "podmonitoring.yaml"), monitoring);
-            var (exitCode, output) = await ValidateAsync(Directory.GetFiles(dir));
+            var (exitCode, output) = await KubernetesSchemaValidator.ValidateAsync(Directory.GetFiles(dir));
             Assert.Equal(1, exitCode);
             Assert.Contains("spec/replicas must be integer", output, StringComparison.Ordinal);
             Assert.Contains("\"additionalProperty\":\"intervall\"", output, StringComparison.Ordinal);
@@ -41,26 +41,5 @@ public sealed class KubernetesSchemaTests(PublishedAppHost published)
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    internal static async Task<(int ExitCode, string Output)> ValidateAsync(IEnumerable<string> files)
-    {
-        var schemaDir = Path.Combine(Paths.RepositoryRoot, "tests", "schema");
-        Assert.True(Directory.Exists(Path.Combine(schemaDir, "node_modules", "kubernetes-models")),
-            "tests/schema/node_modules is missing: run `npm ci` in tests/schema (test.sh does this).");
-        var startInfo = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = schemaDir };
-        startInfo.ArgumentList.Add(Path.Combine(schemaDir, "validate.mjs"));
-        startInfo.ArgumentList.Add(Path.Combine(Paths.Reference, "schemas"));
-        foreach (var file in files)
-        {
-            startInfo.ArgumentList.Add(file);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

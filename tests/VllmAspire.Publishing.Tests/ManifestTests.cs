@@ -10,9 +10,7 @@ public sealed class ManifestTests
     [Fact]
     public void OurAdapter_UsesThePlainMetricName_AndEmitsNoGoogleAdapterObjects()
     {
-        var test = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim };
-        test.Parameters[ShimMetricsAdapterManifests.RegistryParameterName] = "us-docker.pkg.dev/my-project/vllm-aspire";
-        using var app = test.Build();
+        using var app = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim }.Build();
         var model = GkePublishModel.TryCreate(app.Model, out var problems);
         Assert.Empty(problems);
         var objects = KubernetesManifestBuilder.Build(model!);
@@ -33,6 +31,16 @@ public sealed class ManifestTests
         Assert.Equal("prometheus.googleapis.com|vllm:num_requests_waiting|gauge", hpa.Spec.Metrics[0].Pods.Metric.Name);
         Assert.Equal("AverageValue", hpa.Spec.Metrics[0].Pods.Target.Type);
         Assert.Equal(3, objects.OfType<V1APIService>().Count());
+    }
+
+    [Fact]
+    public void GoogleAdapter_KeepsAMetricAlreadyInGooglesForm()
+    {
+        using var app = new TestModel { Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:num_requests_waiting|gauge", 10) }.Build();
+        var model = GkePublishModel.TryCreate(app.Model, out var problems);
+        Assert.Empty(problems);
+        var hpa = Assert.Single(KubernetesManifestBuilder.Build(model!).OfType<V2HorizontalPodAutoscaler>());
+        Assert.Equal("prometheus.googleapis.com|vllm:num_requests_waiting|gauge", hpa.Spec.Metrics[0].Pods.Metric.Name);
     }
 
     [Fact]

@@ -11,6 +11,9 @@ internal static class Paths
     /// <summary>The golden files in the source tree (not the build output), so UPDATE_GOLDEN=1 rewrites the committed ones.</summary>
     public static string Golden => Path.Combine(RepositoryRoot, "tests", "VllmAspire.Publishing.Tests", "Golden");
 
+    /// <summary>The golden files of the two-zone test model.</summary>
+    public static string GoldenTwoZones => Path.Combine(RepositoryRoot, "tests", "VllmAspire.Publishing.Tests", "GoldenTwoZones");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

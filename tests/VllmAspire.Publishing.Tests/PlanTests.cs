@@ -46,13 +46,15 @@ public sealed class PlanTests
     public void WeightsDisk_IsMadeFromTheBakedImage_AfterTheBakeJob()
     {
         using var app = new TestModel().Build();
-        var steps = GkePlanBuilder.Build(GkePublishModel.TryCreate(app.Model, out _)!).Steps;
-        var image = steps.Single(s => s.Id == "gemma-7b-image");
-        Assert.Contains("kubernetes/Job/vllm/gemma-7b-bake", image.DependsOn);
-        Assert.Equal("projects/my-project/zones/us-central1-a/disks/gemma-7b-bake", (string?)image.Body!["sourceDisk"]);
-        var disk = steps.Single(s => s.Id == "gemma-7b-disk-us-central1-a");
-        Assert.Equal("projects/my-project/global/images/gemma-7b-weights", (string?)disk.Body!["sourceImage"]);
+        var publish = GkePublishModel.TryCreate(app.Model, out _)!;
+        var v = publish.Workloads[0].WeightsVersion;
+        var steps = GkePlanBuilder.Build(publish).Steps;
+        var image = steps.Single(s => s.Id == $"gemma-7b-{v}-image");
+        Assert.Contains($"kubernetes/Job/vllm/gemma-7b-{v}-bake", image.DependsOn);
+        Assert.Equal($"projects/my-project/zones/us-central1-a/disks/gemma-7b-{v}-bake", (string?)image.Body!["sourceDisk"]);
+        var disk = steps.Single(s => s.Id == $"gemma-7b-{v}-disk-us-central1-a");
+        Assert.Equal($"projects/my-project/global/images/gemma-7b-weights-{v}", (string?)disk.Body!["sourceImage"]);
         Assert.Equal("2048", (string?)disk.Body["sizeGb"]);
-        Assert.True(steps.ToList().FindIndex(s => s.Id == "project-iam") < steps.ToList().FindIndex(s => s.Id == "gemma-7b-bake-disk"));
+        Assert.True(steps.ToList().FindIndex(s => s.Id == "project-iam") < steps.ToList().FindIndex(s => s.Id == $"gemma-7b-{v}-bake-disk"));
     }
 }

@@ -100,4 +100,51 @@ public sealed class PlannerTests
     [InlineData("n1-standard-8", "hyperdisk-ml", false)]
     public void MachineTypes_KnowWhichDisksAttach(string machineType, string diskType, bool expected) =>
         Assert.Equal(expected, MachineTypes.CanAttach(machineType, diskType));
+
+    // Hand-computed with the seed's setup (import excluded, F = 15.7 s, D = 16,289 MiB, 1,200 MiB/s VM cap, tail D / 16,289 MiB/s = 1 s).
+    [Theory]
+    [InlineData(2048, 128, 1200.0, 16289 / 1200.0, 15.7 + 1)]             // I/O 13.57 s hides inside the engine start
+    [InlineData(1024, 128, 240 + 0.48 * 1024, 16289 / 731.52, 16289 / 731.52 + 1)] // I/O 22.27 s outlasts it
+    [InlineData(512, 1024, 240 + 0.48 * 512, 16289 / 485.76, 16289 / 485.76 + 1)]
+    public void PrefetchSidecar_OverlapsTheReadsWithTheEngineStart(int sizeGiB, int readAheadKb, double bandwidth, double io, double load)
+    {
+        var p = StartupPlanner.Predict(new StorageOption(StorageKind.PdSsd, sizeGiB, readAheadKb), SeedTable.SeedInputs with { PrefetchSidecar = true });
+        Assert.True(p.Overlapped);
+        Assert.Equal(bandwidth, p.BandwidthMiBps, 6);
+        Assert.Equal(io, p.IoSeconds, 6);
+        Assert.Equal(1.0, p.TailSeconds, 6);
+        Assert.Equal(load, p.LoadSeconds, 6);
+        Assert.Equal(load, p.TotalSeconds, 6); // no pull, no import
+    }
+
+    [Fact]
+    public void PrefetchSidecar_AlsoHidesTheImport_ButNotTheImagePull()
+    {
+        // A pod: 6 s of import, image pulled (12 GiB at 10 GiB per 240 s = 288 s), 2 TiB pd-ssd.
+        var inputs = new PlannerInputs { PrefetchSidecar = true, ImageCached = false, ImportSeconds = 6 };
+        var p = StartupPlanner.Predict(new StorageOption(StorageKind.PdSsd, 2048, 128), inputs);
+        Assert.Equal(288, p.ImagePullSeconds, 6);
+        Assert.Equal(288 + Math.Max(6 + 15.7, 16289 / 1200.0) + 1, p.TotalSeconds, 6);
+
+        // The recipe on the same disk: serial, and bound by the 128 KiB read-ahead (0.125 MiB / 0.534 ms = 234 MiB/s).
+        var recipe = StartupPlanner.Predict(new StorageOption(StorageKind.PdSsd, 2048, 128), inputs with { PrefetchSidecar = false });
+        Assert.False(recipe.Overlapped);
+        Assert.Equal(288 + 6 + 15.7 + 16289 / (0.125 / 0.000534), recipe.TotalSeconds, 6);
+
+        // A small VM caps the sidecar too: g2-standard-4 reads pd-ssd at 240 MiB/s whatever the disk.
+        var small = StartupPlanner.Predict(new StorageOption(StorageKind.PdSsd, 2048, 128), inputs with { MachineType = "g2-standard-4", ImageCached = true });
+        Assert.Equal(16289 / 240.0 + 1, small.TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void ThePrefetchModel_MatchesTheWeightLoadBenchmark_Within10Percent()
+    {
+        var rows = SeedTable.ExplainPrefetchBenchmark();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, c => Assert.True(c.Explained, $"{c.Row.Label}: predicted {c.Prediction.LoadSeconds:F1} s, measured {c.Row.MeasuredSeconds} s"));
+        // And it keeps issue 7's ordering: 2 TiB with the sidecar is at most 0.75x the recipe's best row, 1 TiB no slower than it.
+        var best = SeedTable.Explain().Single(c => c.Row.Label == "PV, 2T pd-ssd, RA1024").Prediction.LoadSeconds;
+        Assert.True(rows.Single(c => c.Row.Label.Contains("2T pd-ssd, RA128", StringComparison.Ordinal)).Prediction.LoadSeconds <= 0.75 * best);
+        Assert.True(rows.Single(c => c.Row.Label.Contains("1T pd-ssd, RA128", StringComparison.Ordinal)).Prediction.LoadSeconds <= best);
+    }
 }

@@ -1,7 +1,9 @@
 using k8s;
 using k8s.Models;
 using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting;
 using VllmAspire.Hosting.Publishing;
+using VllmAspire.Testing;
 
 namespace VllmAspire.Publishing.Tests;
 
@@ -19,7 +21,7 @@ public sealed class ShimAdapterPublishTests
         try
         {
             var model = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim };
-            model.Parameters[ShimMetricsAdapterManifests.RegistryParameterName] = Registry;
+            model.Parameters[GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName] = Registry;
             using (var app = model.Build())
             {
                 var errors = new StringWriter();
@@ -27,30 +29,9 @@ public sealed class ShimAdapterPublishTests
             }
 
             var kubernetes = Path.Combine(output, "kubernetes");
-            var actual = Directory.EnumerateFiles(kubernetes).ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
-            if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
-            {
-                if (Directory.Exists(GoldenFolder))
-                {
-                    Directory.Delete(GoldenFolder, recursive: true);
-                }
-
-                Directory.CreateDirectory(GoldenFolder);
-                foreach (var (file, text) in actual)
-                {
-                    File.WriteAllText(Path.Combine(GoldenFolder, file), text);
-                }
-            }
-
-            var expected = Directory.EnumerateFiles(GoldenFolder).ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
-            Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
-            foreach (var (file, text) in expected)
-            {
-                Assert.True(text == actual[file], $"{file} differs from its golden copy; run with UPDATE_GOLDEN=1 to accept the new output and review the diff.");
-            }
-
-            var files = actual.Keys.Where(f => f != "kustomization.yaml").Select(f => Path.Combine(kubernetes, f)).ToList();
-            var (exitCode, validation) = await KubernetesSchemaTests.ValidateAsync(files);
+            GoldenFiles.AssertMatches(kubernetes, GoldenFolder);
+            var files = Directory.EnumerateFiles(kubernetes, "*.yaml").Where(f => Path.GetFileName(f) != "kustomization.yaml").ToList();
+            var (exitCode, validation) = await KubernetesSchemaValidator.ValidateAsync(files);
             Assert.True(exitCode == 0, validation);
             Assert.Contains($"{files.Count} file(s), 0 problem(s)", validation, StringComparison.Ordinal);
         }
@@ -82,7 +63,7 @@ public sealed class ShimAdapterPublishTests
         Assert.Equal(2, deployment.Spec.Replicas);
         var pod = deployment.Spec.Template.Spec;
         var container = pod.Containers.Single();
-        Assert.Equal($"{Registry}/vllm-aspire-metrics-adapter:{ShimMetricsAdapterManifests.ImageTag}", container.Image);
+        Assert.Equal($"{Registry}/vllm-aspire-metrics-adapter:{ProvisionerContainerImage.Tag}", container.Image);
         Assert.True(pod.SecurityContext.RunAsNonRoot);
         Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
         Assert.Equal("HTTPS", container.ReadinessProbe.HttpGet.Scheme);
@@ -108,25 +89,33 @@ public sealed class ShimAdapterPublishTests
     [Fact]
     public void OurAdapter_WithoutARegistry_IsAProblemNamingTheParameter()
     {
-        using var app = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim }.Build();
+        // No prefetch sidecar, so the registry is needed for our adapter alone.
+        var model = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim, LoadStrategy = VllmLoadStrategy.Default };
+        model.Parameters.Remove(GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName);
+        using var app = model.Build();
         Assert.Null(GkePublishModel.TryCreate(app.Model, out var problems));
-        Assert.Contains(problems, p => p.StartsWith("Parameter 'container-registry' is missing", StringComparison.Ordinal));
+        var problem = Assert.Single(problems);
+        Assert.StartsWith("Parameter 'container-registry' is missing", problem, StringComparison.Ordinal);
+        Assert.Contains("MetricsAdapterKind.VllmAspireShim", problem, StringComparison.Ordinal);
+        Assert.Contains("Parameters__container-registry", problem, StringComparison.Ordinal);
     }
 
     [Fact]
     public void OurAdapter_WithARegistryUrl_IsAProblemShowingTheExpectedForm()
     {
-        var model = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim };
-        model.Parameters[ShimMetricsAdapterManifests.RegistryParameterName] = "https://us-docker.pkg.dev/my-project/";
+        var model = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim, LoadStrategy = VllmLoadStrategy.Default };
+        model.Parameters[GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName] = "https://us-docker.pkg.dev/my-project/";
         using var app = model.Build();
         Assert.Null(GkePublishModel.TryCreate(app.Model, out var problems));
-        Assert.Contains(problems, p => p.Contains("is not an image registry path", StringComparison.Ordinal) && p.Contains("us-docker.pkg.dev/my-project/vllm-aspire", StringComparison.Ordinal));
+        var problem = Assert.Single(problems);
+        Assert.Contains("is not a registry and repository path for our adapter's image", problem, StringComparison.Ordinal);
+        Assert.Contains("us-central1-docker.pkg.dev/my-project/vllm", problem, StringComparison.Ordinal);
     }
 
     private static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(string registry)
     {
         var model = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim };
-        model.Parameters[ShimMetricsAdapterManifests.RegistryParameterName] = registry;
+        model.Parameters[GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName] = registry;
         using var app = model.Build();
         var publish = GkePublishModel.TryCreate(app.Model, out var problems);
         Assert.Empty(problems);

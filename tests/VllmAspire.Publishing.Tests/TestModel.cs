@@ -24,9 +24,17 @@ internal sealed class TestModel
 
     public double WeightsGiB { get; set; } = 15.9;
 
+    public string WeightsSource { get; set; } = "gs://my-bucket/models/gemma-7b";
+
+    public string? WeightsRevision { get; set; }
+
     public AutoscalingAnnotation Autoscaling { get; set; } = new(1, 5, "vllm:num_requests_waiting", 10);
 
     public MetricsAdapterKind? MetricsAdapter { get; set; }
+
+    public VllmLoadStrategy? LoadStrategy { get; set; }
+
+    public VllmMemoryAnnotation? Memory { get; set; }
 
     public DistributedApplication Build(string verb = "publish")
     {
@@ -53,12 +61,27 @@ internal sealed class TestModel
             gke.WithImageCache(ImageCacheName);
         }
 
-        var weights = builder.AddModelWeights(WeightsName, source: "gs://my-bucket/models/gemma-7b")
+        var weights = builder.AddModelWeights(WeightsName, source: WeightsSource)
             .WithSize(WeightsGiB)
             .WithAnnotation(Disk);
-        builder.AddVllm(VllmName, image: Image)
+        if (WeightsRevision is not null)
+        {
+            weights.WithRevision(WeightsRevision);
+        }
+
+        var vllm = builder.AddVllm(VllmName, image: Image)
             .WithModel(weights)
             .WithAnnotation(Autoscaling);
+        if (LoadStrategy is { } strategy)
+        {
+            vllm.WithLoadStrategy(strategy);
+        }
+
+        if (Memory is not null)
+        {
+            vllm.WithAnnotation(Memory);
+        }
+
         return builder.Build();
     }
 

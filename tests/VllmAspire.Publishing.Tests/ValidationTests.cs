@@ -21,6 +21,9 @@ public sealed class ValidationTests
         { "image cache name", ["at most 39", "WithImageCache"] },
         { "disk name too long", ["longer than 63", "shorten the name given to AddModelWeights"] },
         { "zone outside location", ["'gcp-zone' = 'europe-west4-a' is outside the cluster's location 'gcp-location' = 'us-central1'", "choose a zone of us-central1"] },
+        { "second zone outside location", ["'gcp-zone' = 'europe-west4-b' is outside the cluster's location 'gcp-location' = 'us-central1'", "choose a zone of us-central1"] },
+        { "second zone not a zone", ["'gcp-zone' = 'us-central1' is not a zone", "comma-separated list of zones"] },
+        { "zone listed twice", ["names a zone twice", "list each zone once"] },
         { "disk smaller than weights", ["are 15.9 GiB but PublishAsPersistentDisk(sizeGb: 10) is smaller", "at least 16"] },
         { "read-ahead not multiple of 4", ["readAheadKb 1022 is not a positive multiple of 4", "PublishAsPersistentDisk"] },
         { "read-ahead zero", ["readAheadKb 0 is not a positive multiple of 4"] },
@@ -28,6 +31,10 @@ public sealed class ValidationTests
         { "image not pinned", ["runs vllm/vllm-openai:latest, which is not pinned", "pass a version tag to AddVllm"] },
         { "min above max", ["minReplicas 6 is above maxReplicas 2", "1 <= minReplicas <= maxReplicas"] },
         { "machine type cannot attach disk", ["machine type c4-standard-8 cannot attach pd-ssd", "Hyperdisk only"] },
+        { "metric renamed in the version", ["WithAutoscaling metric 'vllm:gpu_cache_usage_perc' does not exist in vLLM 0.12.0", "use metric: \"vllm:kv_cache_usage_perc\""] },
+        { "metric of a newer version", ["WithAutoscaling metric 'prometheus.googleapis.com|vllm:kv_cache_usage_perc|gauge' does not exist in vLLM 0.5.3", "use metric: \"prometheus.googleapis.com|vllm:gpu_cache_usage_perc|gauge\""] },
+        { "metric unknown", ["WithAutoscaling metric 'vllm:queue_length' does not exist in vLLM 0.10.1", "vllm:num_requests_waiting"] },
+        { "metric with the wrong google kind", ["has kind 'counter'", "use metric: \"prometheus.googleapis.com|vllm:num_requests_waiting|gauge\""] },
     };
 
     [Theory]
@@ -45,6 +52,9 @@ public sealed class ValidationTests
             case "image cache name": model.ImageCacheName = "vllm-image-cache-with-a-much-too-long-name"; break;
             case "disk name too long": model.WeightsName = "gemma-7b-instruct-quantized-awq-with-a-very-long-suffix"; break;
             case "zone outside location": model.Parameters["gcp-zone"] = "europe-west4-a"; break;
+            case "second zone outside location": model.Parameters["gcp-zone"] = "us-central1-a, europe-west4-b"; break;
+            case "second zone not a zone": model.Parameters["gcp-zone"] = "us-central1-a,us-central1"; break;
+            case "zone listed twice": model.Parameters["gcp-zone"] = "us-central1-a,us-central1-b,us-central1-a"; break;
             case "disk smaller than weights": model.Disk = new("pd-ssd", 10, 4096); break;
             case "read-ahead not multiple of 4": model.Disk = new("pd-ssd", 2048, 1022); break;
             case "read-ahead zero": model.Disk = new("pd-ssd", 2048, 0); break;
@@ -52,6 +62,10 @@ public sealed class ValidationTests
             case "image not pinned": model.Image = "vllm/vllm-openai"; break;
             case "min above max": model.Autoscaling = new(6, 2, "vllm:num_requests_waiting", 10); break;
             case "machine type cannot attach disk": model.MachineType = "c4-standard-8"; break;
+            case "metric renamed in the version": model.Image = "vllm/vllm-openai:v0.12.0"; model.Autoscaling = new(1, 5, "vllm:gpu_cache_usage_perc", 0.8); break;
+            case "metric of a newer version": model.Image = "vllm/vllm-openai:v0.5.3"; model.Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:kv_cache_usage_perc|gauge", 0.8); break;
+            case "metric unknown": model.Autoscaling = new(1, 5, "vllm:queue_length", 10); break;
+            case "metric with the wrong google kind": model.Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:num_requests_waiting|counter", 10); break;
             default: throw new ArgumentException(problem);
         }
 

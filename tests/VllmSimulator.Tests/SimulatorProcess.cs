@@ -1,125 +1,56 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
+using VllmAspire.Testing.Processes;
 
 namespace VllmSimulator.Tests;
 
 /// <summary>The built simulator run as a real child process, with its output captured line by line.</summary>
 public sealed partial class SimulatorProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly Lock _gate = new();
-    private readonly List<string> _stdout = [];
-    private readonly List<string> _stderr = [];
-    private readonly TaskCompletionSource<string> _url = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TestProcess _child;
 
-    private SimulatorProcess(Process process) => _process = process;
+    private SimulatorProcess(TestProcess child) => _child = child;
 
     /// <summary>The simulator's own build output, found from the repository root beside this test's output.</summary>
     public static string DllPath { get; } = FindDll();
 
-    public string Stdout { get { lock (_gate) { return string.Join('\n', _stdout); } } }
+    public string Stdout => string.Join('\n', _child.OutputLines);
 
-    public string Stderr { get { lock (_gate) { return string.Join('\n', _stderr); } } }
+    public string Stderr => string.Join('\n', _child.ErrorLines);
 
-    public IReadOnlyList<string> StdoutLines { get { lock (_gate) { return [.. _stdout]; } } }
+    public IReadOnlyList<string> StdoutLines => _child.OutputLines;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _child.Process.HasExited;
+
+    public int ProcessId => _child.Process.Id;
 
     [GeneratedRegex(@"Starting vLLM API server on (http://\S+)")]
     private static partial Regex StartingLine();
 
-    public static SimulatorProcess Start(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet")
+    public static SimulatorProcess Start(params string[] args) =>
+        new(TestProcess.StartDotnet(DllPath, args, new TestProcessOptions
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(DllPath);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment.Remove("ASPNETCORE_URLS");
-        psi.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        var sim = new SimulatorProcess(process);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (sim._gate)
-            {
-                sim._stdout.Add(e.Data);
-            }
-
-            if (StartingLine().Match(e.Data) is { Success: true } m)
-            {
-                sim._url.TrySetResult(m.Groups[1].Value);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (sim._gate)
-                {
-                    sim._stderr.Add(e.Data);
-                }
-            }
-        };
-        process.Exited += (_, _) => sim._url.TrySetException(new InvalidOperationException("The simulator exited before listening."));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return sim;
-    }
+            Environment = new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = null, ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null },
+        }));
 
     /// <summary>Waits for the "Starting vLLM API server on URL" line and returns the URL.</summary>
     public async Task<Uri> WaitForUrlAsync(TimeSpan? timeout = null)
     {
         try
         {
-            var url = await _url.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
-            return new Uri(url.TrimEnd('/') + "/");
+            var line = await _child.WaitForLineAsync(l => !l.IsError && StartingLine().IsMatch(l.Text), "the simulator to listen", timeout ?? TimeSpan.FromSeconds(30));
+            return new Uri(StartingLine().Match(line).Groups[1].Value.TrimEnd('/') + "/");
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
         {
-            throw new InvalidOperationException($"Simulator did not start: {ex.Message}\nstdout:\n{Stdout}\nstderr:\n{Stderr}", ex);
+            throw new InvalidOperationException($"Simulator did not start: {ex.Message}", ex);
         }
     }
 
     /// <summary>Waits for the process to exit and returns its exit code.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        _process.WaitForExit(); // drains the redirected streams
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _child.WaitForExitAsync(timeout);
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _child.DisposeAsync();
 
     private static string FindDll()
     {
@@ -159,5 +90,5 @@ public sealed partial class SimulatorProcess : IAsyncDisposable
         return await condition();
     }
 
-    public override string ToString() => new StringBuilder().Append("stdout:\n").Append(Stdout).Append("\nstderr:\n").Append(Stderr).ToString();
+    public override string ToString() => _child.Describe();
 }

@@ -1,0 +1,151 @@
+using k8s.Models;
+using VllmAspire.Contracts.Plan;
+using VllmAspire.Provisioner.Kubernetes;
+
+namespace VllmAspire.Provisioner.Stages.Kubernetes;
+
+/// <summary>
+/// Groups the published Kubernetes objects into stages and ties them to the GKE plan's steps:
+/// <list type="bullet">
+/// <item><c>kubernetes-base</c>: namespaces, service accounts, RBAC.</item>
+/// <item><c>weights-bake-{weights}</c>: the bake PV, PVC and Job (waits for the Job); after the plan's step creating the bake disk and the IAM grant of the Job's account.</item>
+/// <item><c>weights-volumes-{weights}</c>: the per-zone read-only PVs and PVCs (waits until bound); after the plan's disk steps.</item>
+/// <item><c>workload-{deployment}</c>: a Deployment with its Services and PodMonitorings (waits for the rollout, then reports pod start-up); after its node pool, its weights volumes and its account's grants.</item>
+/// <item><c>metrics-adapter</c>: the adapter's Deployment, Service and APIServices; after its account's IAM grant.</item>
+/// <item><c>hpa</c>: the autoscalers; after the workloads they scale and the metrics adapter.</item>
+/// </list>
+/// Objects are grouped by their <c>app.kubernetes.io/component</c> and <c>app.kubernetes.io/name</c> labels, as publish writes them.
+/// </summary>
+internal static class KubernetesStageFactory
+{
+    /// <summary>The base stage's name.</summary>
+    public const string BaseStage = "kubernetes-base";
+
+    /// <summary>The metrics adapter stage's name.</summary>
+    public const string MetricsAdapterStage = "metrics-adapter";
+
+    /// <summary>The autoscaler stage's name.</summary>
+    public const string AutoscalerStage = "hpa";
+
+    private const string ComponentLabel = "app.kubernetes.io/component";
+    private const string NameLabel = "app.kubernetes.io/name";
+
+    private static readonly HashSet<KubernetesKind> BaseKinds =
+        [KubernetesKinds.Namespace, KubernetesKinds.ServiceAccount, KubernetesKinds.ClusterRole, KubernetesKinds.ClusterRoleBinding, KubernetesKinds.Role, KubernetesKinds.RoleBinding];
+
+    /// <summary>Creates the Kubernetes stages of a deployment.</summary>
+    /// <param name="manifests">The published objects.</param>
+    /// <param name="plan">The published GKE plan.</param>
+    /// <returns>The stages, in an order that respects their dependencies.</returns>
+    /// <exception cref="InvalidOperationException">An object fits no stage (a kind or component publish does not write).</exception>
+    public static IReadOnlyList<KubernetesObjectsStage> Create(ManifestSet manifests, GkePlan plan)
+    {
+        var steps = new PlanDependencies(plan);
+        var placed = new HashSet<ManifestObject>();
+        var stages = new List<KubernetesObjectsStage>();
+        List<ManifestObject> Take(Func<ManifestObject, bool> predicate)
+        {
+            var taken = manifests.Objects.Where(o => !placed.Contains(o) && predicate(o)).ToList();
+            placed.UnionWith(taken);
+            return taken;
+        }
+
+        var baseObjects = Take(o => BaseKinds.Contains(o.Kind));
+        if (baseObjects.Count > 0)
+        {
+            stages.Add(new KubernetesObjectsStage(BaseStage, baseObjects, []));
+        }
+
+        string[] afterBase = baseObjects.Count > 0 ? [BaseStage] : [];
+
+        foreach (var job in manifests.OfKind(KubernetesKinds.Job).Where(o => Component(o) == "weights-bake"))
+        {
+            var weights = NameOf(job);
+            var objects = Take(o => Component(o) == "weights-bake" && NameOf(o) == weights);
+            var podSpec = ((V1Job)job.Object).Spec.Template.Spec;
+            stages.Add(new KubernetesObjectsStage(
+                $"weights-bake-{weights}",
+                objects,
+                [.. afterBase, .. DiskSteps(objects, steps), .. steps.GrantSteps(job.Namespace!, podSpec.ServiceAccountName)]));
+        }
+
+        var claimStages = new Dictionary<string, string>();
+        foreach (var weights in manifests.OfKind(KubernetesKinds.PersistentVolume).Where(o => Component(o) == "weights").Select(NameOf).Distinct())
+        {
+            var name = $"weights-volumes-{weights}";
+            var objects = Take(o => Component(o) == "weights" && NameOf(o) == weights && (o.Kind == KubernetesKinds.PersistentVolume || o.Kind == KubernetesKinds.PersistentVolumeClaim));
+            foreach (var claim in objects.Where(o => o.Kind == KubernetesKinds.PersistentVolumeClaim))
+            {
+                claimStages[$"{claim.Namespace}/{claim.Name}"] = name;
+            }
+
+            stages.Add(new KubernetesObjectsStage(name, objects, [.. afterBase, .. DiskSteps(objects, steps)]));
+        }
+
+        var adapterObjects = Take(o => Component(o) == "metrics-adapter" && o.Kind != KubernetesKinds.HorizontalPodAutoscaler);
+        if (adapterObjects.Count > 0)
+        {
+            var grants = adapterObjects.Where(o => o.Kind == KubernetesKinds.Deployment)
+                .SelectMany(d => steps.GrantSteps(d.Namespace!, ((V1Deployment)d.Object).Spec.Template.Spec.ServiceAccountName));
+            stages.Add(new KubernetesObjectsStage(MetricsAdapterStage, adapterObjects, [.. afterBase, .. grants.Distinct()]));
+        }
+
+        var autoscaled = manifests.OfKind(KubernetesKinds.HorizontalPodAutoscaler)
+            .Select(h => (Hpa: h, Target: ((V2HorizontalPodAutoscaler)h.Object).Spec.ScaleTargetRef))
+            .Where(t => t.Target.Kind == KubernetesKinds.Deployment.Kind)
+            .Select(t => ManifestObject.KeyOf(KubernetesKinds.Deployment, t.Hpa.Namespace, t.Target.Name))
+            .ToHashSet();
+        var workloadStages = new Dictionary<string, string>();
+        foreach (var deployment in manifests.OfKind(KubernetesKinds.Deployment).Where(o => !placed.Contains(o)))
+        {
+            var app = NameOf(deployment);
+            var objects = Take(o => o == deployment || (o.Namespace == deployment.Namespace && NameOf(o) == app
+                && (o.Kind == KubernetesKinds.Service || o.Kind == KubernetesKinds.PodMonitoring)));
+            var podSpec = ((V1Deployment)deployment.Object).Spec.Template.Spec;
+            var claims = (podSpec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null)
+                .Select(v => claimStages.GetValueOrDefault($"{deployment.Namespace}/{v.PersistentVolumeClaim.ClaimName}")).OfType<string>();
+            var pool = podSpec.NodeSelector?.TryGetValue("cloud.google.com/gke-nodepool", out var p) == true ? steps.NodePoolStep(p) : null;
+            var name = $"workload-{deployment.Name}";
+            workloadStages[$"{deployment.Namespace}/{deployment.Name}"] = name;
+            stages.Add(new KubernetesObjectsStage(
+                name,
+                objects,
+                [.. afterBase, .. claims.Distinct(), .. (pool is null ? [] : new[] { pool }), .. steps.GrantSteps(deployment.Namespace!, podSpec.ServiceAccountName)],
+                reportStartup: true,
+                retiredVolumes: RetiredVolumesOf(manifests, deployment),
+                autoscaled: autoscaled));
+        }
+
+        var autoscalers = Take(o => o.Kind == KubernetesKinds.HorizontalPodAutoscaler);
+        if (autoscalers.Count > 0)
+        {
+            var targets = autoscalers.Select(h => workloadStages.GetValueOrDefault($"{h.Namespace}/{((V2HorizontalPodAutoscaler)h.Object).Spec.ScaleTargetRef.Name}")).OfType<string>();
+            string[] adapter = adapterObjects.Count > 0 ? [MetricsAdapterStage] : [];
+            stages.Add(new KubernetesObjectsStage(AutoscalerStage, autoscalers, [.. afterBase, .. targets.Distinct(), .. adapter]));
+        }
+
+        var unplaced = manifests.Objects.Where(o => !placed.Contains(o)).Select(o => $"{o.Key} ({o.File})").ToList();
+        if (unplaced.Count > 0)
+        {
+            throw new InvalidOperationException($"No provisioning stage takes {string.Join(", ", unplaced)}: publish writes no such object; republish with this version of VllmAspire.");
+        }
+
+        return stages;
+    }
+
+    // Weights claims of the same app that the manifests no longer publish (a model update), to delete after the rollout.
+    private static RetiredVolumes RetiredVolumesOf(ManifestSet manifests, ManifestObject deployment)
+    {
+        var partOf = deployment.Labels.TryGetValue("app.kubernetes.io/part-of", out var p) ? p : deployment.Name;
+        var current = manifests.OfKind(KubernetesKinds.PersistentVolumeClaim).Where(o => Component(o) == "weights").Select(o => o.Key).ToHashSet();
+        return new RetiredVolumes($"app.kubernetes.io/managed-by={KubernetesOperations.FieldManager},app.kubernetes.io/part-of={partOf},{ComponentLabel}=weights", current);
+    }
+
+    private static IEnumerable<string> DiskSteps(IEnumerable<ManifestObject> objects, PlanDependencies steps) =>
+        objects.Where(o => o.Kind == KubernetesKinds.PersistentVolume)
+            .Select(o => steps.DiskStep(((V1PersistentVolume)o.Object).Spec.Csi?.VolumeHandle)).OfType<string>().Distinct();
+
+    private static string? Component(ManifestObject o) => o.Labels.TryGetValue(ComponentLabel, out var c) ? c : null;
+
+    private static string NameOf(ManifestObject o) => o.Labels.TryGetValue(NameLabel, out var n) ? n : o.Name;
+}
