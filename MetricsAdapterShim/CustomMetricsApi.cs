@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -12,7 +10,7 @@ namespace VllmAspire.MetricsAdapterShim;
 /// Serves <c>custom.metrics.k8s.io</c> v1beta1 and v1beta2 as kube-apiserver's aggregator and the HPA expect them
 /// (reference/metrics.md §1): legacy discovery, pods by label selector, one pod, and the namespace object.
 /// </summary>
-internal sealed class CustomMetricsApi(IPodSource pods, IMetricSource metrics, IOptions<ShimOptions> options, TimeProvider time, ILogger<CustomMetricsApi> logger)
+internal sealed class CustomMetricsApi(IApiAccess access, IPodSource pods, IMetricSource metrics, IOptions<ShimOptions> options, TimeProvider time, ILogger<CustomMetricsApi> logger)
 {
     public const string Group = "custom.metrics.k8s.io";
     private const string MetricLabelPrefix = "metric.labels.";
@@ -20,9 +18,9 @@ internal sealed class CustomMetricsApi(IPodSource pods, IMetricSource metrics, I
 
     public async Task HandleAsync(HttpContext context)
     {
-        if (!IsAuthenticated(context))
+        if (await access.CheckAsync(context).ConfigureAwait(false) is { } denial)
         {
-            await WriteStatusAsync(context, 401, "Unauthorized", "Unauthorized: present the shim's token as 'Authorization: Bearer <token>'").ConfigureAwait(false);
+            await WriteStatusAsync(context, denial.Code, denial.Reason, denial.Message).ConfigureAwait(false);
             return;
         }
 
@@ -61,20 +59,6 @@ internal sealed class CustomMetricsApi(IPodSource pods, IMetricSource metrics, I
                 await WriteStatusAsync(context, 404, "NotFound", $"the server could not find the requested resource ({context.Request.Path})").ConfigureAwait(false);
                 return;
         }
-    }
-
-    private bool IsAuthenticated(HttpContext context)
-    {
-        var token = options.Value.Token;
-        if (string.IsNullOrEmpty(token))
-        {
-            // No token configured means nobody is let in: the shim never serves anonymously.
-            return false;
-        }
-
-        var header = context.Request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.Ordinal)
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), Encoding.UTF8.GetBytes(token));
     }
 
     private async Task ServePodsAsync(HttpContext context, string version, string ns, string podName, string metricText)

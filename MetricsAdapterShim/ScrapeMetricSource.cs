@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,11 @@ namespace VllmAspire.MetricsAdapterShim;
 /// </summary>
 internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
 {
+    /// <summary>Marks a scrape request, so the shim's own tracing leaves the hundreds of scrapes per second out.</summary>
+    public static readonly HttpRequestOptionsKey<bool> IsScrape = new("VllmAspire.MetricsAdapterShim.Scrape");
+
+    // A pod whose exposition is larger than this is treated as not answering rather than growing the shim's memory.
+    private const int MaxScrapeBytes = 16 * 1024 * 1024;
     private readonly HttpClient _http;
     private readonly ShimOptions _options;
     private readonly TimeProvider _time;
@@ -32,27 +38,41 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
     public async Task<IReadOnlyDictionary<string, double>> GetAsync(string ns, IReadOnlyList<PodInfo> pods, MetricName metric, LabelSelector metricSelector, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        foreach (var pod in pods.Where(p => p.MetricsUrl is not null))
+        var values = new Dictionary<string, double>(pods.Count, StringComparer.Ordinal);
+        List<(PodInfo Pod, Task<Scrape> Scrape)>? fetching = null;
+        foreach (var pod in pods)
         {
-            _wanted[pod.MetricsUrl!] = now;
-        }
-
-        var scrapes = pods.Where(p => p.MetricsUrl is not null).Select(async pod => (pod, scrape: await GetScrapeAsync(pod.MetricsUrl!, _options.ScrapeCache).ConfigureAwait(false))).ToList();
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (pod, scrape) in await Task.WhenAll(scrapes).ConfigureAwait(false))
-        {
-            if (scrape.Samples is null)
+            if (pod.MetricsUrl is not { } url)
             {
                 continue;
             }
 
-            if (Read(scrape, metric, metricSelector) is { } value)
+            _wanted[url] = now;
+            // Usually every pod's scrape is fresh (kept so in the background): read it synchronously, no task per pod.
+            if (TryGetFresh(url, _options.ScrapeCache, now) is { } fresh)
             {
-                values[pod.Name] = value;
+                Add(values, pod, fresh, metric, metricSelector);
+            }
+            else
+            {
+                (fetching ??= []).Add((pod, GetScrapeAsync(url, _options.ScrapeCache)));
             }
         }
 
+        foreach (var (pod, scrape) in fetching ?? [])
+        {
+            Add(values, pod, await scrape.ConfigureAwait(false), metric, metricSelector);
+        }
+
         return values;
+    }
+
+    private static void Add(Dictionary<string, double> values, PodInfo pod, Scrape scrape, MetricName metric, LabelSelector metricSelector)
+    {
+        if (scrape.Samples is not null && Read(scrape, metric, metricSelector) is { } value)
+        {
+            values[pod.Name] = value;
+        }
     }
 
     /// <summary>
@@ -110,19 +130,33 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
         return null;
     }
 
+    // A finished scrape younger than maxAge, or null. While a scrape is under way (often the background refresh) the
+    // finished one before it still answers when young enough, so an HPA query never queues behind a refresh.
+    private Scrape? TryGetFresh(Uri url, TimeSpan maxAge, DateTimeOffset now)
+    {
+        if (!_scrapes.TryGetValue(url, out var existing))
+        {
+            return null;
+        }
+
+        var finished = existing.Pending is null ? existing : existing.Previous is { Pending: null } last ? last : null;
+        return finished is not null && now - finished.At < maxAge ? finished : null;
+    }
+
     private async Task<Scrape> GetScrapeAsync(Uri url, TimeSpan maxAge)
     {
         while (true)
         {
             var now = _time.GetUtcNow();
-            if (_scrapes.TryGetValue(url, out var existing) && (existing.Pending is not null || now - existing.At < maxAge))
+            if (TryGetFresh(url, maxAge, now) is { } fresh)
             {
-                if (existing.Pending is { } pending)
-                {
-                    return await pending.ConfigureAwait(false);
-                }
+                return fresh;
+            }
 
-                return existing;
+            _scrapes.TryGetValue(url, out var existing);
+            if (existing?.Pending is { } pending)
+            {
+                return await pending.ConfigureAwait(false);
             }
 
             var source = new TaskCompletionSource<Scrape>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -132,13 +166,22 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
                 continue;
             }
 
-            var samples = await FetchAsync(url).ConfigureAwait(false);
-            // Keep the last good scrape as the counter baseline; a failed scrape is not a baseline.
-            var previous = existing?.Samples is not null ? existing with { Previous = null } : existing?.Previous;
-            var done = new Scrape(_time.GetUtcNow(), samples, previous);
-            _scrapes[url] = done;
-            source.SetResult(done);
-            return done;
+            List<PrometheusSample>? samples = null;
+            try
+            {
+                samples = await FetchAsync(url).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Always settle the placeholder: callers waiting on it must never hang, whatever the fetch did.
+                // Keep the last good scrape as the counter baseline; a failed scrape is not a baseline.
+                var previous = existing?.Samples is not null ? existing with { Previous = null } : existing?.Previous;
+                var done = new Scrape(_time.GetUtcNow(), samples, previous);
+                _scrapes[url] = done;
+                source.SetResult(done);
+            }
+
+            return (await source.Task.ConfigureAwait(false));
         }
     }
 
@@ -154,23 +197,70 @@ internal sealed class ScrapeMetricSource : IMetricSource, IDisposable
             return null;
         }
 
+        byte[]? buffer = null;
         try
         {
-            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            // Streamed into a pooled buffer and parsed as UTF-8: no per-scrape body string or growing MemoryStream.
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Options.Set(IsScrape, true);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 return null;
             }
 
-            return PrometheusText.Parse(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false), _served);
+            var declared = response.Content.Headers.ContentLength;
+            if (declared > MaxScrapeBytes)
+            {
+                return null;
+            }
+
+            // Sized to the body (+1 so a full buffer means "more may follow"); small enough to stay off the large object heap.
+            buffer = ArrayPool<byte>.Shared.Rent(declared is { } size ? (int)size + 1 : 16 * 1024);
+            var length = 0;
+            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (buffer.Length >= MaxScrapeBytes)
+                        {
+                            return null;
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(length), timeout.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                }
+            }
+
+            return PrometheusText.Parse(buffer.AsSpan(0, length), _served);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
-            // A loading or dead pod does not answer: it is missing, which the HPA treats as such.
+            // A loading or dead pod does not answer (or drops the connection mid-body, an IOException once the
+            // body is streamed): it is missing, which the HPA treats as such.
             return null;
         }
         finally
         {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             _concurrency.Release();
         }
     }

@@ -1,5 +1,7 @@
 using k8s;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.Http;
 
 namespace VllmAspire.MetricsAdapterShim;
 
@@ -33,18 +35,42 @@ public static class ShimApp
         {
             "static" => new StaticPodSource(sp.GetRequiredService<IOptions<ShimOptions>>()),
             "apphost" => new AppHostPodSource(Client(sp), sp.GetRequiredService<IOptions<ShimOptions>>()),
-            "kubernetes" => new KubernetesPodSource(new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()), sp.GetRequiredService<IOptions<ShimOptions>>()),
+            "kubernetes" => new KubernetesPodSource(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<IOptions<ShimOptions>>()),
             var other => throw new InvalidOperationException($"MetricsAdapter:PodSource '{other}' is not known; use 'apphost', 'kubernetes' or 'static'."),
         });
         builder.Services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<IOptions<ShimOptions>>().Value.MetricSource switch
         {
-            "scrape" => new ScrapeMetricSource(Client(sp), sp.GetRequiredService<IOptions<ShimOptions>>(), sp.GetRequiredService<TimeProvider>()),
+            "scrape" => new ScrapeMetricSource(ScrapeClient(), sp.GetRequiredService<IOptions<ShimOptions>>(), sp.GetRequiredService<TimeProvider>()),
             "prometheus" => new PrometheusMetricSource(Client(sp), sp.GetRequiredService<IOptions<ShimOptions>>()),
             var other => throw new InvalidOperationException($"MetricsAdapter:MetricSource '{other}' is not known; use 'scrape' or 'prometheus'."),
         });
         builder.Services.AddSingleton<CustomMetricsApi>();
         builder.Services.AddHostedService<ScrapeRefresher>();
+        builder.Services.Configure<HttpClientTraceInstrumentationOptions>(o =>
+            o.FilterHttpRequestMessage = request => !request.Options.TryGetValue(ScrapeMetricSource.IsScrape, out var scrape) || !scrape);
+        // In-cluster configuration (service account) or KUBECONFIG; created only when a cluster feature asks for it.
+        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
         configure?.Invoke(builder);
+        // Chosen after configure, so tests and benchmarks can set it like any other setting.
+        var authentication = builder.Configuration["MetricsAdapter:Authentication"] ?? "token";
+        switch (authentication)
+        {
+            case "token":
+                builder.Services.AddSingleton<IApiAccess, TokenAccess>();
+                break;
+            case "front-proxy":
+                AddFrontProxySecurity(builder);
+                break;
+            default:
+                throw new InvalidOperationException($"MetricsAdapter:Authentication '{authentication}' is not known; use 'token' (local) or 'front-proxy' (in a cluster).");
+        }
+
+        if (authentication == "front-proxy"
+            && (builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries) is var urls
+            && (urls.Length == 0 || urls.Any(u => !u.StartsWith("https://", StringComparison.OrdinalIgnoreCase))))
+        {
+            throw new InvalidOperationException($"MetricsAdapter:Authentication 'front-proxy' serves HTTPS only, but the URLs are '{string.Join(';', urls)}': set ASPNETCORE_URLS=https://+:6443.");
+        }
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
@@ -55,6 +81,41 @@ public static class ShimApp
             app.Logger.LogInformation("Metrics adapter shim listening on {Urls}", string.Join(", ", app.Urls)));
         return app;
     }
+
+    // HTTPS with the shared serving certificate, asking (not requiring) a client certificate so probes still work;
+    // whether a certificate is the front proxy's is decided per request against the request-header CA.
+    private static void AddFrontProxySecurity(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ServingCertificateStore>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ServingCertificateStore>());
+        builder.Services.AddSingleton<FrontProxyAuthenticator>();
+        builder.Services.AddSingleton<SubjectAccessReviewAuthorizer>();
+        builder.Services.AddSingleton<IApiAccess, FrontProxyAccess>();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+        {
+            var certificates = kestrel.ApplicationServices.GetRequiredService<ServingCertificateStore>();
+            https.ServerCertificateSelector = (_, _) => certificates.Current;
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.ClientCertificateValidation = (_, _, _) => true;
+        }));
+    }
+
+    // Scrapes bypass the factory's defaults (standard resilience handler, service discovery): a pod that does not
+    // answer within ScrapeTimeout is missing, so retrying it only delays the answer and multiplies the load, and
+    // pods are addressed by IP. One connection per pod at a time; idle connections of vanished pods are closed.
+    // Its HTTP metrics go to a meter the shim does not export: one series per pod address and instrument would
+    // multiply the shim's own /metrics (and memory) by the number of pods.
+    private static HttpClient ScrapeClient() => new(new SocketsHttpHandler
+    {
+        MeterFactory = new UnexportedMeterFactory(),
+        MaxConnectionsPerServer = 1,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     private static HttpClient Client(IServiceProvider services) =>
         services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CustomMetricsApi));

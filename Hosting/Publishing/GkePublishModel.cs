@@ -48,6 +48,7 @@ public sealed partial class GkePublishModel
         var environment = environments[0];
         var target = ResolveTarget(environment, errors);
         ValidateNodePools(environment, errors);
+        ShimMetricsAdapterManifests.Validate(environment, errors);
         var workloads = new List<GkeWorkload>();
         foreach (var vllm in model.Resources.OfType<VllmResource>())
         {

@@ -30,9 +30,9 @@ public static class KubernetesManifestBuilder
             objects.AddRange(VllmObjects(workload, target, model.Environment.MetricsAdapter));
         }
 
-        if (model.Environment.MetricsAdapter == MetricsAdapterKind.GoogleStackdriver && model.Workloads.Any(w => w.Autoscaling is not null))
+        if (model.Workloads.Any(w => w.Autoscaling is not null))
         {
-            objects.AddRange(GoogleMetricsAdapterManifests.Build(ns));
+            objects.AddRange(model.Environment.MetricsAdapter == MetricsAdapterKind.VllmAspireShim ? ShimMetricsAdapterManifests.Build(model) : GoogleMetricsAdapterManifests.Build(ns));
         }
 
         return objects;
@@ -177,7 +177,7 @@ public static class KubernetesManifestBuilder
 
         if (workload.Autoscaling is { } autoscaling)
         {
-            var metric = adapter == MetricsAdapterKind.GoogleStackdriver ? GoogleMetricsAdapterManifests.MetricName(autoscaling.Metric) : autoscaling.Metric;
+            var metric = adapter == MetricsAdapterKind.GoogleStackdriver ? GoogleMetricsAdapterManifests.MetricName(autoscaling.Metric) : ShimMetricsAdapterManifests.MetricName(autoscaling.Metric);
             foreach (var zone in target.Zones)
             {
                 yield return Autoscaler(workload, target, zone, autoscaling, metric);

@@ -24,7 +24,8 @@ internal static class ShimBenchmark
     {
         var pods = new Option<int>("--pods") { DefaultValueFactory = _ => 500, Description = "Scraped pods." };
         var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 200, Description = "Measured HPA queries per case." };
-        var command = new Command("shim", "HPA query latency and memory of MetricsAdapterShim scraping many pods.") { pods, queries };
+        var only = new Option<string?>("--case") { Description = "Runs one case only: 'defaults' or 'no-cache'." };
+        var command = new Command("shim", "HPA query latency and memory of MetricsAdapterShim scraping many pods.") { pods, queries, only };
         command.SetAction(async (parse, ct) =>
         {
             var podCount = parse.GetValue(pods);
@@ -36,16 +37,21 @@ internal static class ShimBenchmark
 
             await using var fakePods = await StartPodsAsync(podCount, ct);
             var port = new Uri(fakePods.Urls.First()).Port;
-            Console.WriteLine($"| case | pods | queries | p50 | p99 | max | shim RSS after | shim peak RSS |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|");
-            foreach (var (name, cache, keepFresh, pause) in new[]
+            Console.WriteLine($"| case | pods | queries | p50 | p99 | max | incomplete answers | shim RSS after | shim peak RSS |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+            foreach (var (id, name, cache, keepFresh, pause) in new[]
             {
-                ("defaults: queried pods re-scraped every 1 s in the background, a query every 100 ms", "00:00:02", "00:00:01", 100),
-                ("no cache: every query scrapes every pod", "00:00:00", "00:00:00", 0),
+                ("defaults", "defaults: queried pods re-scraped every 1 s in the background, a query every 100 ms", "00:00:02", "00:00:01", 100),
+                ("no-cache", "no cache: every query scrapes every pod", "00:00:00", "00:00:00", 0),
             })
             {
+                if (parse.GetValue(only) is { } wanted && wanted != id)
+                {
+                    continue;
+                }
+
                 var row = await RunCaseAsync(podCount, port, cache, keepFresh, pause, parse.GetValue(queries), ct);
-                Console.WriteLine($"| {name} | {podCount} | {parse.GetValue(queries)} | {row.P50:F1} ms | {row.P99:F1} ms | {row.Max:F1} ms | {row.RssMb:F0} MB | {row.PeakMb:F0} MB |");
+                Console.WriteLine($"| {name} | {podCount} | {parse.GetValue(queries)} | {row.P50:F1} ms | {row.P99:F1} ms | {row.Max:F1} ms | {row.Incomplete} | {row.RssMb:F0} MB | {row.PeakMb:F0} MB |");
             }
 
             return 0;
@@ -53,7 +59,7 @@ internal static class ShimBenchmark
         return command;
     }
 
-    private static async Task<(double P50, double P99, double Max, double RssMb, double PeakMb)> RunCaseAsync(int podCount, int podPort, string cache, string keepFresh, int pauseMs, int queryCount, CancellationToken ct)
+    private static async Task<(double P50, double P99, double Max, int Incomplete, double RssMb, double PeakMb)> RunCaseAsync(int podCount, int podPort, string cache, string keepFresh, int pauseMs, int queryCount, CancellationToken ct)
     {
         var shimPort = FreePort();
         const string token = "bench-token";
@@ -105,16 +111,20 @@ internal static class ShimBenchmark
 
             var query = new Uri(baseUrl, "/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/%2A/vllm:num_requests_waiting?labelSelector=app%3Dvllm");
             var latencies = new List<double>();
+            var incomplete = 0;
             for (var i = -5; i < queryCount; i++)
             {
                 var clock = Stopwatch.StartNew();
-                var body = await http.GetStringAsync(query, ct);
+                using var response = await http.GetAsync(query, ct);
+                var body = await response.Content.ReadAsStringAsync(ct);
                 var elapsed = clock.Elapsed.TotalMilliseconds;
-                using var document = JsonDocument.Parse(body);
+                // A pod whose scrape times out (the machine overloaded) is missing from the answer, as it would be for
+                // the HPA: counted, not fatal; the latency still counts.
+                using var document = JsonDocument.Parse(response.IsSuccessStatusCode ? body : """{"items":[]}""");
                 var items = document.RootElement.GetProperty("items").GetArrayLength();
-                if (items != podCount)
+                if (items != podCount && i >= 0)
                 {
-                    throw new InvalidOperationException($"The shim returned {items} items for {podCount} pods.");
+                    incomplete++;
                 }
 
                 if (i >= 0)
@@ -126,7 +136,7 @@ internal static class ShimBenchmark
             }
 
             var (rss, peak) = Memory(shim.Id);
-            return (Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 99), latencies.Max(), rss, peak);
+            return (Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 99), latencies.Max(), incomplete, rss, peak);
         }
         finally
         {

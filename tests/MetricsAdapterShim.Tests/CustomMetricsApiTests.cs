@@ -191,25 +191,38 @@ public sealed class CustomMetricsApiTests
         // One background tick: the pod is re-scraped without any query.
         shim.PodMetrics["vllm-0"] = ShimFixture.VllmMetrics(4);
         shim.Time.Advance(TimeSpan.FromSeconds(1));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Volatile.Read(ref shim.Scrapes) < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(2, shim.Scrapes);
+        await shim.WaitForScrapesAsync(2);
         // 1.5 s after the first scrape, past KeepFresh but within ScrapeCache: answered from the background scrape.
         shim.Time.Advance(TimeSpan.FromMilliseconds(500));
-        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        string body;
-        do
-        {
-            body = (await shim.GetAsync(path)).Body;
-        }
-        while (!body.Contains("\"value\":\"4\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
-        Assert.Contains("\"value\":\"4\"", body);
+        Assert.Contains("\"value\":\"4\"", await shim.GetUntilAsync(path, "\"value\":\"4\""));
         Assert.Equal(2, shim.Scrapes);
 
+    }
+
+    [Fact]
+    public async Task A_query_during_a_slow_background_refresh_is_answered_from_the_last_scrape_without_waiting()
+    {
+        await using var shim = await ShimFixture.StartAsync(["vllm-0"], new() { ["MetricsAdapter:ScrapeCache"] = "00:00:02", ["MetricsAdapter:KeepFresh"] = "00:00:01", ["MetricsAdapter:KeepFreshFor"] = "00:00:30" });
+        shim.PodMetrics["vllm-0"] = ShimFixture.VllmMetrics(1);
+        var path = $"{Base}/v1beta2/namespaces/default/pods/*/vllm:num_requests_waiting";
+        Assert.Contains("\"value\":\"1\"", (await shim.GetAsync(path)).Body);
+
+        // The pod now hangs: the background refresh 1 s later starts a scrape that does not finish.
+        shim.ScrapeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        shim.PodMetrics["vllm-0"] = ShimFixture.VllmMetrics(4);
+        shim.Time.Advance(TimeSpan.FromSeconds(1));
+        await shim.WaitForScrapesAsync(2);
+        shim.Time.Advance(TimeSpan.FromMilliseconds(500));
+        // Within ScrapeCache of the finished scrape: answered at once from it, not queued behind the refresh.
+        using (var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            using var response = await shim.Client.GetAsync(new Uri(shim.ShimUrl, path), quick.Token);
+            Assert.Contains("\"value\":\"1\"", await response.Content.ReadAsStringAsync());
+        }
+
+        shim.ScrapeGate.SetResult();
+        Assert.Contains("\"value\":\"4\"", await shim.GetUntilAsync(path, "\"value\":\"4\""));
+        Assert.Equal(2, shim.Scrapes);
     }
 
     [Fact]

@@ -64,6 +64,25 @@ public sealed class ParsingTests
         Assert.Equal([1d, 4d], samples.Select(s => s.Value));
     }
 
+    [Fact]
+    public void Prometheus_text_from_utf8_bytes_parses_as_the_text_does_and_keeps_only_the_requested_series()
+    {
+        const string text = "# HELP vllm:a A.\r\n# TYPE vllm:a gauge\r\n  vllm:a{model_name=\"m\u00e9\",engine=\"0\"} 1.5 1700000000000\r\nvllm:ab 2\nvllm:b{x=\"q\\\"uote\"} 3\n\nvllm:a{engine=\"1\"} NaN\nvllm:a";
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        foreach (var keep in new[] { null, new HashSet<string> { "vllm:a", "vllm:b" } })
+        {
+            var fromText = PrometheusText.Parse(text, keep);
+            var fromBytes = PrometheusText.Parse(bytes, keep);
+            Assert.Equal(fromText.Select(Describe), fromBytes.Select(Describe));
+        }
+
+        var kept = PrometheusText.Parse(bytes, new HashSet<string> { "vllm:a" });
+        Assert.Equal(["vllm:a engine=0,model_name=mé 1.5", "vllm:a engine=1 NaN"], kept.Select(Describe));
+
+        static string Describe(PrometheusSample s) =>
+            $"{s.Name} {string.Join(',', s.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"))} {s.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
     [Theory]
     [InlineData("vllm:num_requests_waiting", "vllm:num_requests_waiting", false)]
     [InlineData("prometheus.googleapis.com|vllm:num_requests_waiting|gauge", "vllm:num_requests_waiting", false)]

@@ -38,6 +38,9 @@ internal sealed class ShimFixture : IAsyncDisposable
 
     public int DashboardCalls;
 
+    /// <summary>Gets or sets a gate every pod's <c>/metrics</c> waits on before answering (a slow refresh); null answers at once.</summary>
+    public TaskCompletionSource? ScrapeGate { get; set; }
+
     public int Scrapes;
 
     public static async Task<ShimFixture> StartAsync(string[] pods, Dictionary<string, string>? settings = null)
@@ -46,9 +49,14 @@ internal sealed class ShimFixture : IAsyncDisposable
         foreach (var pod in pods)
         {
             var app = NewApp();
-            app.MapGet("/metrics", (HttpContext c) =>
+            app.MapGet("/metrics", async (HttpContext c) =>
             {
                 Interlocked.Increment(ref fixture.Scrapes);
+                if (fixture.ScrapeGate is { } gate)
+                {
+                    await gate.Task;
+                }
+
                 return fixture.PodMetrics.TryGetValue(pod, out var text)
                     ? Results.Text(text, "text/plain; version=0.0.4")
                     : Results.StatusCode(503);
@@ -127,6 +135,31 @@ internal sealed class ShimFixture : IAsyncDisposable
         using var response = await Client.GetAsync(new Uri(ShimUrl, pathAndQuery));
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Waits (10 s at most) until the pods have been scraped <paramref name="count"/> times, then asserts exactly that.</summary>
+    public async Task WaitForScrapesAsync(int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Volatile.Read(ref Scrapes) < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(count, Scrapes);
+    }
+
+    /// <summary>Asks again (10 s at most) until the body contains <paramref name="expected"/>; returns the last body.</summary>
+    public async Task<string> GetUntilAsync(string pathAndQuery, string expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        string body;
+        do
+        {
+            body = (await GetAsync(pathAndQuery)).Body;
+        }
+        while (!body.Contains(expected, StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        return body;
     }
 
     public async ValueTask DisposeAsync()

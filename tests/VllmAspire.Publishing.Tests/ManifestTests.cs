@@ -10,15 +10,14 @@ public sealed class ManifestTests
     [Fact]
     public void OurAdapter_UsesThePlainMetricName_AndEmitsNoGoogleAdapterObjects()
     {
-        using var app = new TestModel().Build();
-        app.Model.Resources.OfType<GkeEnvironmentResource>().Single().Annotations.Add(new GkeMetricsAdapterAnnotation(MetricsAdapterKind.VllmAspireShim));
+        using var app = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim }.Build();
         var model = GkePublishModel.TryCreate(app.Model, out var problems);
         Assert.Empty(problems);
         var objects = KubernetesManifestBuilder.Build(model!);
         var hpa = Assert.Single(objects.OfType<V2HorizontalPodAutoscaler>());
         Assert.Equal("vllm:num_requests_waiting", hpa.Spec.Metrics[0].Pods.Metric.Name);
         Assert.DoesNotContain(objects, o => o.Metadata.NamespaceProperty == GoogleMetricsAdapterManifests.Namespace);
-        Assert.DoesNotContain(objects, o => o is V1APIService);
+        Assert.All(objects.OfType<V1APIService>(), a => Assert.Equal(ShimMetricsAdapterManifests.Name, a.Spec.Service.Name));
         var iam = GkePlanBuilder.Build(model!).Steps.Single(s => s.Id == "project-iam");
         Assert.DoesNotContain("monitoring.viewer", iam.Body!.ToJsonString(), StringComparison.Ordinal);
     }

@@ -30,6 +30,8 @@ internal sealed class TestModel
 
     public AutoscalingAnnotation Autoscaling { get; set; } = new(1, 5, "vllm:num_requests_waiting", 10);
 
+    public MetricsAdapterKind? MetricsAdapter { get; set; }
+
     public VllmLoadStrategy? LoadStrategy { get; set; }
 
     public VllmMemoryAnnotation? Memory { get; set; }
@@ -49,6 +51,11 @@ internal sealed class TestModel
 
         var gke = builder.AddGkeEnvironment("gke")
             .WithNodePool("vllm-pool", machineType: MachineType, accelerator: Accelerator, count: 1, minNodes: 1, maxNodes: 5);
+        if (MetricsAdapter is { } adapter)
+        {
+            gke.WithMetricsAdapter(adapter);
+        }
+
         if (ImageCacheName is not null)
         {
             gke.WithImageCache(ImageCacheName);
