@@ -82,8 +82,9 @@ internal sealed class GcpPruneStage : GcpStage
             await DeletePoolAsync(context, pool, cancellationToken).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(disks.Select(d => DeleteDiskWhenDetachedAsync(context, d.Path, d.Resource, cancellationToken))).ConfigureAwait(false);
-        await Task.WhenAll(images.Select(i => DeleteComputeIfOursAsync(context, i.Path, _ours, cancellationToken))).ConfigureAwait(false);
+        // Together, so a disk that stays attached does not hold back the others or the images.
+        await Task.WhenAll(disks.Select(d => DeleteDiskWhenDetachedAsync(context, d.Path, d.Resource, cancellationToken))
+            .Concat(images.Select(i => DeleteComputeIfOursAsync(context, i.Path, _ours, cancellationToken)))).ConfigureAwait(false);
         return new StageResult(StageOutcome.Deleted, stale, $"deleted {string.Join(", ", stale)}");
     }
 
