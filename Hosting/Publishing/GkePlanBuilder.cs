@@ -157,7 +157,49 @@ public static class GkePlanBuilder
         return new GkePlan { Project = t.Project, Location = t.Location, Cluster = t.Cluster, Steps = steps };
     }
 
-    private static GkePlanStep NodePool(GkeTarget t, GkeNodePoolAnnotation pool, string? cacheImage, string app, string environment)
+    /// <summary>The hex digits of the configuration hash a node pool's GKE name ends with.</summary>
+    public const int NodePoolHashLength = 8;
+
+    /// <summary>GKE's limit on node pool names.</summary>
+    public const int MaxNodePoolNameLength = 40;
+
+    /// <summary>The longest pool name <c>WithNodePool</c> takes: room is left for <c>-</c> and the configuration hash.</summary>
+    public const int MaxNodePoolBaseNameLength = MaxNodePoolNameLength - 1 - NodePoolHashLength;
+
+    // The node configuration fields GKE cannot change on an existing pool (gcp.md §1.2, §1.5): a change needs a new pool.
+    private static readonly string[] ImmutableNodeConfigFields =
+        ["machineType", "imageType", "diskType", "diskSizeGb", "accelerators", "secondaryBootDisks", "oauthScopes", "serviceAccount", "spot", "preemptible"];
+
+    /// <summary>
+    /// Gets the GKE name of a node pool: the declared name, <c>-</c> and the first <see cref="NodePoolHashLength"/> hex
+    /// digits of SHA-256 over the node configuration fields that cannot be updated in place (machine type, boot disk,
+    /// accelerators, image type, secondary boot disk image…). A change to any of them gives a new pool name, so deploy
+    /// creates the new pool beside the old one, the Deployments (which select the pool by this name) move onto it, and
+    /// the prune after the rollout deletes the old pool.
+    /// </summary>
+    /// <param name="target">The GKE target.</param>
+    /// <param name="pool">The declared pool.</param>
+    /// <param name="cacheImage">The image-cache disk image's name, or <see langword="null"/> without an image cache.</param>
+    /// <returns>The pool's name in GKE, e.g. <c>vllm-pool-3f2a9c1e</c>.</returns>
+    public static string NodePoolName(GkeTarget target, GkeNodePoolAnnotation pool, string? cacheImage)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(pool);
+        var config = NodePoolConfig(target, pool, cacheImage, new JsonObject());
+        var immutable = new JsonObject();
+        foreach (var field in ImmutableNodeConfigFields)
+        {
+            if (config[field] is { } value)
+            {
+                immutable[field] = value.DeepClone();
+            }
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(immutable.ToJsonString())))[..NodePoolHashLength];
+        return $"{pool.Name}-{hash}";
+    }
+
+    private static JsonObject NodePoolConfig(GkeTarget t, GkeNodePoolAnnotation pool, string? cacheImage, JsonObject resourceLabels)
     {
         var config = new JsonObject
         {
@@ -167,7 +209,7 @@ public static class GkePlanBuilder
             ["diskSizeGb"] = pool.BootDiskSizeGb,
             ["oauthScopes"] = new JsonArray(CloudPlatformScope),
             ["workloadMetadataConfig"] = new JsonObject { ["mode"] = "GKE_METADATA" },
-            ["resourceLabels"] = Labels(app, environment),
+            ["resourceLabels"] = resourceLabels,
         };
         if (pool.Accelerator is { } accelerator)
         {
@@ -192,10 +234,17 @@ public static class GkePlanBuilder
             });
         }
 
+        return config;
+    }
+
+    private static GkePlanStep NodePool(GkeTarget t, GkeNodePoolAnnotation pool, string? cacheImage, string app, string environment)
+    {
+        var config = NodePoolConfig(t, pool, cacheImage, Labels(app, environment));
+        var name = NodePoolName(t, pool, cacheImage);
         return new GkePlanStep
         {
             Id = $"node-pool-{pool.Name}",
-            Description = $"node pool {pool.Name}: {pool.MachineType}" + (pool.Accelerator is null ? "" : $" with {pool.AcceleratorCount}× {pool.Accelerator}") +
+            Description = $"node pool {name}: {pool.MachineType}" + (pool.Accelerator is null ? "" : $" with {pool.AcceleratorCount}× {pool.Accelerator}") +
                 (cacheImage is null ? "" : $", image cache {cacheImage}"),
             DependsOn = cacheImage is null ? [] : ["image-cache-image"],
             ApiMethod = "container.projects.locations.clusters.nodePools.create",
@@ -205,7 +254,7 @@ public static class GkePlanBuilder
             {
                 ["nodePool"] = new JsonObject
                 {
-                    ["name"] = pool.Name,
+                    ["name"] = name,
                     ["initialNodeCount"] = pool.Count,
                     ["locations"] = new JsonArray([.. t.Zones.Select(z => (JsonNode)z)]),
                     ["autoscaling"] = new JsonObject

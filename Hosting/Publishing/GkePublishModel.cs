@@ -52,7 +52,7 @@ public sealed partial class GkePublishModel
         var workloads = new List<GkeWorkload>();
         foreach (var vllm in model.Resources.OfType<VllmResource>())
         {
-            if (ResolveWorkload(environment, vllm, errors) is { } workload)
+            if (ResolveWorkload(environment, target, vllm, errors) is { } workload)
             {
                 workloads.Add(workload);
             }
@@ -147,9 +147,13 @@ public sealed partial class GkePublishModel
     {
         foreach (var pool in environment.NodePools)
         {
-            if (!GcpNames.IsGceName(pool.Name, 40))
+            if (!GcpNames.IsGceName(pool.Name, GkePlanBuilder.MaxNodePoolNameLength))
             {
-                errors.Add($"Node pool name '{pool.Name}' is not valid (lower-case letters, digits and '-', starting with a letter, at most 40): rename it in WithNodePool.");
+                errors.Add($"Node pool name '{pool.Name}' is not valid (lower-case letters, digits and '-', starting with a letter, at most {GkePlanBuilder.MaxNodePoolBaseNameLength}): rename it in WithNodePool.");
+            }
+            else if (pool.Name.Length > GkePlanBuilder.MaxNodePoolBaseNameLength)
+            {
+                errors.Add($"Node pool name '{pool.Name}' has {pool.Name.Length} characters, but publishing appends '-' and a {GkePlanBuilder.NodePoolHashLength}-digit configuration hash and GKE allows {GkePlanBuilder.MaxNodePoolNameLength}: use at most {GkePlanBuilder.MaxNodePoolBaseNameLength} characters in WithNodePool.");
             }
 
             if (pool.MinNodes < 0 || pool.MaxNodes < Math.Max(1, pool.MinNodes))
@@ -169,7 +173,7 @@ public sealed partial class GkePublishModel
         }
     }
 
-    private static GkeWorkload? ResolveWorkload(GkeEnvironmentResource environment, VllmResource vllm, List<string> errors)
+    private static GkeWorkload? ResolveWorkload(GkeEnvironmentResource environment, GkeTarget? target, VllmResource vllm, List<string> errors)
     {
         var count = errors.Count;
         if (!GcpNames.IsDns1123Label(vllm.Name))
@@ -263,6 +267,9 @@ public sealed partial class GkePublishModel
                 LoadConcurrency = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var strategy) ? strategy.Concurrency : VllmLoaderSettings.DefaultConcurrency,
                 PrefetchImage = prefetchImage,
                 PodMemoryLimitBytes = podLimit,
+
+                // Without a target the model has errors and is not published; the declared name keeps the workload whole.
+                NodePoolName = target is null ? pool.Name : GkePlanBuilder.NodePoolName(target, pool, environment.ImageCache?.ImageName),
             }
             : null;
     }

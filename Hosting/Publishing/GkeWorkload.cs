@@ -13,6 +13,12 @@ namespace VllmAspire.Hosting.Publishing;
 public sealed record GkeWorkload(VllmResource Vllm, ModelWeightsResource Weights, PersistentDiskAnnotation Disk, GkeNodePoolAnnotation NodePool,
     AutoscalingAnnotation? Autoscaling)
 {
+    /// <summary>
+    /// Gets the node pool's name in GKE (<see cref="GkePlanBuilder.NodePoolName"/>): the declared name with a hash of
+    /// the pool's unchangeable configuration, which the pods select, so a new pool configuration moves them.
+    /// </summary>
+    public required string NodePoolName { get; init; }
+
     /// <summary>Gets the image reference, pinned as declared.</summary>
     public string Image => Vllm.TryGetLastAnnotation<ContainerImageAnnotation>(out var image) ? image.Reference : VllmBuilderExtensions.DefaultImage;
 

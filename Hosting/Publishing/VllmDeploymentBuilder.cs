@@ -134,7 +134,8 @@ public static class VllmDeploymentBuilder
             ServiceAccountName = workload.Vllm.Name,
             NodeSelector = new Dictionary<string, string>
             {
-                ["cloud.google.com/gke-nodepool"] = workload.NodePool.Name,
+                // The pool's GKE name carries its configuration hash: a new configuration is a new pool the pods move onto.
+                ["cloud.google.com/gke-nodepool"] = workload.NodePoolName,
                 // The weights disk is zonal (gcp.md §5.1): pods run where their PV is.
                 ["topology.gke.io/zone"] = zone,
             },

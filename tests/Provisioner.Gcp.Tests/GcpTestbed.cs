@@ -75,7 +75,13 @@ internal sealed class GcpTestbed : IAsyncDisposable
         return new GcpTestbed(fake, services, plan);
     }
 
-    public IReadOnlyList<IProvisioningStage> Stages() => GcpStageFactory.Create(Plan, StageOptions);
+    public IReadOnlyList<IProvisioningStage> Stages() => Stages(Plan);
+
+    public IReadOnlyList<IProvisioningStage> Stages(GkePlan plan) => GcpStageFactory.Create(plan, StageOptions);
+
+    /// <summary>Reads a golden plan of the publishing tests, e.g. <c>GoldenModelUpdate</c>.</summary>
+    public static GkePlan ReadPlan(string golden) =>
+        JsonSerializer.Deserialize<GkePlan>(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", golden, "gke-plan.json")))!;
 
     public IProvisioningStage Stage(string name) => Stages().Single(s => s.Name == name);
 
@@ -91,9 +97,9 @@ internal sealed class GcpTestbed : IAsyncDisposable
     /// Runs every stage as soon as its dependencies inside the plan are done (Kubernetes objects count as done), so
     /// independent stages run in parallel as under the real runner.
     /// </summary>
-    public async Task<Dictionary<string, StageResult>> DeployAsync(bool dryRun = false)
+    public async Task<Dictionary<string, StageResult>> DeployAsync(bool dryRun = false, GkePlan? plan = null)
     {
-        var stages = Stages();
+        var stages = Stages(plan ?? Plan);
         var tasks = new Dictionary<string, Task<StageResult>>(StringComparer.Ordinal);
         foreach (var stage in Ordered(stages))
         {

@@ -22,7 +22,7 @@ public sealed class StageTests
 
     private static readonly string[] PlannedDisks = [$"{Zone}/disks/{BakeDisk}", $"{Zone}/disks/{CreatedName(WeightsDiskStep)}"];
     private static readonly string[] PlannedImages = [$"{Images}/{CreatedName(WeightsImageStep)}", $"{Images}/gke-image-cache"];
-    private static readonly string[] PlannedPools = [$"{GcpTestbed.Cluster}/nodePools/vllm-pool"];
+    private static readonly string[] PlannedPools = [$"{GcpTestbed.Cluster}/nodePools/{GcpTestbed.ReadPlan("Golden").Steps.Single(s => s.Id == "node-pool-vllm-pool").Body!["nodePool"]!["name"]}"];
 
     // disks: cache, bake, weights; VM insert and delete; two images; cache disk delete.
     private const int ComputeOperationsOfADeploy = 8;
@@ -234,67 +234,35 @@ public sealed class StageTests
     }
 
     [Fact]
-    public async Task NodePool_NewCacheImage_CreatesANewPool_KeepsTheOldUntilDeleteOldPools()
-    {
-        await using var bed = await GcpTestbed.StartAsync();
-        bed.Fake.Compute.AddImage(GcpTestbed.Project, "gke-image-cache", GcpTestbed.CacheLabels);
-        var old = (JsonObject)bed.Plan.Steps.Single(s => s.Id == "node-pool-vllm-pool").Body!["nodePool"]!.DeepClone();
-        old["config"]!["secondaryBootDisks"]![0]!["diskImage"] = $"{Images}/gke-image-cache-v0";
-        bed.Fake.Container.AddNodePool(GcpTestbed.Cluster, old);
-        var stage = (NodePoolStage)bed.Stage("node-pool-vllm-pool");
-
-        var result = await stage.ReconcileAsync(bed.Context(), CancellationToken.None);
-
-        Assert.Equal(StageOutcome.Changed, result.Outcome);
-        Assert.Matches("^vllm-pool-[0-9a-f]{6}$", stage.CurrentPoolName);
-        Assert.Equal(["vllm-pool"], stage.OldPoolNames);
-        Assert.Contains("must be drained and deleted", result.Message, StringComparison.Ordinal);
-        Assert.Equal(2, bed.Fake.Container.NodePools.Count);
-        var created = bed.Fake.Container.Find($"{GcpTestbed.Cluster}/nodePools/{stage.CurrentPoolName}")!;
-        Assert.Equal($"{Images}/gke-image-cache", (string?)created["config"]!["secondaryBootDisks"]![0]!["diskImage"]);
-
-        bed.Fake.ClearRequests();
-        var rerun = (NodePoolStage)bed.Stage("node-pool-vllm-pool");
-        Assert.Equal(StageOutcome.Unchanged, (await rerun.ReconcileAsync(bed.Context(), CancellationToken.None)).Outcome);
-        Assert.Equal(stage.CurrentPoolName, rerun.CurrentPoolName);
-        Assert.Empty(bed.Fake.Writes);
-
-        var deleted = await rerun.DeleteOldPoolsAsync(bed.Context(), CancellationToken.None);
-
-        Assert.Equal(StageOutcome.Deleted, deleted.Outcome);
-        Assert.Equal([$"{GcpTestbed.Cluster}/nodePools/{stage.CurrentPoolName}"], bed.Fake.Container.NodePools);
-        Assert.Empty(rerun.OldPoolNames);
-        Assert.Equal(StageOutcome.Unchanged, (await rerun.DeleteOldPoolsAsync(bed.Context(), CancellationToken.None)).Outcome);
-    }
-
-    [Fact]
     public async Task NodePool_FailedCreate_StopsTheStage_AndARerunAfterTheFixRecreatesThePool()
     {
         await using var bed = await GcpTestbed.StartAsync();
+        var pool = PlannedPoolName(bed);
         bed.Fake.Compute.AddImage(GcpTestbed.Project, "gke-image-cache", GcpTestbed.CacheLabels);
-        bed.Fake.Faults.FailOperationsFor("vllm-pool", new FakeOperationFailure("RESOURCE_EXHAUSTED", "The zone us-central1-a does not have enough resources available to fulfill the request."));
+        bed.Fake.Faults.FailOperationsFor(pool, new FakeOperationFailure("RESOURCE_EXHAUSTED", "The zone us-central1-a does not have enough resources available to fulfill the request."));
 
         var ex = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("node-pool-vllm-pool").ReconcileAsync(bed.Context(), CancellationToken.None));
 
-        Assert.Equal($"{GcpTestbed.Cluster}/nodePools/vllm-pool", ex.Resource);
+        Assert.Equal($"{GcpTestbed.Cluster}/nodePools/{pool}", ex.Resource);
         Assert.Contains("RESOURCE_EXHAUSTED", ex.Reason, StringComparison.Ordinal);
         Assert.Contains("another zone", ex.Fix, StringComparison.Ordinal);
-        Assert.Equal("ERROR", (string?)bed.Fake.Container.Find($"{GcpTestbed.Cluster}/nodePools/vllm-pool")!["status"]);
+        Assert.Equal("ERROR", (string?)bed.Fake.Container.Find($"{GcpTestbed.Cluster}/nodePools/{pool}")!["status"]);
 
-        bed.Fake.Faults.StopFailingOperationsFor("vllm-pool");
-        var stage = (NodePoolStage)bed.Stage("node-pool-vllm-pool");
-        var result = await stage.ReconcileAsync(bed.Context(), CancellationToken.None);
+        bed.Fake.Faults.StopFailingOperationsFor(pool);
+        var result = await bed.Stage("node-pool-vllm-pool").ReconcileAsync(bed.Context(), CancellationToken.None);
 
         Assert.Equal(StageOutcome.Created, result.Outcome);
-        Assert.Equal("vllm-pool", stage.CurrentPoolName);
-        Assert.Equal("RUNNING", (string?)bed.Fake.Container.Find($"{GcpTestbed.Cluster}/nodePools/vllm-pool")!["status"]);
+        Assert.Equal("RUNNING", (string?)bed.Fake.Container.Find($"{GcpTestbed.Cluster}/nodePools/{pool}")!["status"]);
     }
+
+    // The pool's GKE name carries the hash of its configuration: read it from the plan.
+    private static string PlannedPoolName(GcpTestbed bed) => (string)bed.Plan.Steps.Single(s => s.Id == "node-pool-vllm-pool").Body!["nodePool"]!["name"]!;
 
     [Fact]
     public async Task NodePool_NameTakenByAPoolWithoutOurLabels_StopsTheStage()
     {
         await using var bed = await GcpTestbed.StartAsync();
-        bed.Fake.Container.AddNodePool(GcpTestbed.Cluster, new JsonObject { ["name"] = "vllm-pool", ["config"] = new JsonObject { ["machineType"] = "e2-medium" } });
+        bed.Fake.Container.AddNodePool(GcpTestbed.Cluster, new JsonObject { ["name"] = PlannedPoolName(bed), ["config"] = new JsonObject { ["machineType"] = "e2-medium" } });
 
         var ex = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("node-pool-vllm-pool").ReconcileAsync(bed.Context(), CancellationToken.None));
 

@@ -71,7 +71,7 @@ public sealed class RerunTests
         Assert.Equal(StageOutcome.Changed, result.Outcome);
         var selector = bed.Fake.Get("deployments", "vllm", "vllm")!["spec"]!["template"]!["spec"]!["nodeSelector"]!.AsObject();
         Assert.False(selector.ContainsKey("topology.gke.io/zone"));
-        Assert.Equal("vllm-pool", (string?)selector["cloud.google.com/gke-nodepool"]);
+        Assert.Equal((string?)bed.Plan.Steps.Single(s => s.Id == "node-pool-vllm-pool").Body!["nodePool"]!["name"], (string?)selector["cloud.google.com/gke-nodepool"]);
     }
 
     [Fact]

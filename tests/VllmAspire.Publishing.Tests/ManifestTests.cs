@@ -60,7 +60,8 @@ public sealed class ManifestTests
         Assert.Equal("2", container.Resources.Limits["nvidia.com/gpu"].ToString());
         Assert.Equal(container.Resources.Limits["nvidia.com/gpu"].ToString(), container.Resources.Requests["nvidia.com/gpu"].ToString());
         Assert.Equal("2", container.Args[container.Args.IndexOf("--tensor-parallel-size") + 1]);
-        Assert.Equal("big", spec.NodeSelector["cloud.google.com/gke-nodepool"]);
+        Assert.Equal(GkePlanBuilder.NodePoolName(publish.Target, publish.Workloads[0].NodePool, publish.Environment.ImageCache?.ImageName), spec.NodeSelector["cloud.google.com/gke-nodepool"]);
+        Assert.StartsWith("big-", spec.NodeSelector["cloud.google.com/gke-nodepool"], StringComparison.Ordinal);
         var token = Assert.Single(container.Env, e => e.Name == "HF_TOKEN");
         Assert.Null(token.Value);
         Assert.NotNull(token.ValueFrom.SecretKeyRef);

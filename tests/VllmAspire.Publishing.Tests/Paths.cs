@@ -14,6 +14,9 @@ internal static class Paths
     /// <summary>The golden files of the two-zone test model.</summary>
     public static string GoldenTwoZones => Path.Combine(RepositoryRoot, "tests", "VllmAspire.Publishing.Tests", "GoldenTwoZones");
 
+    /// <summary>The golden plan of the test model after a model update (new weights revision, new image-cache image); the GCP stage tests deploy it after <see cref="Golden"/>.</summary>
+    public static string GoldenModelUpdate => Path.Combine(RepositoryRoot, "tests", "VllmAspire.Publishing.Tests", "GoldenModelUpdate");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

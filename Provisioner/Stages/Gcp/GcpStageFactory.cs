@@ -48,4 +48,20 @@ internal static class GcpStageFactory
 
         return stages;
     }
+
+    /// <summary>
+    /// Creates the prune stage (<see cref="GcpPruneStage.StageName"/>): after the rollout, it deletes this app's disks,
+    /// images and node pools (found by the plan's <c>managed-by</c> and <c>app</c> labels) that the plan no longer names.
+    /// </summary>
+    /// <param name="plan">The plan published as <c>gke-plan.json</c>.</param>
+    /// <param name="dependsOn">The stages it runs after: every Kubernetes workload stage and the HPA stage, so the new pods are healthy first.</param>
+    /// <param name="options">The stage timings, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The stage.</returns>
+    /// <exception cref="ArgumentException">The plan gives its objects no <c>managed-by</c> and <c>app</c> labels, or a step's URL is not a Google API's.</exception>
+    public static IProvisioningStage CreatePrune(GkePlan plan, IEnumerable<string> dependsOn, GcpStageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(dependsOn);
+        return new GcpPruneStage(plan, [.. dependsOn], options ?? new GcpStageOptions());
+    }
 }
