@@ -1,8 +1,16 @@
 // The Provisioner: a web service (the provisioning stages' API) and a CLI (deploy, destroy, weight tools). Each verb is one file
 // under Commands/.
 using System.CommandLine;
+using Spectre.Console;
 using VllmAspire.Provisioner.Commands;
 using VllmAspire.Provisioner.Stages;
+
+// Redirected output (a pod's log, CI, the AppHost's log view) is read line by line: Spectre would otherwise wrap it at
+// the 80 columns it assumes without a terminal, splitting one report line into several.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 4096;
+}
 
 var serve = ServeCommand.Create();
 var root = new RootCommand("VllmAspire Provisioner: provisioning stages for vLLM on GKE, and weight tools.")

@@ -18,7 +18,8 @@ public sealed class PrefetchProcessTests
             psi.ArgumentList.Add(a);
         }
 
-        psi.Environment["COLUMNS"] = "300";
+        // No terminal and no COLUMNS, as in a pod: the report must still come as whole lines.
+        psi.Environment.Remove("COLUMNS");
         return Process.Start(psi)!;
     }
 
@@ -37,6 +38,24 @@ public sealed class PrefetchProcessTests
         Assert.Equal(0, process.ExitCode);
         Assert.Contains("prefetch: read 2 files, 4000002 bytes in ", output, StringComparison.Ordinal);
         Assert.Contains(" MB/s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Its_report_lines_are_never_wrapped_when_the_output_is_a_log()
+    {
+        using var tree = new TempTree();
+        tree.File("model.safetensors", 4096);
+        using var process = Start("prefetch", tree.Root);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var lines = (await process.StandardOutput.ReadToEndAsync(deadline.Token)).Split('\n');
+        await process.WaitForExitAsync(deadline.Token);
+
+        Assert.Equal(0, process.ExitCode);
+        var header = Assert.Single(lines, l => l.StartsWith("prefetch: 1 files, ", StringComparison.Ordinal));
+        Assert.Contains($"under {tree.Root} (", header, StringComparison.Ordinal);
+        Assert.EndsWith(" in flight)", header.TrimEnd(), StringComparison.Ordinal);
+        Assert.True(header.Length > 80, $"the line should be longer than a default terminal line: {header}");
     }
 
     [Fact]
