@@ -5,6 +5,7 @@ using VllmAspire.Provisioner.Stages;
 using VllmAspire.Testing;
 using VllmAspire.Testing.Fakes.Gcp;
 using VllmAspire.Testing.Fakes.Kubernetes;
+using VllmAspire.Testing.Fakes.Registry;
 
 namespace VllmAspire.Provisioner.Deploy.Tests;
 
@@ -12,7 +13,9 @@ namespace VllmAspire.Provisioner.Deploy.Tests;
 /// The fake Google APIs on loopback and a published folder with the AppHost model's plan (the publishing golden file),
 /// deployed by the real Provisioner executable as a child process. With <c>kubernetes</c>, the golden manifests and a
 /// fake Kubernetes API server (reached through a kubeconfig) complete the graph; without, the plan's dependencies on
-/// Kubernetes objects are dropped, so the GCP stages form the whole graph.
+/// Kubernetes objects are dropped, so the GCP stages form the whole graph. With <c>images</c>, the plan's container
+/// images point at a fake registry and deploy builds and pushes them from the sources (a real <c>dotnet publish</c>,
+/// ~30–60 s); without, they are dropped from the plan, as for an app that builds none.
 /// </summary>
 internal sealed class GcpDeployment : IAsyncDisposable
 {
@@ -22,13 +25,23 @@ internal sealed class GcpDeployment : IAsyncDisposable
 
     private static readonly string Dll = typeof(StageRunner).Assembly.Location;
 
-    private GcpDeployment(FakeGcp fake, PublishedFolder folder, GkePlan plan, FakeKubernetesApi? kubernetes)
+    /// <summary>The registry and repository path of the golden plan's images.</summary>
+    public const string GoldenRegistry = "us-central1-docker.pkg.dev/my-project/vllm";
+
+    private GcpDeployment(FakeGcp fake, PublishedFolder folder, GkePlan plan, FakeKubernetesApi? kubernetes, FakeRegistry? registry = null, string? baseImage = null)
     {
         Fake = fake;
         Folder = folder;
         Plan = plan;
         Kubernetes = kubernetes;
+        Registry = registry;
+        _baseImage = baseImage;
     }
+
+    private readonly string? _baseImage;
+
+    /// <summary>Gets the fake registry deploy pushes the plan's images to, when the deployment builds them.</summary>
+    public FakeRegistry? Registry { get; }
 
     public FakeGcp Fake { get; }
 
@@ -54,22 +67,39 @@ internal sealed class GcpDeployment : IAsyncDisposable
     public IReadOnlyList<string> PlannedNodePools => [.. Plan.Steps.Where(s => s.ApiMethod == "container.projects.locations.clusters.nodePools.create")
         .Select(s => $"projects/{Project}/locations/{Plan.Location}/clusters/{Plan.Cluster}/nodePools/{s.Body!["nodePool"]!["name"]!.GetValue<string>()}")];
 
-    public static async Task<GcpDeployment> StartAsync(bool kubernetes = false)
+    public static async Task<GcpDeployment> StartAsync(bool kubernetes = false, bool images = false)
     {
         var fake = await FakeGcp.StartAsync();
         fake.ResourceManager.AddProject(Project, ProjectNumber);
         fake.Container.AddCluster(Project, "us-central1", "vllm-cluster");
-        var plan = JsonSerializer.Deserialize<GkePlan>(await File.ReadAllTextAsync(Path.Combine(GoldenDirectory, "gke-plan.json")))!;
+        var planJson = await File.ReadAllTextAsync(Path.Combine(GoldenDirectory, "gke-plan.json"));
+        FakeRegistry? registry = null;
+        string? baseImage = null;
+        string Retarget(string text) => registry is null ? text : text.Replace(GoldenRegistry, $"{registry.Host}/my-project/vllm", StringComparison.Ordinal);
+        if (images)
+        {
+            registry = await FakeRegistry.StartAsync();
+            baseImage = registry.SeedBaseImage("dotnet/aspnet", "10.0");
+        }
+
+        var plan = JsonSerializer.Deserialize<GkePlan>(Retarget(planJson))!;
+        if (!images)
+        {
+            // An app without images of ours: no image stages, and nothing waits for them.
+            var built = plan.ContainerImages.Select(i => i.Reference).ToHashSet(StringComparer.Ordinal);
+            plan = plan with { ContainerImages = [], Steps = [.. plan.Steps.Select(s => s with { DependsOn = [.. s.DependsOn.Where(d => !built.Contains(d))] })] };
+        }
+
         if (!kubernetes)
         {
             plan = plan with { Steps = [.. plan.Steps.Select(s => s with { DependsOn = [.. s.DependsOn.Where(d => !d.StartsWith("kubernetes/", StringComparison.Ordinal))] })] };
-            return new GcpDeployment(fake, new PublishedFolder(plan.ToJson()), plan, null);
+            return new GcpDeployment(fake, new PublishedFolder(plan.ToJson()), plan, null, registry, baseImage);
         }
 
         var folder = new PublishedFolder(plan.ToJson());
         foreach (var file in Directory.EnumerateFiles(Path.Combine(GoldenDirectory, "kubernetes")))
         {
-            File.Copy(file, Path.Combine(folder.Root, "kubernetes", Path.GetFileName(file)));
+            await File.WriteAllTextAsync(Path.Combine(folder.Root, "kubernetes", Path.GetFileName(file)), Retarget(await File.ReadAllTextAsync(file)));
         }
 
         var cluster = await FakeKubernetesApi.StartAsync();
@@ -91,7 +121,7 @@ internal sealed class GcpDeployment : IAsyncDisposable
                 user: fake
             current-context: fake
             """);
-        return new GcpDeployment(fake, folder, plan, cluster);
+        return new GcpDeployment(fake, folder, plan, cluster, registry, baseImage);
     }
 
     /// <summary>
@@ -156,6 +186,14 @@ internal sealed class GcpDeployment : IAsyncDisposable
             }
         }
 
+        if (Registry is not null)
+        {
+            // As the AppHost's deploy verb passes it; the base image comes from the fake registry, not mcr.microsoft.com.
+            start.Environment["Deploy__RepositoryRoot"] = RepositoryPaths.Root;
+            start.Environment["Deploy__Images__BaseImage"] = _baseImage;
+            start.Environment["Deploy__Images__BuildTimeout"] = "00:03:00";
+        }
+
         start.Environment["COLUMNS"] = "400";
         return new ProvisionerProcess(Process.Start(start)!);
     }
@@ -206,6 +244,11 @@ internal sealed class GcpDeployment : IAsyncDisposable
         if (Kubernetes is not null)
         {
             await Kubernetes.DisposeAsync();
+        }
+
+        if (Registry is not null)
+        {
+            await Registry.DisposeAsync();
         }
 
         await Fake.DisposeAsync();
