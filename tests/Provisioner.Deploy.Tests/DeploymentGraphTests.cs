@@ -43,7 +43,7 @@ public sealed class DeploymentGraphTests
     private static ServiceProvider Services(params string[] arguments) =>
         DeploymentServices.Build(DeploymentServices.BuildConfiguration(arguments),
             // A client that is never called: building the graph only checks that one exists.
-            s => s.AddSingleton<IKubernetes>(new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:9" })));
+            s => s.AddSingleton<IKubernetes>(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:9" })));
 
     private static HashSet<string> Prerequisites(StageGraph graph, string stage)
     {
