@@ -76,9 +76,11 @@ internal sealed record DashboardServices(
         var url = Notifications.TryGetCurrentState(provisioner.Name, out var current)
             ? current.Snapshot.Urls.Select(u => u.Url).FirstOrDefault(u => u.StartsWith("http://", StringComparison.Ordinal) || u.StartsWith("https://", StringComparison.Ordinal))
             : null;
-        if (url is null || current?.Snapshot.State != KnownResourceStates.Running || provisioner.ApiToken is not { HasValue: true } token)
+        // Healthy, not only Running: a started process may not listen yet.
+        if (url is null || current?.Snapshot is not { State: KnownResourceStates.Running, HealthStatus: ResourceHealthStatus.Healthy } || provisioner.ApiToken is not { HasValue: true } token)
         {
-            return (503, $"The Provisioner '{provisioner.Name}' is not running ({current?.Snapshot.State ?? KnownResourceStates.NotStarted}); start it on the resources page and try again.");
+            var state = current?.Snapshot is { } snapshot ? $"{snapshot.State}{(snapshot.HealthStatus is { } health ? $", {health}" : "")}" : KnownResourceStates.NotStarted;
+            return (503, $"The Provisioner '{provisioner.Name}' is not running and healthy ({state}); start it on the resources page, wait until it is healthy and try again.");
         }
 
         var verb = destroy ? "destroy" : "deploy";

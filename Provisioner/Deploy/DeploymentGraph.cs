@@ -76,6 +76,12 @@ internal static class DeploymentGraph
         // Old node pools, disks and images go only once the new pods are healthy and autoscaled.
         var rollout = stages.Where(s => s.Name.StartsWith(KubernetesStageFactory.WorkloadStagePrefix, StringComparison.Ordinal) || s.Name == KubernetesStageFactory.AutoscalerStage)
             .Select(s => s.Name).ToList();
+        if (rollout.Count == 0)
+        {
+            // No workloads (a plan without manifests): after everything else, so nothing old goes before its replacement exists.
+            rollout = [.. stages.Select(s => s.Name)];
+        }
+
         stages.Add(GcpStageFactory.CreatePrune(app.Plan, rollout, gcpOptions));
 
         if (stages.OfType<KubernetesObjectsStage>().Any())

@@ -158,6 +158,18 @@ internal sealed class GcpDeployment : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        foreach (var (key, value) in Environment())
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment["COLUMNS"] = "400";
+        return new ProvisionerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Gets the environment that points a Provisioner process at the fakes with short timings.</summary>
+    public Dictionary<string, string?> Environment()
+    {
         var settings = Fake.ClientConfiguration();
         settings["Gcp:Retry:MaxRetryAttempts"] = "12";
         settings["Gcp:Retry:BaseDelay"] = "00:00:00.005";
@@ -170,32 +182,32 @@ internal sealed class GcpDeployment : IAsyncDisposable
         settings["Gcp:Stages:ReadyTimeout"] = "00:00:10";
         settings["Gcp:Stages:CleanupTimeout"] = "00:00:10";
         settings["Gcp:Stages:IamBaseDelay"] = "00:00:00.005";
+        var environment = new Dictionary<string, string?>();
         foreach (var (key, value) in settings)
         {
             // Environment variables, as a deployment in CI would set them; ':' is spelled '__'.
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         if (Kubernetes is not null)
         {
-            start.Environment["KUBECONFIG"] = Path.Combine(Folder.Root, "kubeconfig");
-            start.Environment["Kubernetes__Waits__PollInterval"] = "00:00:00.020";
+            environment["KUBECONFIG"] = Path.Combine(Folder.Root, "kubeconfig");
+            environment["Kubernetes__Waits__PollInterval"] = "00:00:00.020";
             foreach (var wait in new[] { "JobTimeout", "RolloutTimeout", "ClaimBindTimeout", "DeletionTimeout" })
             {
-                start.Environment[$"Kubernetes__Waits__{wait}"] = "00:00:30";
+                environment[$"Kubernetes__Waits__{wait}"] = "00:00:30";
             }
         }
 
         if (Registry is not null)
         {
             // As the AppHost's deploy verb passes it; the base image comes from the fake registry, not mcr.microsoft.com.
-            start.Environment["Deploy__RepositoryRoot"] = RepositoryPaths.Root;
-            start.Environment["Deploy__Images__BaseImage"] = _baseImage;
-            start.Environment["Deploy__Images__BuildTimeout"] = "00:03:00";
+            environment["Deploy__RepositoryRoot"] = RepositoryPaths.Root;
+            environment["Deploy__Images__BaseImage"] = _baseImage;
+            environment["Deploy__Images__BuildTimeout"] = "00:03:00";
         }
 
-        start.Environment["COLUMNS"] = "400";
-        return new ProvisionerProcess(Process.Start(start)!);
+        return environment;
     }
 
     /// <summary>Runs a verb to its end.</summary>
