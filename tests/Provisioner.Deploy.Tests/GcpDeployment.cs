@@ -23,10 +23,12 @@ internal sealed class GcpDeployment : IAsyncDisposable
 
     public const long ProjectNumber = 123456789012;
 
-    private static readonly string Dll = typeof(StageRunner).Assembly.Location;
-
     /// <summary>The registry and repository path of the golden plan's images.</summary>
     public const string GoldenRegistry = "us-central1-docker.pkg.dev/my-project/vllm";
+
+    private static readonly string Dll = typeof(StageRunner).Assembly.Location;
+
+    private readonly string? _baseImage;
 
     private GcpDeployment(FakeGcp fake, PublishedFolder folder, GkePlan plan, FakeKubernetesApi? kubernetes, FakeRegistry? registry = null, string? baseImage = null)
     {
@@ -37,8 +39,6 @@ internal sealed class GcpDeployment : IAsyncDisposable
         Registry = registry;
         _baseImage = baseImage;
     }
-
-    private readonly string? _baseImage;
 
     /// <summary>Gets the fake registry deploy pushes the plan's images to, when the deployment builds them.</summary>
     public FakeRegistry? Registry { get; }
