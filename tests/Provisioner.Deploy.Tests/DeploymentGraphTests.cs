@@ -40,6 +40,34 @@ public sealed class DeploymentGraphTests
         Assert.Contains($"--{DeploymentGraph.RepositoryRootKey}=PATH", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_metrics_adapter_and_the_workload_wait_for_the_images_of_ours_their_pods_run()
+    {
+        // The publishing golden files of a model with our metrics adapter: both images come from the registry.
+        const string registry = "us-docker.pkg.dev/my-project/vllm-aspire";
+        var manifests = VllmAspire.Provisioner.Kubernetes.ManifestSet.Load(Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "GoldenShimAdapter"));
+        var plan = new VllmAspire.Contracts.Plan.GkePlan
+        {
+            Project = "my-project",
+            Location = "us-central1",
+            Cluster = "vllm-cluster",
+            Steps = [],
+            ContainerImages =
+            [
+                new() { Reference = $"{registry}/vllm-aspire-provisioner:1.0.0", Project = "Provisioner/Provisioner.csproj" },
+                new() { Reference = $"{registry}/vllm-aspire-metrics-adapter:1.0.0", Project = "MetricsAdapterShim/MetricsAdapterShim.csproj" },
+            ],
+        };
+
+        var stages = VllmAspire.Provisioner.Stages.Kubernetes.KubernetesStageFactory.Create(manifests, plan).ToDictionary(s => s.Name);
+
+        Assert.Contains($"{registry}/vllm-aspire-metrics-adapter:1.0.0", stages["metrics-adapter"].DependsOn);
+        Assert.DoesNotContain($"{registry}/vllm-aspire-provisioner:1.0.0", stages["metrics-adapter"].DependsOn);
+        Assert.Contains($"{registry}/vllm-aspire-provisioner:1.0.0", stages["workload-vllm"].DependsOn);
+        // vLLM's own image is not built by deploy: nothing waits for it.
+        Assert.DoesNotContain(stages.Values.SelectMany(s => s.DependsOn), d => d.Contains("vllm-openai", StringComparison.Ordinal));
+    }
+
     private static ServiceProvider Services(params string[] arguments) =>
         DeploymentServices.Build(DeploymentServices.BuildConfiguration(arguments),
             // A client that is never called: building the graph only checks that one exists.
