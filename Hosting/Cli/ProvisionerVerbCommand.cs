@@ -23,6 +23,12 @@ internal abstract class ProvisionerVerbCommand(string verb, string description) 
     /// <summary>The configuration section passed to the Provisioner (e.g. <c>Gcp:Endpoints:Compute</c>).</summary>
     public const string GcpSection = "Gcp";
 
+    /// <summary>The Provisioner's setting for the folder holding VllmAspire.sln, which the plan's container images are built from.</summary>
+    public const string RepositoryRootKey = "Deploy:RepositoryRoot";
+
+    /// <summary>The solution file that marks the repository root.</summary>
+    public const string SolutionFileName = "VllmAspire.sln";
+
     /// <inheritdoc />
     public Command Create(DistributedApplication app)
     {
@@ -54,7 +60,8 @@ internal abstract class ProvisionerVerbCommand(string verb, string description) 
         }
 
         var start = new ProcessStartInfo(ExecutableLocator.DotnetHost()) { UseShellExecute = false };
-        foreach (var argument in BuildArguments(build.TargetPath, published, dryRun, app.Services.GetRequiredService<IConfiguration>()))
+        var repositoryRoot = FindRepositoryRoot(provisioner.ProjectPath);
+        foreach (var argument in BuildArguments(build.TargetPath, published, dryRun, app.Services.GetRequiredService<IConfiguration>(), repositoryRoot))
         {
             start.ArgumentList.Add(argument);
         }
@@ -73,18 +80,24 @@ internal abstract class ProvisionerVerbCommand(string verb, string description) 
         return child.ExitCode;
     }
 
-    /// <summary>Builds the Provisioner's arguments: the verb, the published folder, and the <c>Gcp:*</c> configuration as overrides.</summary>
+    /// <summary>Builds the Provisioner's arguments: the verb, the published folder, the repository root and the <c>Gcp:*</c> configuration as overrides.</summary>
     /// <param name="provisionerDll">The Provisioner's assembly.</param>
     /// <param name="published">The published folder.</param>
     /// <param name="dryRun">Whether it is a dry run.</param>
     /// <param name="configuration">The AppHost's configuration.</param>
+    /// <param name="repositoryRoot">The folder holding VllmAspire.sln, or <see langword="null"/> when the sources are not found.</param>
     /// <returns>The arguments after <c>dotnet</c>.</returns>
-    internal IReadOnlyList<string> BuildArguments(string provisionerDll, string published, bool dryRun, IConfiguration configuration)
+    internal IReadOnlyList<string> BuildArguments(string provisionerDll, string published, bool dryRun, IConfiguration configuration, string? repositoryRoot = null)
     {
         List<string> arguments = [provisionerDll, verb, "--from", published];
         if (dryRun)
         {
             arguments.Add("--dry-run");
+        }
+
+        if (repositoryRoot is not null)
+        {
+            arguments.Add($"--{RepositoryRootKey}={repositoryRoot}");
         }
 
         foreach (var (key, value) in configuration.GetSection(GcpSection).AsEnumerable().Where(e => e.Value is not null).OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -93,5 +106,21 @@ internal abstract class ProvisionerVerbCommand(string verb, string description) 
         }
 
         return arguments;
+    }
+
+    /// <summary>Finds the sources the plan's container images are built from: the nearest folder above the Provisioner's project that holds VllmAspire.sln.</summary>
+    /// <param name="provisionerProject">The Provisioner's project file.</param>
+    /// <returns>The folder, or <see langword="null"/> when there is none (the Provisioner then names the missing setting).</returns>
+    internal static string? FindRepositoryRoot(string provisionerProject)
+    {
+        for (var folder = Path.GetDirectoryName(Path.GetFullPath(provisionerProject)); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(Path.Combine(folder, SolutionFileName)))
+            {
+                return folder;
+            }
+        }
+
+        return null;
     }
 }

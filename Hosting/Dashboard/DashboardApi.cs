@@ -53,6 +53,10 @@ internal static class DashboardApi
         actions.MapPost("/api/resources/{name}/stop", (string name) => RunActionAsync(services, name, ResourceAction.Stop));
         actions.MapPost("/api/resources/{name}/start", (string name) => RunActionAsync(services, name, ResourceAction.Start));
 
+        // The Provisioner's token stays on this server: the caller presents the dashboard's own.
+        actions.MapPost("/api/provisioner/deploy", (bool? dryRun, CancellationToken cancellationToken) => RunProvisionerAsync(services, destroy: false, dryRun ?? false, cancellationToken));
+        actions.MapPost("/api/provisioner/destroy", (bool? dryRun, CancellationToken cancellationToken) => RunProvisionerAsync(services, destroy: true, dryRun ?? false, cancellationToken));
+
         authorized.MapGet("/api/autoscaling", () => Results.Json(AutoscalingView.Build(services.Model, services.Decisions), JsonOptions));
 
         authorized.MapGet("/api/startup", () => Results.Json(services.Startup.GetStartups(), JsonOptions));
@@ -92,6 +96,14 @@ internal static class DashboardApi
     }
 
     /// <summary>Converts a resource's state to its API shape.</summary>
+    private static async Task<IResult> RunProvisionerAsync(DashboardServices services, bool destroy, bool dryRun, CancellationToken cancellationToken)
+    {
+        var (status, message) = await services.RunProvisionerAsync(destroy, dryRun, cancellationToken).ConfigureAwait(false);
+        return status is >= 200 and < 300
+            ? Results.Json(new { message }, JsonOptions, statusCode: status)
+            : Problem(status, message);
+    }
+
     internal static ResourceDto ToDto(ResourceEvent e) => new(
         e.Resource.Name,
         e.Snapshot.ResourceType,

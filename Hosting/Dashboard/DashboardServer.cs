@@ -35,7 +35,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     private WebApplication? _app;
 
     /// <summary>Initializes the server; created by the AppHost's services.</summary>
-    /// <param name="configuration">Reads <c>Dashboard:Url</c> and <c>AppHost:BrowserToken</c>.</param>
+    /// <param name="configuration">Reads <c>Dashboard:Url</c>, <c>AppHost:BrowserToken</c> and <c>Dashboard:StageEventsToken</c>.</param>
     /// <param name="notifications">The resource states.</param>
     /// <param name="logs">The resources' console output.</param>
     /// <param name="orchestrator">Starts, stops and restarts resources.</param>
@@ -62,10 +62,18 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         _logger = logger;
         _configuredUrl = configuration["Dashboard:Url"] is { Length: > 0 } url ? url : DefaultUrl;
         Token = new DashboardToken(configuration["AppHost:BrowserToken"]);
+        StageEventsToken = new DashboardToken(configuration["Dashboard:StageEventsToken"]);
     }
 
     /// <summary>Gets the token that logs in and authorises API calls.</summary>
     public DashboardToken Token { get; }
+
+    /// <summary>
+    /// Gets the narrower token that only posts stage events (<c>POST /api/stages/events</c>): what the Provisioner
+    /// service gets, so it can report stages but not read logs or run actions. Generated per run unless
+    /// <c>Dashboard:StageEventsToken</c> is configured.
+    /// </summary>
+    public DashboardToken StageEventsToken { get; }
 
     /// <summary>Gets the provisioning stages reported to the dashboard (<c>POST /api/stages/events</c>).</summary>
     public StageEventStore Stages { get; }
@@ -225,11 +233,15 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         var header = context.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Token.MatchesToken(header["Bearer ".Length..].Trim());
+            var presented = header["Bearer ".Length..].Trim();
+            return Token.MatchesToken(presented)
+                || (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == StageEventsPath && StageEventsToken.MatchesToken(presented));
         }
 
         return Token.MatchesCookie(context.Request.Cookies[DashboardToken.CookieName]);
     }
+
+    private const string StageEventsPath = "/api/stages/events";
 
     private const string LoginPage = """
         <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>VllmAspire dashboard — log in</title></head>

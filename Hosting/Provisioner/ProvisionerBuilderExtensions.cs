@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Cli;
+using VllmAspire.Hosting.Dashboard;
+using VllmAspire.Hosting.Eventing;
 
 namespace VllmAspire.Hosting;
 
@@ -7,7 +11,9 @@ public static class ProvisionerBuilderExtensions
 {
     /// <summary>
     /// Adds the Provisioner service. Its API requires a bearer token: parameter <c>{name}-api-token</c> (secret),
-    /// generated fresh for each run unless configured.
+    /// generated fresh for each run unless configured. In run mode it reports its stages to the dashboard (URL and a
+    /// secret token that may only post stage events) and deploys the folder the AppHost's <c>deploy</c> publishes to,
+    /// building the plan's images from these sources; the dashboard's stages page starts its runs.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name.</param>
@@ -16,9 +22,43 @@ public static class ProvisionerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var token = builder.AddApiToken(name);
-        var provisioner = new ProvisionerResource(name, new KnownProjects.Provisioner()) { ApiToken = token.Resource };
+        var project = new KnownProjects.Provisioner();
+        var provisioner = new ProvisionerResource(name, project) { ApiToken = token.Resource };
+
+        // The dashboard and the data folder exist only once the host runs: they reach the service as deferred values.
+        IServiceProvider? services = null;
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            services = e.Services;
+            return Task.CompletedTask;
+        });
+        var dashboardToken = new ParameterResource($"{name}-dashboard-token", () => services?.GetService<DashboardServer>()?.StageEventsToken.Value, secret: true);
+
         return builder.AddResource(provisioner)
             .WithServiceDefaultsEndpoints()
-            .WithEnvironment("Provisioner__ApiToken", token);
+            .WithEnvironment("Provisioner__ApiToken", token)
+            .WithEnvironment(context =>
+            {
+                if (!context.ExecutionContext.IsRunMode || services is null)
+                {
+                    return;
+                }
+
+                if (services.GetService<DashboardServer>()?.Url is { } url)
+                {
+                    context.EnvironmentVariables["Dashboard__Url"] = url.ToString();
+                    context.EnvironmentVariables["Dashboard__Token"] = dashboardToken;
+                }
+
+                if (services.GetService<AppHostPaths>() is { } paths)
+                {
+                    context.EnvironmentVariables["Provisioner__PublishedPath"] = Path.Combine(paths.DataDirectory, ProvisionerVerbCommand.PublishFolder);
+                }
+
+                if (ProvisionerVerbCommand.FindRepositoryRoot(project.ProjectPath) is { } root)
+                {
+                    context.EnvironmentVariables["Deploy__RepositoryRoot"] = root;
+                }
+            });
     }
 }

@@ -40,6 +40,7 @@ public static class GkePlanBuilder
         var app = t.Namespace;
         var steps = new List<GkePlanStep>();
         string? cacheImage = null;
+        var containerImages = ContainerImages(model);
 
         if (model.Environment.ImageCache is { } cache)
         {
@@ -59,10 +60,11 @@ public static class GkePlanBuilder
                     ["type"] = $"projects/{t.Project}/zones/{t.Zone}/diskTypes/{diskType}",
                     ["labels"] = Labels(app, model.Environment.Name),
                 }));
-            var ours = model.Workloads.Select(w => w.PrefetchImage).OfType<string>().Distinct().ToList();
-            var pushFirst = ours.Count == 0 ? "" : $"; {string.Join(", ", ours)} must be pushed first (ProvisionerContainerImage.PublishCommand)";
+            // Images deploy builds and pushes: the builder VM waits for their stages (dependsOn names their references).
+            var ours = containerImages.Select(i => i.Reference).Where(images.Contains).ToList();
+            var pushFirst = ours.Count == 0 ? "" : $"; deploy pushes {string.Join(", ", ours)} first";
             steps.Add(ComputeInsert(t, "image-cache-builder", $"temporary VM that pulls {string.Join(", ", images)} into the cache disk (deleted after the image is made){pushFirst}",
-                "compute.instances.insert", $"projects/{t.Project}/zones/{t.Zone}/instances", ["image-cache-disk"], new JsonObject
+                "compute.instances.insert", $"projects/{t.Project}/zones/{t.Zone}/instances", ["image-cache-disk", .. ours], new JsonObject
                 {
                     ["name"] = vm,
                     ["machineType"] = $"zones/{t.Zone}/machineTypes/n2-standard-16",
@@ -154,7 +156,32 @@ public static class GkePlanBuilder
             steps.Insert(steps.FindIndex(s => s.Id.EndsWith("-bake-disk", StringComparison.Ordinal)), ProjectIam(model));
         }
 
-        return new GkePlan { Project = t.Project, Location = t.Location, Cluster = t.Cluster, Steps = steps };
+        return new GkePlan { Project = t.Project, Location = t.Location, Cluster = t.Cluster, Steps = steps, ContainerImages = containerImages };
+    }
+
+    /// <summary>Gets the images of ours that deploy builds from source and pushes: the prefetch sidecar's (the Provisioner) and our metrics adapter's.</summary>
+    /// <param name="model">The validated publish model.</param>
+    /// <returns>The images, the Provisioner's first.</returns>
+    public static IReadOnlyList<GkePlanContainerImage> ContainerImages(GkePublishModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Environment.ContainerRegistry is not { HasValue: true } registry)
+        {
+            return [];
+        }
+
+        var images = new List<GkePlanContainerImage>();
+        if (model.Workloads.Any(w => w.PrefetchImage is not null))
+        {
+            images.Add(new() { Reference = ProvisionerContainerImage.Reference(registry.Value), Project = ProvisionerContainerImage.Project });
+        }
+
+        if (model.Environment.MetricsAdapter == MetricsAdapterKind.VllmAspireShim)
+        {
+            images.Add(new() { Reference = ShimMetricsAdapterManifests.ImageReference(registry.Value), Project = ShimMetricsAdapterManifests.Project });
+        }
+
+        return images;
     }
 
     /// <summary>The hex digits of the configuration hash a node pool's GKE name ends with.</summary>

@@ -36,11 +36,10 @@ public static class GkePublisher
             output.WriteLine($"  {file}");
         }
 
-        // The sidecar's image is ours: it must be in the registry before the image cache is built and the pods start.
-        if (publishModel.Environment.ContainerRegistry is { HasValue: true } registry && publishModel.Workloads.Any(w => w.PrefetchImage is not null))
+        // Our images (prefetch sidecar, metrics adapter) are in the plan: deploy builds and pushes them first.
+        foreach (var image in GkePlanBuilder.ContainerImages(publishModel))
         {
-            output.WriteLine($"Before deploy, push the prefetch sidecar's image {ProvisionerContainerImage.Reference(registry.Value)} (deploy does this):");
-            output.WriteLine($"  {ProvisionerContainerImage.PublishCommand(registry.Value)}");
+            output.WriteLine($"Deploy builds and pushes {image.Reference} from {image.Project}.");
         }
 
         output.WriteLine($"Apply with: kubectl apply -k {Path.Combine(outputPath, PublishOutputWriter.KubernetesFolder)}");

@@ -5,13 +5,16 @@ namespace VllmAspire.Hosting.Publishing;
 
 /// <summary>
 /// The Provisioner's container image, which the prefetch sidecar runs (<c>prefetch PATH --keep-running</c>). It is
-/// built and pushed with the .NET SDK's container support before the pods start; <see cref="PublishCommand"/> is the
-/// command (deploy runs it; publish prints it).
+/// built and pushed with the .NET SDK's container support before the pods start: publish lists it in the plan's
+/// <c>containerImages</c> and deploy builds and pushes it; <see cref="PublishCommand"/> is the equivalent manual command.
 /// </summary>
 public static partial class ProvisionerContainerImage
 {
     /// <summary>The image's repository name inside the registry.</summary>
     public const string RepositoryName = "vllm-aspire-provisioner";
+
+    /// <summary>The project that builds the image, relative to the repository root.</summary>
+    public const string Project = "Provisioner/Provisioner.csproj";
 
     /// <summary>Gets the image tag: the app's version (this assembly's informational version without build metadata).</summary>
     public static string Tag { get; } = ReadTag();

@@ -22,6 +22,9 @@ public static class ShimMetricsAdapterManifests
     /// <summary>The image's repository name inside the <c>container-registry</c> parameter's registry.</summary>
     public const string ImageName = "vllm-aspire-metrics-adapter";
 
+    /// <summary>The project that builds the image, relative to the repository root.</summary>
+    public const string Project = "MetricsAdapterShim/MetricsAdapterShim.csproj";
+
     /// <summary>The Secret the shim keeps its serving certificate in.</summary>
     public const string CertificateSecret = "vllm-aspire-metrics-adapter-serving-cert";
 

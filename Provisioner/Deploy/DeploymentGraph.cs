@@ -1,18 +1,27 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VllmAspire.Provisioner.Stages;
 using VllmAspire.Provisioner.Kubernetes;
 using VllmAspire.Provisioner.Stages.Gcp;
+using VllmAspire.Provisioner.Stages.Images;
 using VllmAspire.Provisioner.Stages.Kubernetes;
 
 namespace VllmAspire.Provisioner.Deploy;
 
 /// <summary>
-/// The one place that lists a deployment's stages: the GCP stages from the plan and the Kubernetes stages from the
-/// manifests. <c>deploy</c>, <c>destroy</c> and the service's API all build their graph here.
+/// The one place that lists a deployment's stages: the container images of ours from the plan, the GCP stages from
+/// the plan, the Kubernetes stages from the manifests and the prune stage after the rollout. <c>deploy</c>,
+/// <c>destroy</c> and the service's API all build their graph here.
 /// </summary>
 internal static class DeploymentGraph
 {
+    /// <summary>The configuration key of the folder holding VllmAspire.sln, which the plan's image projects are relative to.</summary>
+    public const string RepositoryRootKey = "Deploy:RepositoryRoot";
+
+    /// <summary>The configuration section of <see cref="ContainerImageStageOptions"/> (e.g. <c>Deploy:Images:BaseImage</c>).</summary>
+    public const string ImagesSection = "Deploy:Images";
+
     /// <summary>Builds every stage of a published app.</summary>
     /// <param name="app">The published app.</param>
     /// <param name="services">The deployment's services (clients, clock, logging).</param>
@@ -22,9 +31,32 @@ internal static class DeploymentGraph
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(services);
         var stages = new List<IProvisioningStage>();
+        var configuration = services.GetService<IConfiguration>();
+        if (app.Plan.ContainerImages.Count > 0)
+        {
+            // The images are built from the VllmAspire sources; the AppHost's deploy verb passes where they are.
+            var root = configuration?[RepositoryRootKey];
+            if (string.IsNullOrWhiteSpace(root))
+            {
+                throw new DeploymentInputException(
+                    $"{Path.Combine(app.Directory, PublishedApp.PlanFileName)} builds {string.Join(", ", app.Plan.ContainerImages.Select(i => i.Reference))} from source, but {RepositoryRootKey} is not set: " +
+                    $"run deploy through the AppHost (`dotnet run --project AppHost -- deploy`), or pass --{RepositoryRootKey}=PATH, the folder holding VllmAspire.sln.");
+            }
+
+            try
+            {
+                stages.AddRange(ContainerImageStageFactory.Create(app.Plan, root, configuration?.GetSection(ImagesSection).Get<ContainerImageStageOptions>()));
+            }
+            catch (ArgumentException e)
+            {
+                throw new DeploymentInputException($"{Path.Combine(app.Directory, PublishedApp.PlanFileName)}: {e.Message}", e);
+            }
+        }
+
+        var gcpOptions = services.GetRequiredService<IOptions<GcpStageOptions>>().Value;
         try
         {
-            stages.AddRange(GcpStageFactory.Create(app.Plan, services.GetRequiredService<IOptions<GcpStageOptions>>().Value));
+            stages.AddRange(GcpStageFactory.Create(app.Plan, gcpOptions));
         }
         catch (ArgumentException e)
         {
@@ -40,6 +72,17 @@ internal static class DeploymentGraph
         {
             throw new DeploymentInputException($"{app.KubernetesDirectory}: {e.Message}", e);
         }
+
+        // Old node pools, disks and images go only once the new pods are healthy and autoscaled.
+        var rollout = stages.Where(s => s.Name.StartsWith(KubernetesStageFactory.WorkloadStagePrefix, StringComparison.Ordinal) || s.Name == KubernetesStageFactory.AutoscalerStage)
+            .Select(s => s.Name).ToList();
+        if (rollout.Count == 0)
+        {
+            // No workloads (a plan without manifests): after everything else, so nothing old goes before its replacement exists.
+            rollout = [.. stages.Select(s => s.Name)];
+        }
+
+        stages.Add(GcpStageFactory.CreatePrune(app.Plan, rollout, gcpOptions));
 
         if (stages.OfType<KubernetesObjectsStage>().Any())
         {

@@ -32,6 +32,9 @@ internal static class KubernetesKinds
     /// <summary>Gets the deployment kind.</summary>
     public static KubernetesKind Deployment { get; } = new("Deployment", "apps", "v1", "deployments", true, typeof(V1Deployment));
 
+    /// <summary>Gets the pod disruption budget kind (our metrics adapter keeps one replica through node drains).</summary>
+    public static KubernetesKind PodDisruptionBudget { get; } = new("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", true, typeof(V1PodDisruptionBudget));
+
     /// <summary>Gets the cluster role kind.</summary>
     public static KubernetesKind ClusterRole { get; } = new("ClusterRole", "rbac.authorization.k8s.io", "v1", "clusterroles", false, typeof(V1ClusterRole));
 
@@ -57,7 +60,7 @@ internal static class KubernetesKinds
     public static IReadOnlyList<KubernetesKind> All { get; } =
     [
         Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding, Role, RoleBinding, PersistentVolume, PersistentVolumeClaim,
-        Job, Deployment, Service, PodMonitoring, ApiService, HorizontalPodAutoscaler, Pod, Event,
+        Job, Deployment, PodDisruptionBudget, Service, PodMonitoring, ApiService, HorizontalPodAutoscaler, Pod, Event,
     ];
 
     /// <summary>Gets the kind for an object's <c>apiVersion</c> and <c>kind</c>.</summary>

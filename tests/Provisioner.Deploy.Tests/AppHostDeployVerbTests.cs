@@ -107,11 +107,18 @@ public sealed class AppHostDeployVerbTests : IDisposable
             ["Dashboard:Url"] = "http://127.0.0.1:18888",
         }).Build();
 
-        var arguments = new DestroyCommand().BuildArguments("/p/VllmAspire.Provisioner.dll", "/data/publish", dryRun: true, configuration);
+        var arguments = new DestroyCommand().BuildArguments("/p/VllmAspire.Provisioner.dll", "/data/publish", dryRun: true, configuration, "/src");
 
         Assert.Equal(
-            ["/p/VllmAspire.Provisioner.dll", "destroy", "--from", "/data/publish", "--dry-run", "--Gcp:Endpoints:Compute=http://127.0.0.1:5001", "--Gcp:Endpoints:Container=http://127.0.0.1:5002"],
+            ["/p/VllmAspire.Provisioner.dll", "destroy", "--from", "/data/publish", "--dry-run", "--Deploy:RepositoryRoot=/src", "--Gcp:Endpoints:Compute=http://127.0.0.1:5001", "--Gcp:Endpoints:Container=http://127.0.0.1:5002"],
             arguments);
+    }
+
+    [Fact]
+    public void The_repository_root_is_the_folder_above_the_provisioner_project_that_holds_the_solution()
+    {
+        Assert.Equal(VllmAspire.Testing.RepositoryPaths.Root.TrimEnd('/'), ProvisionerVerbCommand.FindRepositoryRoot(Path.Combine(VllmAspire.Testing.RepositoryPaths.Root, "Provisioner", "Provisioner.csproj")));
+        Assert.Null(ProvisionerVerbCommand.FindRepositoryRoot(Path.Combine(_root, "Provisioner", "Provisioner.csproj")));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

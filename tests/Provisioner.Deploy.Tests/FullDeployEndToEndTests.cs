@@ -49,6 +49,30 @@ public sealed class FullDeployEndToEndTests
         Assert.True(output.Contains("0 created, 0 changed", StringComparison.Ordinal), output);
     }
 
+    [Fact]
+    public async Task Deploy_builds_and_pushes_the_sidecar_image_before_the_image_cache_and_the_workload_use_it()
+    {
+        // The one test that builds an image for real (dotnet publish -t:PublishContainer, ~30–60 s).
+        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true, images: true);
+        var reference = Assert.Single(deployment.Plan.ContainerImages).Reference;
+
+        var (exit, output) = await deployment.RunAsync("deploy");
+
+        Assert.True(exit == 0, output);
+        deployment.AssertConverged();
+        Assert.Contains(deployment.Registry!.Pushes, p => p.Repository == "my-project/vllm/vllm-aspire-provisioner" && p.Reference == reference.Split(':')[^1]);
+        Assert.NotNull(deployment.Registry.Manifest("my-project/vllm/vllm-aspire-provisioner", reference.Split(':')[^1]));
+        var podSpec = deployment.Kubernetes!.Get("deployments", "vllm", "vllm")!["spec"]!["template"]!["spec"]!;
+        Assert.Contains(podSpec["initContainers"]!.AsArray(), c => (string?)c!["image"] == reference);
+        // The console lines are in the order the runner saw the stages change.
+        var lines = output.Split('\n');
+        int IndexOf(string stage, string state) => Array.FindIndex(lines, l => l.Contains($" {stage} {state}", StringComparison.Ordinal));
+        var pushed = IndexOf("image-vllm-aspire-provisioner", "Succeeded");
+        Assert.True(pushed >= 0, output);
+        Assert.True(pushed < IndexOf("image-cache", "Running") && pushed < IndexOf("workload-vllm", "Running"), output);
+        Assert.True(IndexOf("workload-vllm", "Succeeded") < IndexOf(VllmAspire.Provisioner.Stages.Gcp.GcpPruneStage.StageName, "Running"), output);
+    }
+
     [Theory]
     [InlineData("kubernetes-base")]
     [InlineData("weights-bake-gemma-7b")]

@@ -17,14 +17,14 @@ public sealed class GcpDeployEndToEndTests
         var (exit, output) = await deployment.RunAsync("deploy");
         Assert.True(exit == 0, output);
         deployment.AssertConverged();
-        // The project policy exists already: the IAM stage changes it, the others create.
-        Assert.True(output.Contains("deploy succeeded: 6 stages: 5 created, 1 changed, 0 unchanged", StringComparison.Ordinal), output);
+        // The project policy exists already: the IAM stage changes it, the others create; prune finds nothing older.
+        Assert.True(output.Contains("deploy succeeded: 7 stages: 5 created, 1 changed, 1 unchanged", StringComparison.Ordinal), output);
 
         deployment.Fake.ClearRequests();
         (exit, output) = await deployment.RunAsync("deploy");
         Assert.True(exit == 0, output);
         Assert.Empty(deployment.Fake.Writes);
-        Assert.True(output.Contains("deploy succeeded: 6 stages: 0 created, 0 changed, 6 unchanged, 0 deleted, 0 failed, 0 not run", StringComparison.Ordinal), output);
+        Assert.True(output.Contains("deploy succeeded: 7 stages: 0 created, 0 changed, 7 unchanged, 0 deleted, 0 failed, 0 not run", StringComparison.Ordinal), output);
         deployment.AssertConverged();
     }
 
@@ -127,7 +127,7 @@ public sealed class GcpDeployEndToEndTests
             Assert.True(exit == 130, first.Output);
             Assert.True(first.Output.Contains("image-cache Failed canceled before it finished", StringComparison.Ordinal), first.Output);
             Assert.True(first.Output.Contains("node-pool-vllm-pool Skipped not run: the run was canceled", StringComparison.Ordinal), first.Output);
-            Assert.True(first.Output.Contains("deploy canceled: 6 stages:", StringComparison.Ordinal), first.Output);
+            Assert.True(first.Output.Contains("deploy canceled: 7 stages:", StringComparison.Ordinal), first.Output);
         }
 
         deployment.Fake.Compute.BuilderDuration = TimeSpan.FromMilliseconds(100);

@@ -5,6 +5,7 @@ using VllmAspire.Provisioner.Stages;
 using VllmAspire.Testing;
 using VllmAspire.Testing.Fakes.Gcp;
 using VllmAspire.Testing.Fakes.Kubernetes;
+using VllmAspire.Testing.Fakes.Registry;
 
 namespace VllmAspire.Provisioner.Deploy.Tests;
 
@@ -12,7 +13,9 @@ namespace VllmAspire.Provisioner.Deploy.Tests;
 /// The fake Google APIs on loopback and a published folder with the AppHost model's plan (the publishing golden file),
 /// deployed by the real Provisioner executable as a child process. With <c>kubernetes</c>, the golden manifests and a
 /// fake Kubernetes API server (reached through a kubeconfig) complete the graph; without, the plan's dependencies on
-/// Kubernetes objects are dropped, so the GCP stages form the whole graph.
+/// Kubernetes objects are dropped, so the GCP stages form the whole graph. With <c>images</c>, the plan's container
+/// images point at a fake registry and deploy builds and pushes them from the sources (a real <c>dotnet publish</c>,
+/// ~30–60 s); without, they are dropped from the plan, as for an app that builds none.
 /// </summary>
 internal sealed class GcpDeployment : IAsyncDisposable
 {
@@ -20,15 +23,25 @@ internal sealed class GcpDeployment : IAsyncDisposable
 
     public const long ProjectNumber = 123456789012;
 
+    /// <summary>The registry and repository path of the golden plan's images.</summary>
+    public const string GoldenRegistry = "us-central1-docker.pkg.dev/my-project/vllm";
+
     private static readonly string Dll = typeof(StageRunner).Assembly.Location;
 
-    private GcpDeployment(FakeGcp fake, PublishedFolder folder, GkePlan plan, FakeKubernetesApi? kubernetes)
+    private readonly string? _baseImage;
+
+    private GcpDeployment(FakeGcp fake, PublishedFolder folder, GkePlan plan, FakeKubernetesApi? kubernetes, FakeRegistry? registry = null, string? baseImage = null)
     {
         Fake = fake;
         Folder = folder;
         Plan = plan;
         Kubernetes = kubernetes;
+        Registry = registry;
+        _baseImage = baseImage;
     }
+
+    /// <summary>Gets the fake registry deploy pushes the plan's images to, when the deployment builds them.</summary>
+    public FakeRegistry? Registry { get; }
 
     public FakeGcp Fake { get; }
 
@@ -54,22 +67,39 @@ internal sealed class GcpDeployment : IAsyncDisposable
     public IReadOnlyList<string> PlannedNodePools => [.. Plan.Steps.Where(s => s.ApiMethod == "container.projects.locations.clusters.nodePools.create")
         .Select(s => $"projects/{Project}/locations/{Plan.Location}/clusters/{Plan.Cluster}/nodePools/{s.Body!["nodePool"]!["name"]!.GetValue<string>()}")];
 
-    public static async Task<GcpDeployment> StartAsync(bool kubernetes = false)
+    public static async Task<GcpDeployment> StartAsync(bool kubernetes = false, bool images = false)
     {
         var fake = await FakeGcp.StartAsync();
         fake.ResourceManager.AddProject(Project, ProjectNumber);
         fake.Container.AddCluster(Project, "us-central1", "vllm-cluster");
-        var plan = JsonSerializer.Deserialize<GkePlan>(await File.ReadAllTextAsync(Path.Combine(GoldenDirectory, "gke-plan.json")))!;
+        var planJson = await File.ReadAllTextAsync(Path.Combine(GoldenDirectory, "gke-plan.json"));
+        FakeRegistry? registry = null;
+        string? baseImage = null;
+        string Retarget(string text) => registry is null ? text : text.Replace(GoldenRegistry, $"{registry.Host}/my-project/vllm", StringComparison.Ordinal);
+        if (images)
+        {
+            registry = await FakeRegistry.StartAsync();
+            baseImage = registry.SeedBaseImage("dotnet/aspnet", "10.0");
+        }
+
+        var plan = JsonSerializer.Deserialize<GkePlan>(Retarget(planJson))!;
+        if (!images)
+        {
+            // An app without images of ours: no image stages, and nothing waits for them.
+            var built = plan.ContainerImages.Select(i => i.Reference).ToHashSet(StringComparer.Ordinal);
+            plan = plan with { ContainerImages = [], Steps = [.. plan.Steps.Select(s => s with { DependsOn = [.. s.DependsOn.Where(d => !built.Contains(d))] })] };
+        }
+
         if (!kubernetes)
         {
             plan = plan with { Steps = [.. plan.Steps.Select(s => s with { DependsOn = [.. s.DependsOn.Where(d => !d.StartsWith("kubernetes/", StringComparison.Ordinal))] })] };
-            return new GcpDeployment(fake, new PublishedFolder(plan.ToJson()), plan, null);
+            return new GcpDeployment(fake, new PublishedFolder(plan.ToJson()), plan, null, registry, baseImage);
         }
 
         var folder = new PublishedFolder(plan.ToJson());
         foreach (var file in Directory.EnumerateFiles(Path.Combine(GoldenDirectory, "kubernetes")))
         {
-            File.Copy(file, Path.Combine(folder.Root, "kubernetes", Path.GetFileName(file)));
+            await File.WriteAllTextAsync(Path.Combine(folder.Root, "kubernetes", Path.GetFileName(file)), Retarget(await File.ReadAllTextAsync(file)));
         }
 
         var cluster = await FakeKubernetesApi.StartAsync();
@@ -91,7 +121,7 @@ internal sealed class GcpDeployment : IAsyncDisposable
                 user: fake
             current-context: fake
             """);
-        return new GcpDeployment(fake, folder, plan, cluster);
+        return new GcpDeployment(fake, folder, plan, cluster, registry, baseImage);
     }
 
     /// <summary>
@@ -128,6 +158,18 @@ internal sealed class GcpDeployment : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        foreach (var (key, value) in Environment())
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment["COLUMNS"] = "400";
+        return new ProvisionerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Gets the environment that points a Provisioner process at the fakes with short timings.</summary>
+    public Dictionary<string, string?> Environment()
+    {
         var settings = Fake.ClientConfiguration();
         settings["Gcp:Retry:MaxRetryAttempts"] = "12";
         settings["Gcp:Retry:BaseDelay"] = "00:00:00.005";
@@ -140,24 +182,32 @@ internal sealed class GcpDeployment : IAsyncDisposable
         settings["Gcp:Stages:ReadyTimeout"] = "00:00:10";
         settings["Gcp:Stages:CleanupTimeout"] = "00:00:10";
         settings["Gcp:Stages:IamBaseDelay"] = "00:00:00.005";
+        var environment = new Dictionary<string, string?>();
         foreach (var (key, value) in settings)
         {
             // Environment variables, as a deployment in CI would set them; ':' is spelled '__'.
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         if (Kubernetes is not null)
         {
-            start.Environment["KUBECONFIG"] = Path.Combine(Folder.Root, "kubeconfig");
-            start.Environment["Kubernetes__Waits__PollInterval"] = "00:00:00.020";
+            environment["KUBECONFIG"] = Path.Combine(Folder.Root, "kubeconfig");
+            environment["Kubernetes__Waits__PollInterval"] = "00:00:00.020";
             foreach (var wait in new[] { "JobTimeout", "RolloutTimeout", "ClaimBindTimeout", "DeletionTimeout" })
             {
-                start.Environment[$"Kubernetes__Waits__{wait}"] = "00:00:30";
+                environment[$"Kubernetes__Waits__{wait}"] = "00:00:30";
             }
         }
 
-        start.Environment["COLUMNS"] = "400";
-        return new ProvisionerProcess(Process.Start(start)!);
+        if (Registry is not null)
+        {
+            // As the AppHost's deploy verb passes it; the base image comes from the fake registry, not mcr.microsoft.com.
+            environment["Deploy__RepositoryRoot"] = RepositoryPaths.Root;
+            environment["Deploy__Images__BaseImage"] = _baseImage;
+            environment["Deploy__Images__BuildTimeout"] = "00:03:00";
+        }
+
+        return environment;
     }
 
     /// <summary>Runs a verb to its end.</summary>
@@ -206,6 +256,11 @@ internal sealed class GcpDeployment : IAsyncDisposable
         if (Kubernetes is not null)
         {
             await Kubernetes.DisposeAsync();
+        }
+
+        if (Registry is not null)
+        {
+            await Registry.DisposeAsync();
         }
 
         await Fake.DisposeAsync();

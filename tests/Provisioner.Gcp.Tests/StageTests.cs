@@ -37,7 +37,8 @@ public sealed class StageTests
         Assert.Equal(["image-cache", "node-pool-vllm-pool", "project-iam", BakeDiskStep, WeightsImageStep, WeightsDiskStep], stages.Select(s => s.Name));
         var cache = stages[0];
         Assert.Equal(["image-cache-disk", "image-cache-builder", "image-cache-image"], cache.Provides);
-        Assert.Empty(cache.DependsOn);
+        // The builder VM pulls the sidecar's image, which deploy builds and pushes first.
+        Assert.Equal([plan.ContainerImages.Single().Reference], cache.DependsOn);
         Assert.Equal(["image-cache-image"], stages.Single(s => s.Name == "node-pool-vllm-pool").DependsOn);
         // Publish names the bake Job as its disk (<weights>-<version>-bake); the image waits for both.
         Assert.Equal([BakeDiskStep, $"kubernetes/Job/vllm/{BakeDisk}", "project-iam"], stages.Single(s => s.Name == WeightsImageStep).DependsOn);

@@ -22,14 +22,15 @@ public sealed class StageFactoryTests
         Assert.Contains(bed.BakeJob.Key, bake.Provides);
         Assert.Equal(["kubernetes-base", bakeDisk, "project-iam"], bake.DependsOn);
         Assert.Equal(["kubernetes-base", DiskStep(bed, bed.WeightsVolume)], stages["weights-volumes-gemma-7b"].DependsOn);
-        Assert.Equal(["kubernetes-base", "weights-volumes-gemma-7b", "node-pool-vllm-pool"], stages["workload-vllm"].DependsOn);
+        // The pods' sidecar runs our image, which deploy builds and pushes first.
+        Assert.Equal(["kubernetes-base", "weights-volumes-gemma-7b", "node-pool-vllm-pool", bed.Plan.ContainerImages.Single().Reference], stages["workload-vllm"].DependsOn);
         Assert.Equal(["kubernetes-base", "workload-vllm", "metrics-adapter"], stages["hpa"].DependsOn);
         Assert.Contains("project-iam", stages["metrics-adapter"].DependsOn);
 
-        // Every published object belongs to exactly one stage, and every plan step the stages name exists.
+        // Every published object belongs to exactly one stage, and every plan step or image the stages name exists.
         var provided = bed.Stages.SelectMany(s => s.Provides).ToList();
         Assert.Equal(bed.Manifests.Objects.Select(o => o.Key).Order(), provided.Order());
-        var planSteps = bed.Plan.Steps.Select(s => s.Id).ToHashSet();
+        var planSteps = bed.Plan.Steps.Select(s => s.Id).Concat(bed.Plan.ContainerImages.Select(i => i.Reference)).ToHashSet();
         Assert.All(bed.Stages.SelectMany(s => s.DependsOn), d => Assert.True(stages.ContainsKey(d) || planSteps.Contains(d), d));
 
         // The plan's image step waits for the Job the bake stage provides.
@@ -62,9 +63,9 @@ public sealed class StageFactoryTests
         Assert.Contains("workload-vllm", byName["hpa"].DependsOn);
         Assert.Equal(2, byName["hpa"].Objects.Count);
 
-        // Every object has one stage, and every dependency is a stage or a plan step.
+        // Every object has one stage, and every dependency is a stage, a plan step or an image deploy builds.
         Assert.Equal(manifests.Objects.Select(o => o.Key).Order(), stages.SelectMany(s => s.Provides).Order());
-        var planSteps = plan.Steps.Select(s => s.Id).ToHashSet();
+        var planSteps = plan.Steps.Select(s => s.Id).Concat(plan.ContainerImages.Select(i => i.Reference)).ToHashSet();
         Assert.All(stages.SelectMany(s => s.DependsOn), d => Assert.True(byName.ContainsKey(d) || planSteps.Contains(d), d));
     }
 

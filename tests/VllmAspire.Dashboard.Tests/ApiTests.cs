@@ -43,6 +43,25 @@ public class ApiTests
     }
 
     [Fact]
+    public async Task ProvisionerActionsNeedTheTokenAndSameOrigin_AndSayWhenTheModelHasNoProvisioner()
+    {
+        await using var d = await DashboardApp.StartAsync();
+
+        using var noToken = await d.Http.SendAsync(d.Request(HttpMethod.Post, "/api/provisioner/deploy", token: false));
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+        using (var crossSite = d.Request(HttpMethod.Post, "/api/provisioner/destroy"))
+        {
+            crossSite.Headers.Add("Origin", "http://evil.example");
+            using var refused = await d.Http.SendAsync(crossSite);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using var none = await d.Http.SendAsync(d.Request(HttpMethod.Post, "/api/provisioner/deploy?dryRun=true"));
+        Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        Assert.Contains("AddProvisioner", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RestartNeedsTheTokenAndSameOriginAndReplacesTheProcesses()
     {
         await using var d = await DashboardApp.StartAsync();

@@ -189,6 +189,35 @@ public class BrowserTests
     }
 
     [Fact]
+    public async Task DeployAndDestroyAskFirst_AndTheAnswerIsShown()
+    {
+        // This model has no Provisioner service: the dashboard server answers for it (the full path is tested in
+        // Provisioner.Deploy.Tests with a real Provisioner process).
+        await using var d = await DashboardApp.StartAsync();
+        await using var browser = await Browser.LaunchAsync();
+        var page = browser.Page;
+        await page.GotoAsync(d.Server.LoginUrl!.ToString());
+        await page.GotoAsync(new Uri(d.Url, "/stages").ToString());
+
+        await page.Locator("#destroy").ClickAsync();
+        await Expect(page.Locator("#confirm")).ToHaveTextAsync("Yes, destroy");
+        await Expect(page.Locator("#deploy")).ToHaveCountAsync(0);
+        await page.Locator("#cancel").ClickAsync();
+        await Expect(page.Locator("#confirm")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#provisioner-answer")).ToHaveCountAsync(0);
+
+        await page.Locator("#deploy").ClickAsync();
+        await Expect(page.Locator("#confirm")).ToHaveTextAsync("Yes, deploy");
+        await page.Locator("#confirm").ClickAsync();
+        await Expect(page.Locator("#provisioner-answer")).ToHaveAttributeAsync("data-status", "404");
+        await Expect(page.Locator("#provisioner-answer")).ToContainTextAsync("AddProvisioner");
+
+        await page.Locator("#deploy-dry-run").ClickAsync();
+        await Expect(page.Locator("#provisioner-answer")).ToContainTextAsync("no Provisioner service");
+        await browser.ScreenshotAsync("stages-actions");
+    }
+
+    [Fact]
     public async Task MetricsAreChartedFromPrometheusDataAndTheirAbsenceIsExplained()
     {
         await using (var bare = await DashboardApp.StartAsync())

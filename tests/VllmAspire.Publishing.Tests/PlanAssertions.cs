@@ -6,7 +6,7 @@ namespace VllmAspire.Publishing.Tests;
 /// <summary>Checks a written gke-plan.json against the discovery documents of reference/discovery.</summary>
 internal static class PlanAssertions
 {
-    /// <summary>Every step's request passes its API's discovery document, and every dependency is an earlier step.</summary>
+    /// <summary>Every step's request passes its API's discovery document, and every dependency is an earlier step or a container image deploy builds.</summary>
     public static JsonArray PassesDiscoveryDocumentsInOrder(string planPath)
     {
         var documents = new[] { "compute.v1.json", "container.v1.json", "cloudresourcemanager.v1.json" }
@@ -16,7 +16,8 @@ internal static class PlanAssertions
         Assert.Contains(steps, s => (string?)s!["apiMethod"] == "container.projects.locations.clusters.nodePools.create");
         Assert.Contains(steps, s => (string?)s!["apiMethod"] == "compute.images.insert");
         Assert.Contains(steps, s => (string?)s!["apiMethod"] == "cloudresourcemanager.projects.setIamPolicy");
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        // Container images deploy builds (their stages provide the references) come before every step.
+        var ids = (plan["containerImages"]?.AsArray() ?? []).Select(i => (string)i!["reference"]!).ToHashSet(StringComparer.Ordinal);
         foreach (var step in steps)
         {
             var method = (string)step!["apiMethod"]!;

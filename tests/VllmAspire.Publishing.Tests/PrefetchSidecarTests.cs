@@ -144,16 +144,22 @@ public sealed class PrefetchSidecarTests
     }
 
     [Fact]
-    public void PublishPrintsHowToPushTheSidecarsImage_WithTheSdksContainerSupport()
+    public void ThePlanListsTheSidecarsImage_ForDeployToBuildAndPushBeforeTheImageCache()
     {
-        using var app = new TestModel().Build();
+        using var app = new TestModel { ImageCacheName = "cache" }.Build();
         var root = Directory.CreateTempSubdirectory("vllm-aspire-sidecar-").FullName;
         try
         {
             var output = new StringWriter();
             Assert.Equal(0, GkePublisher.Publish(app.Model, Path.Combine(root, "out"), output, TextWriter.Null));
-            Assert.Contains($"dotnet publish Provisioner/Provisioner.csproj -t:PublishContainer -p:ContainerRegistry=us-central1-docker.pkg.dev -p:ContainerRepository=my-project/vllm/vllm-aspire-provisioner -p:ContainerImageTag={ProvisionerContainerImage.Tag}",
-                output.ToString(), StringComparison.Ordinal);
+            var reference = $"us-central1-docker.pkg.dev/my-project/vllm/vllm-aspire-provisioner:{ProvisionerContainerImage.Tag}";
+            var plan = System.Text.Json.JsonSerializer.Deserialize<VllmAspire.Contracts.Plan.GkePlan>(File.ReadAllText(Path.Combine(root, "out", "gke-plan.json")))!;
+            var image = Assert.Single(plan.ContainerImages);
+            Assert.Equal((reference, "Provisioner/Provisioner.csproj"), (image.Reference, image.Project));
+            Assert.True(File.Exists(Path.Combine(VllmAspire.Testing.RepositoryPaths.Root, image.Project)), image.Project);
+            Assert.Contains(reference, plan.Steps.Single(s => s.Id == "image-cache-builder").DependsOn);
+            Assert.Contains($"Deploy builds and pushes {reference} from Provisioner/Provisioner.csproj.", output.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("-t:PublishContainer", output.ToString(), StringComparison.Ordinal);
         }
         finally
         {

@@ -28,6 +28,9 @@ public sealed class ShimAdapterPublishTests
                 Assert.True(GkePublisher.Publish(app.Model, output, TextWriter.Null, errors) == 0, errors.ToString());
             }
 
+            // Deploy builds and pushes the adapter's image: the plan lists it with its project.
+            var plan = System.Text.Json.JsonSerializer.Deserialize<VllmAspire.Contracts.Plan.GkePlan>(File.ReadAllText(Path.Combine(output, "gke-plan.json")))!;
+            Assert.Contains(plan.ContainerImages, i => i.Reference == ShimMetricsAdapterManifests.ImageReference(Registry) && i.Project == "MetricsAdapterShim/MetricsAdapterShim.csproj");
             var kubernetes = Path.Combine(output, "kubernetes");
             GoldenFiles.AssertMatches(kubernetes, GoldenFolder);
             var files = Directory.EnumerateFiles(kubernetes, "*.yaml").Where(f => Path.GetFileName(f) != "kustomization.yaml").ToList();

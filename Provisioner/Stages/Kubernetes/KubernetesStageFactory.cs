@@ -10,8 +10,8 @@ namespace VllmAspire.Provisioner.Stages.Kubernetes;
 /// <item><c>kubernetes-base</c>: namespaces, service accounts, RBAC.</item>
 /// <item><c>weights-bake-{weights}</c> (named by the weights, not their version, so a model update reconciles the same stage): the bake PV, PVC and Job (waits for the Job); after the plan's step creating the bake disk and the IAM grant of the Job's account.</item>
 /// <item><c>weights-volumes-{weights}</c>: the per-zone read-only PVs and PVCs (waits until bound); after the plan's disk steps.</item>
-/// <item><c>workload-{app}</c>: an app's Deployments (one, or one per zone) with its Services and PodMonitorings (waits for the rollouts, then reports pod start-up); after their node pools, weights volumes and accounts' grants.</item>
-/// <item><c>metrics-adapter</c>: the adapter's Deployment, Service and APIServices; after its account's IAM grant.</item>
+/// <item><c>workload-{app}</c>: an app's Deployments (one, or one per zone) with its Services and PodMonitorings (waits for the rollouts, then reports pod start-up); after their node pools, weights volumes, accounts' grants and the plan's container images their pods run.</item>
+/// <item><c>metrics-adapter</c>: the adapter's Deployment, Service and APIServices; after its account's IAM grant and its container image when the plan builds it.</item>
 /// <item><c>hpa</c>: the autoscalers; after the workloads they scale and the metrics adapter.</item>
 /// </list>
 /// Objects are grouped by their <c>app.kubernetes.io/component</c> and <c>app.kubernetes.io/name</c> labels, as publish writes them.
@@ -23,6 +23,9 @@ internal static class KubernetesStageFactory
 
     /// <summary>The metrics adapter stage's name.</summary>
     public const string MetricsAdapterStage = "metrics-adapter";
+
+    /// <summary>The prefix of the workload stages' names (<c>workload-{app}</c>).</summary>
+    public const string WorkloadStagePrefix = "workload-";
 
     /// <summary>The autoscaler stage's name.</summary>
     public const string AutoscalerStage = "hpa";
@@ -87,7 +90,9 @@ internal static class KubernetesStageFactory
         {
             var grants = adapterObjects.Where(o => o.Kind == KubernetesKinds.Deployment)
                 .SelectMany(d => steps.GrantSteps(d.Namespace!, ((V1Deployment)d.Object).Spec.Template.Spec.ServiceAccountName));
-            stages.Add(new KubernetesObjectsStage(MetricsAdapterStage, adapterObjects, [.. afterBase, .. grants.Distinct()]));
+            var adapterImages = adapterObjects.Where(o => o.Kind == KubernetesKinds.Deployment)
+                .SelectMany(d => BuiltImages(((V1Deployment)d.Object).Spec.Template.Spec, plan));
+            stages.Add(new KubernetesObjectsStage(MetricsAdapterStage, adapterObjects, [.. afterBase, .. grants.Distinct(), .. adapterImages.Distinct()]));
         }
 
         var autoscaled = manifests.OfKind(KubernetesKinds.HorizontalPodAutoscaler)
@@ -110,10 +115,11 @@ internal static class KubernetesStageFactory
                 var claims = (podSpec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null)
                     .Select(v => claimStages.GetValueOrDefault($"{deployment.Namespace}/{v.PersistentVolumeClaim.ClaimName}")).OfType<string>();
                 var pool = podSpec.NodeSelector?.TryGetValue("cloud.google.com/gke-nodepool", out var p) == true ? steps.NodePoolStep(p) : null;
-                dependsOn.AddRange([.. claims, .. (pool is null ? [] : new[] { pool }), .. steps.GrantSteps(deployment.Namespace!, podSpec.ServiceAccountName)]);
+                dependsOn.AddRange([.. claims, .. (pool is null ? [] : new[] { pool }), .. steps.GrantSteps(deployment.Namespace!, podSpec.ServiceAccountName),
+                    .. BuiltImages(podSpec, plan)]);
             }
 
-            var name = $"workload-{app.Key.App}";
+            var name = $"{WorkloadStagePrefix}{app.Key.App}";
             foreach (var deployment in deployments)
             {
                 workloadStages[$"{deployment.Namespace}/{deployment.Name}"] = name;
@@ -143,6 +149,14 @@ internal static class KubernetesStageFactory
         }
 
         return stages;
+    }
+
+    // The images of ours (the plan's containerImages, built and pushed by deploy's image stages) a pod runs: its stage
+    // depends on them, so no pod is created before its image is in the registry.
+    private static IEnumerable<string> BuiltImages(V1PodSpec podSpec, GkePlan plan)
+    {
+        var built = plan.ContainerImages.Select(i => i.Reference).ToHashSet(StringComparer.Ordinal);
+        return (podSpec.InitContainers ?? []).Concat(podSpec.Containers ?? []).Select(c => c.Image).Where(built.Contains);
     }
 
     // Weights claims of the same app that the manifests no longer publish (a model update), to delete after the rollout.

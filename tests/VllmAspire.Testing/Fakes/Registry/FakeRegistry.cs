@@ -30,8 +30,11 @@ public sealed partial class FakeRegistry : IAsyncDisposable
     /// <summary>The user name Artifact Registry expects with an OAuth access token as the password.</summary>
     public const string Username = "oauth2accesstoken";
 
-    /// <summary>The only password (access token) the fake accepts.</summary>
-    public const string Password = "fake-registry-access-token";
+    /// <summary>
+    /// The only password (access token) the fake accepts: the fake Google APIs' token, since deploy authenticates to
+    /// Artifact Registry with the same OAuth access token it uses for the Google APIs.
+    /// </summary>
+    public const string Password = Gcp.FakeGcp.AccessToken;
 
     private const string TokenPath = "/v2/token";
 
