@@ -6,7 +6,7 @@ namespace VllmAspire.Hosting.Publishing;
 /// <summary>
 /// The Provisioner's container image, which the prefetch sidecar runs (<c>prefetch PATH --keep-running</c>). It is
 /// built and pushed with the .NET SDK's container support before the pods start: publish lists it in the plan's
-/// <c>containerImages</c> and deploy builds and pushes it; <see cref="PublishCommand"/> is the equivalent manual command.
+/// <c>containerImages</c> and deploy builds and pushes it (<c>dotnet publish -t:PublishContainer</c>).
 /// </summary>
 public static partial class ProvisionerContainerImage
 {
@@ -28,17 +28,6 @@ public static partial class ProvisionerContainerImage
     /// <param name="registry">The <c>container-registry</c> parameter.</param>
     /// <returns>The reference, e.g. <c>us-central1-docker.pkg.dev/my-project/vllm/vllm-aspire-provisioner:1.0.0</c>.</returns>
     public static string Reference(string registry) => $"{registry.TrimEnd('/')}/{RepositoryName}:{Tag}";
-
-    /// <summary>Gets the command that builds the image and pushes it to <paramref name="registry"/>.</summary>
-    /// <param name="registry">The <c>container-registry</c> parameter.</param>
-    /// <returns>The command line.</returns>
-    public static string PublishCommand(string registry)
-    {
-        var trimmed = registry.TrimEnd('/');
-        var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
-        return $"dotnet publish Provisioner/Provisioner.csproj -t:PublishContainer -p:ContainerRegistry={trimmed[..slash]} " +
-            $"-p:ContainerRepository={trimmed[(slash + 1)..]}/{RepositoryName} -p:ContainerImageTag={Tag}";
-    }
 
     private static string ReadTag()
     {
