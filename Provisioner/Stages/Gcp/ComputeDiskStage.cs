@@ -13,19 +13,9 @@ internal sealed class ComputeDiskStage(PlannedRequest request, GcpStageOptions o
     protected override async Task<StageResult> ReconcileCoreAsync(StageContext context, CancellationToken cancellationToken)
     {
         var path = request.ComputeResourcePath;
-        var existing = await Compute(context).GetAsync(path, cancellationToken).ConfigureAwait(false);
+        var existing = await ObserveOursAsync(context, request, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            if (!IsOurs(existing.Labels, request.Labels))
-            {
-                throw NotOurs(path, request.Labels);
-            }
-
-            if (!context.DryRun)
-            {
-                await WaitUntilReadyAsync(context, path, existing, cancellationToken).ConfigureAwait(false);
-            }
-
             // Deploy never resizes or refills a disk: a new model version gets new disk names in the plan.
             var planned = request.Body["sizeGb"] is { } size ? long.Parse(size.ToString(), System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
             return planned is not null && existing.SizeGb is { } actual && actual != planned

@@ -16,19 +16,9 @@ internal sealed class ComputeImageStage(PlannedRequest request, GcpStageOptions 
     protected override async Task<StageResult> ReconcileCoreAsync(StageContext context, CancellationToken cancellationToken)
     {
         var path = request.ComputeResourcePath;
-        var existing = await Compute(context).GetAsync(path, cancellationToken).ConfigureAwait(false);
+        var existing = await ObserveOursAsync(context, request, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            if (!IsOurs(existing.Labels, request.Labels))
-            {
-                throw NotOurs(path, request.Labels);
-            }
-
-            if (!context.DryRun)
-            {
-                await WaitUntilReadyAsync(context, path, existing, cancellationToken).ConfigureAwait(false);
-            }
-
             return StageResult.Unchanged(path);
         }
 

@@ -138,6 +138,32 @@ internal abstract class GcpStage(string name, IReadOnlyList<string> dependsOn, I
         return await WaitUntilReadyAsync(context, path, created, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Observes a planned Compute object: <see langword="null"/> when it does not exist; otherwise it must carry our
+    /// labels, and (unless this is a dry run) it is waited for until READY, so a rerun adopts one left half-made.
+    /// </summary>
+    /// <param name="context">The run's context.</param>
+    /// <param name="request">The planned insert.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The object as it is now, or <see langword="null"/>.</returns>
+    /// <exception cref="ProvisioningException">An object of that name exists without our labels.</exception>
+    protected async Task<ComputeResource?> ObserveOursAsync(StageContext context, PlannedRequest request, CancellationToken cancellationToken)
+    {
+        var path = request.ComputeResourcePath;
+        var existing = await Compute(context).GetAsync(path, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        if (!IsOurs(existing.Labels, request.Labels))
+        {
+            throw NotOurs(path, request.Labels);
+        }
+
+        return context.DryRun ? existing : await WaitUntilReadyAsync(context, path, existing, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Waits until a disk or image is READY (one found half-made by a rerun, say).</summary>
     /// <param name="context">The run's context.</param>
     /// <param name="path">The object's path.</param>

@@ -25,16 +25,7 @@ internal sealed class ImageCacheStage(string name, PlannedRequest disk, PlannedR
     protected override async Task<StageResult> ReconcileCoreAsync(StageContext context, CancellationToken cancellationToken)
     {
         var imagePath = image.ComputeResourcePath;
-        var existing = await Compute(context).GetAsync(imagePath, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && !IsOurs(existing.Labels, image.Labels))
-        {
-            throw NotOurs(imagePath, image.Labels);
-        }
-
-        if (existing is not null && !context.DryRun)
-        {
-            await WaitUntilReadyAsync(context, imagePath, existing, cancellationToken).ConfigureAwait(false);
-        }
+        var existing = await ObserveOursAsync(context, image, cancellationToken).ConfigureAwait(false);
 
         // Whatever a crashed run left behind goes first: its disk may be half written.
         var leftovers = await DeleteBuilderAsync(context, cancellationToken).ConfigureAwait(false);
