@@ -26,6 +26,18 @@ internal static class KubernetesKinds
     /// <summary>Gets the event kind (read only, for the start-up report).</summary>
     public static KubernetesKind Event { get; } = new("Event", "", "v1", "events", true, typeof(Corev1Event));
 
+    /// <summary>Gets the secret kind (read only: looked for in our namespaces before deleting them).</summary>
+    public static KubernetesKind Secret { get; } = new("Secret", "", "v1", "secrets", true, typeof(V1Secret));
+
+    /// <summary>Gets the config map kind (read only: looked for in our namespaces before deleting them).</summary>
+    public static KubernetesKind ConfigMap { get; } = new("ConfigMap", "", "v1", "configmaps", true, typeof(V1ConfigMap));
+
+    /// <summary>Gets the replica set kind (read only: links a Deployment's pods to it).</summary>
+    public static KubernetesKind ReplicaSet { get; } = new("ReplicaSet", "apps", "v1", "replicasets", true, typeof(V1ReplicaSet));
+
+    /// <summary>Gets the stateful set kind (read only: looked for in our namespaces before deleting them).</summary>
+    public static KubernetesKind StatefulSet { get; } = new("StatefulSet", "apps", "v1", "statefulsets", true, typeof(V1StatefulSet));
+
     /// <summary>Gets the job kind.</summary>
     public static KubernetesKind Job { get; } = new("Job", "batch", "v1", "jobs", true, typeof(V1Job));
 
@@ -61,6 +73,7 @@ internal static class KubernetesKinds
     [
         Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding, Role, RoleBinding, PersistentVolume, PersistentVolumeClaim,
         Job, Deployment, PodDisruptionBudget, Service, PodMonitoring, ApiService, HorizontalPodAutoscaler, Pod, Event,
+        Secret, ConfigMap, ReplicaSet, StatefulSet,
     ];
 
     /// <summary>Gets the kind for an object's <c>apiVersion</c> and <c>kind</c>.</summary>

@@ -154,6 +154,38 @@ internal sealed class KubernetesOperations
         }
     }
 
+    /// <summary>Lists every object of a kind in one namespace, whatever its labels.</summary>
+    /// <param name="kind">The kind (namespaced).</param>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The objects as JSON.</returns>
+    public async Task<IReadOnlyList<JsonObject>> ListInNamespaceAsync(KubernetesKind kind, string @namespace, CancellationToken cancellationToken)
+    {
+        try
+        {
+            object list = kind.Kind switch
+            {
+                "ServiceAccount" => await _client.CoreV1.ListNamespacedServiceAccountAsync(@namespace, cancellationToken: cancellationToken),
+                "Secret" => await _client.CoreV1.ListNamespacedSecretAsync(@namespace, cancellationToken: cancellationToken),
+                "ConfigMap" => await _client.CoreV1.ListNamespacedConfigMapAsync(@namespace, cancellationToken: cancellationToken),
+                "PersistentVolumeClaim" => await _client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(@namespace, cancellationToken: cancellationToken),
+                "Service" => await _client.CoreV1.ListNamespacedServiceAsync(@namespace, cancellationToken: cancellationToken),
+                "Pod" => await _client.CoreV1.ListNamespacedPodAsync(@namespace, cancellationToken: cancellationToken),
+                "Deployment" => await _client.AppsV1.ListNamespacedDeploymentAsync(@namespace, cancellationToken: cancellationToken),
+                "ReplicaSet" => await _client.AppsV1.ListNamespacedReplicaSetAsync(@namespace, cancellationToken: cancellationToken),
+                "StatefulSet" => await _client.AppsV1.ListNamespacedStatefulSetAsync(@namespace, cancellationToken: cancellationToken),
+                "Job" => await _client.BatchV1.ListNamespacedJobAsync(@namespace, cancellationToken: cancellationToken),
+                _ when kind.IsCore || !kind.Namespaced => throw new NotSupportedException($"{kind.Kind} is not listed by namespace by the provisioner."),
+                _ => await _client.CustomObjects.ListNamespacedCustomObjectAsync(kind.Group, kind.Version, @namespace, kind.Plural, cancellationToken: cancellationToken),
+            };
+            return [.. ToJson(list)!["items"]!.AsArray().Select(i => i!.AsObject())];
+        }
+        catch (HttpOperationException e)
+        {
+            throw KubernetesApiError.ToProvisioningException($"kubernetes/{kind.Kind}?namespace={@namespace}", "list", e);
+        }
+    }
+
     /// <summary>Waits until a deleted object is gone.</summary>
     /// <param name="kind">Its kind.</param>
     /// <param name="namespace">Its namespace, or <see langword="null"/>.</param>

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using VllmAspire.Provisioner.Stages;
 
 namespace VllmAspire.Provisioner.Kubernetes.Tests;
@@ -33,6 +35,73 @@ public sealed class DestroyTests
 
         Assert.All(again.Values, r => Assert.Equal(StageOutcome.Unchanged, r.Outcome));
         Assert.Equal(writes, bed.Fake.Writes.Count);
+    }
+
+    [Fact]
+    public async Task Destroy_KeepsOurNamespace_WhenItHoldsTheUsersSecret_AndARerunChangesNothing()
+    {
+        await using var bed = await TestBed.StartAsync();
+        await bed.DeployAsync();
+        // As `kubectl create secret generic hf-token -n vllm`: the token the vLLM Deployment reads is the user's, not ours.
+        await bed.Client.CoreV1.CreateNamespacedSecretAsync(
+            new V1Secret { Metadata = new V1ObjectMeta { Name = "hf-token" }, Data = new Dictionary<string, byte[]> { ["token"] = "hf_x"u8.ToArray() } }, "vllm");
+
+        var dryRun = await bed.DestroyAsync(dryRun: true);
+
+        var dryRunBase = Assert.Single(dryRun.Values, r => r.Message?.Contains("namespace vllm", StringComparison.Ordinal) == true);
+        Assert.Contains("would keep namespace vllm: it holds objects that are not ours: Secret/hf-token", dryRunBase.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("kubernetes/Namespace/vllm", dryRunBase.Objects);
+
+        var results = await bed.DestroyAsync();
+
+        Assert.NotNull(bed.Fake.Get("secrets", "vllm", "hf-token"));
+        Assert.NotNull(bed.Fake.Get("namespaces", null, "vllm"));
+        var kept = Assert.Single(results.Values, r => r.Message?.Contains("namespace vllm", StringComparison.Ordinal) == true);
+        Assert.Contains("kept namespace vllm: it holds objects that are not ours: Secret/hf-token", kept.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(bed.Fake.Writes, w => w.Method == "DELETE" && w.Path.EndsWith("/namespaces/vllm", StringComparison.Ordinal));
+        foreach (var manifest in bed.Manifests.Objects.Where(o => !(o.Kind == KubernetesKinds.Namespace && o.Name == "vllm")))
+        {
+            Assert.Null(await bed.Operations.GetAsync(manifest.Kind, manifest.Namespace, manifest.Name, CancellationToken.None));
+        }
+
+        var writes = bed.Fake.Writes.Count;
+        var again = await bed.DestroyAsync();
+
+        Assert.All(again.Values, r => Assert.Equal(StageOutcome.Unchanged, r.Outcome));
+        Assert.Contains(again.Values, r => r.Message == "nothing to delete; kept namespace vllm: it holds objects that are not ours: Secret/hf-token");
+        Assert.Equal(writes, bed.Fake.Writes.Count);
+        Assert.NotNull(bed.Fake.Get("secrets", "vllm", "hf-token"));
+    }
+
+    [Fact]
+    public async Task Destroy_DeletesOurNamespace_WhenItHoldsOnlyOursAndWhatKubernetesPutsThere()
+    {
+        await using var bed = await TestBed.StartAsync();
+        await bed.DeployAsync();
+        // The fake, as the controllers, put these in every new namespace; they are not the user's.
+        Assert.NotNull(bed.Fake.Get("serviceaccounts", "vllm", "default"));
+        Assert.NotNull(bed.Fake.Get("configmaps", "vllm", "kube-root-ca.crt"));
+        Assert.NotEmpty(await bed.Operations.ListInNamespaceAsync(KubernetesKinds.Pod, "vllm", CancellationToken.None));
+
+        var results = await bed.DestroyAsync();
+
+        Assert.DoesNotContain(results.Values, r => r.Message?.Contains("kept namespace", StringComparison.Ordinal) == true);
+        Assert.Null(bed.Fake.Get("namespaces", null, "vllm"));
+        Assert.Null(bed.Fake.Get("configmaps", "vllm", "kube-root-ca.crt"));
+    }
+
+    [Fact]
+    public async Task FakeApi_CreatesBySecretPost_AndAnswersAlreadyExists()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = "hf-token" }, Data = new Dictionary<string, byte[]> { ["token"] = "hf_x"u8.ToArray() } };
+        await bed.Client.CoreV1.CreateNamespacedSecretAsync(secret, "default");
+
+        var conflict = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => bed.Client.CoreV1.CreateNamespacedSecretAsync(secret, "default"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, conflict.Response.StatusCode);
+        Assert.Equal("secrets \"hf-token\" already exists", (string?)JsonNode.Parse(conflict.Response.Content)?["message"]);
+        Assert.Equal("aGZfeA==", (string?)bed.Fake.Get("secrets", "default", "hf-token")?["data"]?["token"]);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace VllmAspire.Provisioner.Stages.Kubernetes;
 /// only those whose fields differ from the manifest, then waits for what must finish: claims bound, Jobs complete,
 /// Deployments rolled out (followed by the start-up report of their new pods). Destroy deletes, in reverse order, the
 /// objects of this stage's kinds and components that carry our <c>managed-by</c> label — earlier versions included —
-/// and waits until they are gone. It needs <see cref="KubernetesOperations"/> in <see cref="StageContext.Services"/>.
+/// and waits until they are gone; a namespace of ours that holds objects not ours is kept (see <see cref="NamespaceContents"/>). It needs <see cref="KubernetesOperations"/> in <see cref="StageContext.Services"/>.
 /// </summary>
 internal sealed class KubernetesObjectsStage : IProvisioningStage
 {
@@ -169,10 +169,23 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
             }
         }
 
+        // Deleting a namespace deletes everything in it: one that holds objects not ours (the user's token Secret) stays.
+        var kept = new List<string>();
+        foreach (var target in targets.Where(t => t.Kind == KubernetesKinds.Namespace).ToList())
+        {
+            var foreign = await NamespaceContents.FindForeignAsync(operations, target.Name, cancellationToken);
+            if (foreign.Count > 0)
+            {
+                targets.Remove(target);
+                kept.Add($"{(context.DryRun ? "would keep" : "kept")} namespace {target.Name}: it holds objects that are not ours: {string.Join(", ", foreign)}");
+            }
+        }
+
+        var keptNote = kept.Count == 0 ? "" : "; " + string.Join("; ", kept);
         var keys = targets.Select(t => ManifestObject.KeyOf(t.Kind, t.Namespace, t.Name)).ToList();
         if (context.DryRun)
         {
-            return new StageResult(keys.Count == 0 ? StageOutcome.Unchanged : StageOutcome.Deleted, keys, keys.Count == 0 ? "dry run: nothing to delete" : "dry run: would delete " + string.Join(", ", keys));
+            return new StageResult(keys.Count == 0 ? StageOutcome.Unchanged : StageOutcome.Deleted, keys, (keys.Count == 0 ? "dry run: nothing to delete" : "dry run: would delete " + string.Join(", ", keys)) + keptNote);
         }
 
         var deleted = new List<string>();
@@ -192,8 +205,8 @@ internal sealed class KubernetesObjectsStage : IProvisioningStage
         }
 
         return deleted.Count == 0
-            ? new StageResult(StageOutcome.Unchanged, [], "nothing to delete")
-            : new StageResult(StageOutcome.Deleted, deleted, $"deleted {deleted.Count} object(s)");
+            ? new StageResult(StageOutcome.Unchanged, [], "nothing to delete" + keptNote)
+            : new StageResult(StageOutcome.Deleted, deleted, $"deleted {deleted.Count} object(s)" + keptNote);
     }
 
     private static bool IsOurs(JsonObject live) =>

@@ -254,6 +254,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             case "PATCH" when name is not null:
                 await ApplyAsync(http, type, ns, name, sub, body);
                 return;
+            case "POST" when name is null && sub is null:
+                await CreateAsync(http, type, ns, body);
+                return;
             case "DELETE" when name is not null:
                 await DeleteAsync(http, type, ns, name, body);
                 return;
@@ -475,6 +478,95 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         await http.Response.WriteAsync(log);
     }
 
+    // POST to a collection, as `kubectl create` and KubernetesClient's Create* calls do: 409 AlreadyExists when taken.
+    private async Task CreateAsync(HttpContext http, FakeResourceType type, string? ns, string? body)
+    {
+        JsonObject created;
+        try
+        {
+            created = JsonNode.Parse(body ?? "")!.AsObject();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
+        {
+            await WriteStatusAsync(http, KubernetesStatus.Failure(400, "BadRequest", $"the object provided is unrecognized: {e.Message}"));
+            return;
+        }
+
+        // The typed clients leave apiVersion and kind out; the API server takes them from the URL.
+        created["apiVersion"] ??= type.ApiVersion;
+        created["kind"] ??= type.Kind;
+        var name = (string?)created["metadata"]?["name"];
+        var bodyNamespace = (string?)created["metadata"]?["namespace"];
+        var mismatch = (string?)created["apiVersion"] != type.ApiVersion || (string?)created["kind"] != type.Kind
+                ? $"the API version or kind in the data ({created["apiVersion"]}, {created["kind"]}) does not match the expected ({type.ApiVersion}, {type.Kind})"
+            : bodyNamespace is not null && bodyNamespace != ns ? "the namespace of the provided object does not match the namespace sent on the request"
+            : null;
+        if (mismatch is not null)
+        {
+            await WriteStatusAsync(http, KubernetesStatus.Failure(400, "BadRequest", mismatch));
+            return;
+        }
+
+        if (string.IsNullOrEmpty(name))
+        {
+            await WriteStatusAsync(http, KubernetesStatus.Invalid(type, "", [("FieldValueRequired", "Required value: name or generateName is required", "metadata.name")]));
+            return;
+        }
+
+        var problems = type.Model is not null ? StrictFieldValidator.Check(type.Model, created) : _crds.Check(created);
+        if (problems.Count > 0)
+        {
+            await WriteStatusAsync(http, KubernetesStatus.Invalid(type, name, [.. problems.Select(p => ("FieldValueInvalid", p, ""))]));
+            return;
+        }
+
+        var namespaces = FakeResourceType.All.Single(t => t.Plural == "namespaces");
+        if (ns is not null && Store.Get(namespaces, null, ns) is null)
+        {
+            await WriteStatusAsync(http, KubernetesStatus.NotFound(namespaces, ns));
+            return;
+        }
+
+        if (ns is not null)
+        {
+            created["metadata"]!["namespace"] = ns;
+        }
+
+        var dryRun = http.Request.Query["dryRun"] == "All";
+        JsonObject answer;
+        int code;
+        lock (Store.Sync)
+        {
+            if (Store.Get(type, ns, name) is not null)
+            {
+                answer = KubernetesStatus.Failure(409, "AlreadyExists", $"{type.QualifiedPlural} \"{name}\" already exists", type, name);
+                code = 409;
+            }
+            else
+            {
+                var manager = (string?)http.Request.Query["fieldManager"] is { Length: > 0 } m ? m : "kubectl-create";
+                var (result, owners, _, _) = ServerSideApply.Apply(type, null, created, manager, force: true, Time.GetUtcNow());
+                var invalid = ObjectValidation.Check(type, result, null);
+                if (invalid.Count > 0)
+                {
+                    answer = KubernetesStatus.Invalid(type, name, invalid);
+                    code = 422;
+                }
+                else
+                {
+                    answer = dryRun ? result : Store.Put(type, result, owners).Object;
+                    code = 201;
+                    if (!dryRun && type.Kind == "Namespace")
+                    {
+                        SeedNamespaceDefaults(name);
+                    }
+                }
+            }
+        }
+
+        await WriteJsonAsync(http, code, answer);
+    }
+
     private async Task ApplyAsync(HttpContext http, FakeResourceType type, string? ns, string name, string? sub, string? body)
     {
         var query = http.Request.Query;
@@ -582,6 +674,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                 {
                     answer = changed && !dryRun ? Store.Put(type, result, owners).Object : result;
                     code = existing is null ? 201 : 200;
+                    if (existing is null && !dryRun && type.Kind == "Namespace")
+                    {
+                        SeedNamespaceDefaults(name);
+                    }
+
                     if (changed && !dryRun)
                     {
                         _applied.Enqueue(applied);
@@ -636,6 +733,20 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
 
         await WriteJsonAsync(http, 200, KubernetesStatus.Success(type, name, (string?)removed["metadata"]?["uid"]));
+    }
+
+    // As the serviceaccount controller and the root CA publisher do in every new namespace.
+    private void SeedNamespaceDefaults(string ns)
+    {
+        Seed(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ServiceAccount", ["metadata"] = new JsonObject { ["name"] = "default", ["namespace"] = ns } }, "kube-controller-manager");
+        Seed(
+            new JsonObject
+            {
+                ["apiVersion"] = "v1", ["kind"] = "ConfigMap",
+                ["metadata"] = new JsonObject { ["name"] = "kube-root-ca.crt", ["namespace"] = ns },
+                ["data"] = new JsonObject { ["ca.crt"] = "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n" },
+            },
+            "kube-controller-manager");
     }
 
     private void RemoveDependents(string? uid)

@@ -33,6 +33,7 @@ public sealed record FakeResourceType(string Group, string Version, string Plura
         new("batch", "v1", "jobs", "Job", true, typeof(V1Job), "status"),
         new("apps", "v1", "deployments", "Deployment", true, typeof(V1Deployment), "status"),
         new("apps", "v1", "replicasets", "ReplicaSet", true, typeof(V1ReplicaSet), "status"),
+        new("apps", "v1", "statefulsets", "StatefulSet", true, typeof(V1StatefulSet), "status"),
         new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, typeof(V1PodDisruptionBudget), "status"),
         new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false, typeof(V1ClusterRole)),
         new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false, typeof(V1ClusterRoleBinding)),
