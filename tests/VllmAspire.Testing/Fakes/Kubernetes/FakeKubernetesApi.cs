@@ -478,6 +478,24 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         await http.Response.WriteAsync(log);
     }
 
+    // What the API server answers a create or apply body with that does not decode, validate or fit (missing namespace).
+    private JsonObject? Rejection(FakeResourceType type, string? ns, string name, JsonObject body)
+    {
+        var problems = type.Model is not null ? StrictFieldValidator.Check(type.Model, body) : _crds.Check(body);
+        if (problems.Any(p => p.EndsWith("field not declared in schema", StringComparison.Ordinal)))
+        {
+            return KubernetesStatus.Failure(400, "BadRequest", $"failed to create typed patch object ({ns}/{name}; {type.ApiVersion}, Kind={type.Kind}): {string.Join(", ", problems)}");
+        }
+
+        if (problems.Count > 0)
+        {
+            return KubernetesStatus.Invalid(type, name, [.. problems.Select(p => ("FieldValueInvalid", p, ""))]);
+        }
+
+        var namespaces = FakeResourceType.All.Single(t => t.Plural == "namespaces");
+        return ns is not null && Store.Get(namespaces, null, ns) is null ? KubernetesStatus.NotFound(namespaces, ns) : null;
+    }
+
     // POST to a collection, as `kubectl create` and KubernetesClient's Create* calls do: 409 AlreadyExists when taken.
     private async Task CreateAsync(HttpContext http, FakeResourceType type, string? ns, string? body)
     {
@@ -513,17 +531,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             return;
         }
 
-        var problems = type.Model is not null ? StrictFieldValidator.Check(type.Model, created) : _crds.Check(created);
-        if (problems.Count > 0)
+        if (Rejection(type, ns, name, created) is { } rejection)
         {
-            await WriteStatusAsync(http, KubernetesStatus.Invalid(type, name, [.. problems.Select(p => ("FieldValueInvalid", p, ""))]));
-            return;
-        }
-
-        var namespaces = FakeResourceType.All.Single(t => t.Plural == "namespaces");
-        if (ns is not null && Store.Get(namespaces, null, ns) is null)
-        {
-            await WriteStatusAsync(http, KubernetesStatus.NotFound(namespaces, ns));
+            await WriteStatusAsync(http, rejection);
             return;
         }
 
@@ -609,23 +619,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             return;
         }
 
-        var problems = type.Model is not null ? StrictFieldValidator.Check(type.Model, applied) : _crds.Check(applied);
-        if (problems.Any(p => p.EndsWith("field not declared in schema", StringComparison.Ordinal)))
+        if (Rejection(type, ns, name, applied) is { } rejection)
         {
-            await WriteStatusAsync(http, KubernetesStatus.Failure(400, "BadRequest", $"failed to create typed patch object ({ns}/{name}; {type.ApiVersion}, Kind={type.Kind}): {string.Join(", ", problems)}"));
-            return;
-        }
-
-        if (problems.Count > 0)
-        {
-            await WriteStatusAsync(http, KubernetesStatus.Invalid(type, name, [.. problems.Select(p => ("FieldValueInvalid", p, ""))]));
-            return;
-        }
-
-        var namespaces = FakeResourceType.All.Single(t => t.Plural == "namespaces");
-        if (ns is not null && Store.Get(namespaces, null, ns) is null)
-        {
-            await WriteStatusAsync(http, KubernetesStatus.NotFound(namespaces, ns));
+            await WriteStatusAsync(http, rejection);
             return;
         }
 
