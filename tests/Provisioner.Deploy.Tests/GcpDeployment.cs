@@ -67,7 +67,13 @@ internal sealed class GcpDeployment : IAsyncDisposable
     public IReadOnlyList<string> PlannedNodePools => [.. Plan.Steps.Where(s => s.ApiMethod == "container.projects.locations.clusters.nodePools.create")
         .Select(s => $"projects/{Project}/locations/{Plan.Location}/clusters/{Plan.Cluster}/nodePools/{s.Body!["nodePool"]!["name"]!.GetValue<string>()}")];
 
-    public static async Task<GcpDeployment> StartAsync(bool kubernetes = false, bool images = false)
+    /// <summary>Gets the golden publish output of the same model with our metrics adapter (the same plan, other manifests).</summary>
+    public static string GoldenShimAdapterDirectory => Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "GoldenShimAdapter");
+
+    /// <param name="kubernetes">Whether the manifests and a fake Kubernetes API server are part of the deployment.</param>
+    /// <param name="images">Whether deploy builds and pushes the plan's images to a fake registry.</param>
+    /// <param name="manifests">The folder of published manifests; the golden <c>kubernetes/</c> folder when omitted.</param>
+    public static async Task<GcpDeployment> StartAsync(bool kubernetes = false, bool images = false, string? manifests = null)
     {
         var fake = await FakeGcp.StartAsync();
         fake.ResourceManager.AddProject(Project, ProjectNumber);
@@ -97,7 +103,7 @@ internal sealed class GcpDeployment : IAsyncDisposable
         }
 
         var folder = new PublishedFolder(plan.ToJson());
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(GoldenDirectory, "kubernetes")))
+        foreach (var file in Directory.EnumerateFiles(manifests ?? Path.Combine(GoldenDirectory, "kubernetes")))
         {
             await File.WriteAllTextAsync(Path.Combine(folder.Root, "kubernetes", Path.GetFileName(file)), Retarget(await File.ReadAllTextAsync(file)));
         }

@@ -99,6 +99,38 @@ public sealed class FakeApiTests
         Assert.Contains("spec.selector: Invalid value: field is immutable", (string?)reselected.Body["message"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData("caBundle", "\"Y2E=\"", null)]
+    [InlineData("insecureSkipTLSVerify", "true", "spec.insecureSkipTLSVerify: Invalid value: true: may not be true if caBundle is present")]
+    [InlineData("groupPriorityMinimum", "0", "spec.groupPriorityMinimum: Invalid value: 0: must be positive and less than 20000")]
+    [InlineData("versionPriority", "1001", "spec.versionPriority: Invalid value: 1001: must be positive and less than 1000")]
+    [InlineData("service", "{\"namespace\":\"m\",\"port\":443}", "spec.service.name: Required value")]
+    [InlineData("version", "\"v1beta2\"", "metadata.name: Invalid value: \"v1beta1.custom.metrics.k8s.io\": must be `spec.version+")]
+    public async Task Apply_ValidatesAnAPIServiceAsTheAggregatorDoes(string? field, string? value, string? error)
+    {
+        await using var fake = await FakeKubernetesApi.StartAsync();
+        using var http = new HttpClient { BaseAddress = fake.BaseAddress };
+        var body = JsonNode.Parse("""{"apiVersion":"apiregistration.k8s.io/v1","kind":"APIService","metadata":{"name":"v1beta1.custom.metrics.k8s.io"},"spec":{"group":"custom.metrics.k8s.io","version":"v1beta1","groupPriorityMinimum":100,"versionPriority":100,"caBundle":"Y2E=","service":{"name":"s","namespace":"m","port":443}}}""")!;
+        if (field is not null)
+        {
+            // Each case changes one field of a valid spec (which has a caBundle).
+            body["spec"]![field] = JsonNode.Parse(value!);
+        }
+
+        var result = await ApplyAsync(http, "apis/apiregistration.k8s.io/v1/apiservices/v1beta1.custom.metrics.k8s.io", body.ToJsonString());
+
+        if (error is null)
+        {
+            Assert.True(result.Code == HttpStatusCode.Created, result.Body.ToJsonString());
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, result.Code);
+            Assert.Contains(error, (string?)result.Body["message"], StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Watch_StreamsPodEventsToKubernetesClient()
     {

@@ -81,9 +81,79 @@ public static partial class ObjectValidation
                 }
 
                 break;
+            case "APIService":
+                APIService(name, spec, errors);
+                break;
         }
 
         return errors;
+    }
+
+    // kube-aggregator's ValidateAPIService: the name is version.group, priorities are in range, a service-backed
+    // APIService names its Service, and insecureSkipTLSVerify may not be true alongside a caBundle.
+    private static void APIService(string name, JsonObject? spec, List<(string, string, string)> errors)
+    {
+        var group = (string?)spec?["group"] ?? "";
+        var version = (string?)spec?["version"] ?? "";
+        if (name != $"{version}.{group}")
+        {
+            errors.Add(("FieldValueInvalid", $"Invalid value: \"{name}\": must be `spec.version+\".\"+spec.group`: \"{version}.{group}\"", "metadata.name"));
+        }
+
+        if (group.Length == 0 && version != "v1")
+        {
+            errors.Add(("FieldValueRequired", "Required value: only v1 may have an empty group and it better be legacy kube", "spec.group"));
+        }
+
+        var groupPriority = (int?)spec?["groupPriorityMinimum"] ?? 0;
+        if (groupPriority is <= 0 or > 20000)
+        {
+            errors.Add(("FieldValueInvalid", $"Invalid value: {groupPriority}: must be positive and less than 20000", "spec.groupPriorityMinimum"));
+        }
+
+        var versionPriority = (int?)spec?["versionPriority"] ?? 0;
+        if (versionPriority is <= 0 or > 1000)
+        {
+            errors.Add(("FieldValueInvalid", $"Invalid value: {versionPriority}: must be positive and less than 1000", "spec.versionPriority"));
+        }
+
+        var caBundle = (string?)spec?["caBundle"];
+        var insecure = (bool?)spec?["insecureSkipTLSVerify"] == true;
+        if (spec?["service"] is not JsonObject service)
+        {
+            if (!string.IsNullOrEmpty(caBundle))
+            {
+                errors.Add(("FieldValueInvalid", "Invalid value: local APIServices may not have a caBundle", "spec.caBundle"));
+            }
+
+            if (insecure)
+            {
+                errors.Add(("FieldValueInvalid", "Invalid value: true: local APIServices may not have insecureSkipTLSVerify", "spec.insecureSkipTLSVerify"));
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrEmpty((string?)service["namespace"]))
+        {
+            errors.Add(("FieldValueRequired", "Required value", "spec.service.namespace"));
+        }
+
+        if (string.IsNullOrEmpty((string?)service["name"]))
+        {
+            errors.Add(("FieldValueRequired", "Required value", "spec.service.name"));
+        }
+
+        var port = (int?)service["port"] ?? 443;
+        if (port is < 1 or > 65535)
+        {
+            errors.Add(("FieldValueInvalid", $"Invalid value: {port}: must be between 1 and 65535, inclusive", "spec.service.port"));
+        }
+
+        if (insecure && !string.IsNullOrEmpty(caBundle))
+        {
+            errors.Add(("FieldValueInvalid", "Invalid value: true: may not be true if caBundle is present", "spec.insecureSkipTLSVerify"));
+        }
     }
 
     // Label keys are an optional DNS-subdomain prefix and a name of at most 63 characters; values at most 63 characters.
