@@ -1,3 +1,5 @@
+using VllmAspire.VllmCatalog;
+
 namespace VllmAspire.MetricsAdapterShim;
 
 /// <summary>
@@ -12,15 +14,11 @@ public sealed record MetricName(string Requested, string PrometheusName, bool Is
 {
     private const string GooglePrefix = "prometheus.googleapis.com|";
 
-    // vLLM renamed the KV-cache gauge in 2025 (PR #18354); either name finds whichever the server exposes.
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
-    {
-        ["vllm:gpu_cache_usage_perc"] = "vllm:kv_cache_usage_perc",
-        ["vllm:kv_cache_usage_perc"] = "vllm:gpu_cache_usage_perc",
-    };
-
-    /// <summary>Gets the Prometheus names to look for, the requested one first, then its V0/V1 alias.</summary>
-    public IReadOnlyList<string> Candidates => Aliases.TryGetValue(PrometheusName, out var alias) ? [PrometheusName, alias] : [PrometheusName];
+    /// <summary>
+    /// Gets the Prometheus names to look for, the requested one first, then its name in other vLLM releases (e.g. the
+    /// KV-cache gauge renamed in 2025), so either name finds whichever the server exposes.
+    /// </summary>
+    public IReadOnlyList<string> Candidates => VllmMetricCatalog.Aliases.TryGetValue(PrometheusName, out var alias) ? [PrometheusName, alias] : [PrometheusName];
 
     /// <summary>Parses a (URL-decoded) metric name.</summary>
     /// <param name="name">The name from the request path.</param>
