@@ -1,3 +1,5 @@
+using VllmAspire.Provisioner.Gcp;
+
 namespace VllmAspire.Provisioner.Deploy;
 
 /// <summary>
@@ -6,9 +8,6 @@ namespace VllmAspire.Provisioner.Deploy;
 /// </summary>
 internal static class GcpCredentialCheck
 {
-    /// <summary>The environment variable with a ready OAuth access token.</summary>
-    public const string AccessTokenVariable = "GOOGLE_OAUTH_ACCESS_TOKEN";
-
     /// <summary>The environment variable naming a service-account or ADC JSON file.</summary>
     public const string CredentialsFileVariable = "GOOGLE_APPLICATION_CREDENTIALS";
 
@@ -18,7 +17,7 @@ internal static class GcpCredentialCheck
     public static void Ensure(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        if (!string.IsNullOrWhiteSpace(environment(AccessTokenVariable)))
+        if (!string.IsNullOrWhiteSpace(environment(GcpAccessTokenSource.TokenVariable)))
         {
             return;
         }
@@ -50,7 +49,7 @@ internal static class GcpCredentialCheck
         }
 
         throw new DeploymentInputException(
-            $"No GCP credentials: {AccessTokenVariable} and {CredentialsFileVariable} are unset and {Path.Combine(gcloudConfig, "application_default_credentials.json")} does not exist. " +
-            $"Run `gcloud auth application-default login`, or set {AccessTokenVariable}=$(gcloud auth print-access-token).");
+            $"No GCP credentials: {GcpAccessTokenSource.TokenVariable} and {CredentialsFileVariable} are unset and {Path.Combine(gcloudConfig, "application_default_credentials.json")} does not exist. " +
+            $"Run `gcloud auth application-default login`, or set {GcpAccessTokenSource.TokenVariable}=$(gcloud auth print-access-token).");
     }
 }
