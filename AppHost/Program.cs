@@ -1,12 +1,10 @@
 using Microsoft.Extensions.Configuration;
-using VllmAspire.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Where `publish`, `plan` and `deploy` send the model: project, location, zone(s) and cluster come from the parameters
-// gcp-project, gcp-location, gcp-zone (one zone or a comma-separated list) and gke-cluster, and container-registry
-// names the Artifact Registry repository for the prefetch sidecar's image (read only by those verbs; a local run
-// needs none of them).
+// Where `aspire publish`, `aspire do plan` and `aspire deploy` send the model: project, location, zone(s), cluster
+// and container registry come from the parameters gcp-project, gcp-location, gcp-zone (one zone or a comma-separated
+// list), gke-cluster and container-registry. A local run needs none of them.
 builder.AddGkeEnvironment("gke")
     .WithNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4", count: 1, minNodes: 1, maxNodes: 5)
     .WithImageCache();
@@ -22,11 +20,10 @@ var vllm = builder.AddVllm("vllm", image: "vllm/vllm-openai:v0.10.1")
     .WithModel(weights)
     .WithMaxNumSeqs(builder.Configuration.GetValue("Vllm:MaxNumSeqs", 8))
     // Locally each replica waits this long before loading, as vLLM's engine start does, while its prefetcher reads.
-    .WithSimulatedEngineStart(TimeSpan.FromSeconds(builder.Configuration.GetValue("Vllm:EngineStartSeconds", 2.0)))
+    .RunAsSimulator(o => o.EngineStart = TimeSpan.FromSeconds(builder.Configuration.GetValue("Vllm:EngineStartSeconds", 2.0)))
     // Published, a prefetch sidecar reads the weights into the page cache while vLLM starts (the default load
     // strategy). The pod's memory must hold the 15.9 GiB of weights beside vLLM itself; publish checks it.
     .WithMemoryLimit(podLimitGiB: 32)
-    .WithReplicas(builder.Configuration.GetValue("Vllm:Replicas", 1))
     .WithAutoscaling(minReplicas: 1, maxReplicas: 5, metric: "vllm:num_requests_waiting", averageValue: 10);
 
 // The metrics stack: Prometheus scrapes every vLLM replica; the adapter serves the queue metric to the autoscaler.
@@ -35,7 +32,7 @@ builder.AddMetricsAdapter("metrics-adapter")
     .WithReference(prometheus)
     .WithReference(vllm);
 
-// The provisioner runs the GKE stages (deploy) and reports them to the dashboard.
+// The provisioner runs the GKE stages when the dashboard's commands ask, and reports each run as a trace.
 builder.AddProvisioner("provisioner");
 
 builder.Build().Run();

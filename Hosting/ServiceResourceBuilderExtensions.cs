@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 
 namespace VllmAspire.Hosting;
 
@@ -8,18 +8,26 @@ internal static class ServiceResourceBuilderExtensions
 {
     /// <summary>
     /// Adds the secret parameter <c>{serviceName}-api-token</c> that the service's API requires: generated fresh for
-    /// each run unless configured (<c>Parameters:{serviceName}-api-token</c>).
+    /// each run and never saved, unless configured (<c>Parameters:{serviceName}-api-token</c>).
     /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="serviceName">The service's resource name.</param>
+    /// <returns>The parameter.</returns>
     public static IResourceBuilder<ParameterResource> AddApiToken(this IDistributedApplicationBuilder builder, string serviceName) =>
-        builder.AddParameter($"{serviceName}-api-token", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), secret: true);
+        builder.AddParameter($"{serviceName}-api-token", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: false);
 
     /// <summary>
-    /// Gives a project that calls <c>AddServiceDefaults()</c>/<c>MapDefaultEndpoints()</c> its run-mode environment, an
-    /// HTTP endpoint, the <c>/health</c> check and Prometheus scraping of <c>/metrics</c>.
+    /// Adds one of our own service projects: its metadata and Aspire's project defaults (OTLP, console logs), an HTTP
+    /// endpoint on loopback, the <c>/health</c> check and Prometheus scraping of <c>/metrics</c>.
     /// </summary>
-    public static IResourceBuilder<T> WithServiceDefaultsEndpoints<T>(this IResourceBuilder<T> builder) where T : ProjectResource =>
-        builder.WithProjectDefaults()
-            .WithHttpEndpoint()
-            .WithHttpHealthCheck("/health")
+    /// <typeparam name="T">The resource type.</typeparam>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="project">The service's project metadata.</param>
+    /// <returns>The builder.</returns>
+    public static IResourceBuilder<T> WithServiceProject<T>(this IResourceBuilder<T> builder, IProjectMetadata project) where T : ProjectResource =>
+        builder.WithAnnotation(project)
+            .WithProjectDefaults(new ProjectResourceOptions { ExcludeLaunchProfile = true, ExcludeKestrelEndpoints = true })
+            .WithHttpEndpoint(name: "http")
+            .WithHttpHealthCheck("/health", endpointName: "http")
             .WithAnnotation(new PrometheusScrapeAnnotation());
 }

@@ -10,9 +10,10 @@ namespace VllmAspire.MetricsAdapterShim;
 /// <summary>
 /// Reads metrics from a Prometheus server's HTTP API with one instant query per request:
 /// <c>sum by (pod) (name{namespace="ns",pod=~"a|b",...})</c>, or the 1-minute rate for counters. A Prometheus behind
-/// basic auth (as the AppHost runs it) is given with its credentials in the URL's user part,
-/// <c>MetricsAdapter:PrometheusUrl=http://user:password@host:port</c>; they are sent as an <c>Authorization</c> header,
-/// never in the request line.
+/// basic auth (as the AppHost runs it) is given its credentials as <c>MetricsAdapter:PrometheusUserName</c> and
+/// <c>MetricsAdapter:PrometheusPassword</c> (a secret the AppHost passes on its own, so no URL carries it), or in the URL's
+/// user part, <c>MetricsAdapter:PrometheusUrl=http://user:password@host:port</c>; they are sent as an
+/// <c>Authorization</c> header, never in the request line.
 /// </summary>
 internal sealed class PrometheusMetricSource(HttpClient http, IOptions<ShimOptions> options) : IMetricSource
 {
@@ -35,11 +36,11 @@ internal sealed class PrometheusMetricSource(HttpClient http, IOptions<ShimOptio
             {
                 Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("query", query)]),
             };
-            request.Headers.Authorization = BasicAuthorization(baseUrl);
+            request.Headers.Authorization = BasicAuthorization(settings);
             using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
             if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
             {
-                throw new HttpRequestException($"Prometheus refused the {(request.Headers.Authorization is null ? "request without credentials" : "credentials")} (401); give them as MetricsAdapter:PrometheusUrl=http://user:password@host:port.", null, response.StatusCode);
+                throw new HttpRequestException($"Prometheus refused the {(request.Headers.Authorization is null ? "request without credentials" : "credentials")} (401); give them as MetricsAdapter:PrometheusUserName and MetricsAdapter:PrometheusPassword.", null, response.StatusCode);
             }
 
             response.EnsureSuccessStatusCode();
@@ -64,9 +65,15 @@ internal sealed class PrometheusMetricSource(HttpClient http, IOptions<ShimOptio
         return new Dictionary<string, double>();
     }
 
-    /// <summary>The basic credentials in the URL's user part (percent-encoded as URLs carry them), if any.</summary>
-    internal static AuthenticationHeaderValue? BasicAuthorization(Uri url)
+    /// <summary>The basic credentials of the settings, else those in the URL's user part (percent-encoded as URLs carry them), if any.</summary>
+    internal static AuthenticationHeaderValue? BasicAuthorization(ShimOptions settings)
     {
+        if (!string.IsNullOrEmpty(settings.PrometheusPassword))
+        {
+            return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.PrometheusUserName}:{settings.PrometheusPassword}")));
+        }
+
+        var url = settings.PrometheusUrl!;
         if (string.IsNullOrEmpty(url.UserInfo))
         {
             return null;

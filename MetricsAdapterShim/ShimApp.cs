@@ -34,9 +34,9 @@ public static class ShimApp
         builder.Services.AddSingleton<IPodSource>(sp => sp.GetRequiredService<IOptions<ShimOptions>>().Value.PodSource switch
         {
             "static" => new StaticPodSource(sp.GetRequiredService<IOptions<ShimOptions>>()),
-            "apphost" => new AppHostPodSource(Client(sp), sp.GetRequiredService<IOptions<ShimOptions>>()),
+            "file" => new FilePodSource(sp.GetRequiredService<IOptions<ShimOptions>>()),
             "kubernetes" => new KubernetesPodSource(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<IOptions<ShimOptions>>()),
-            var other => throw new InvalidOperationException($"MetricsAdapter:PodSource '{other}' is not known; use 'apphost', 'kubernetes' or 'static'."),
+            var other => throw new InvalidOperationException($"MetricsAdapter:PodSource '{other}' is not known; use 'file', 'kubernetes' or 'static'."),
         });
         builder.Services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<IOptions<ShimOptions>>().Value.MetricSource switch
         {

@@ -16,8 +16,11 @@ public sealed class ShimOptions
     /// <summary>Gets or sets the in-cluster settings used when <see cref="Authentication"/> is <c>front-proxy</c>.</summary>
     public ClusterOptions Cluster { get; set; } = new();
 
-    /// <summary>Gets or sets where pods come from: <c>apphost</c> (the local dashboard's replica list), <c>kubernetes</c> or <c>static</c>.</summary>
-    public string PodSource { get; set; } = "apphost";
+    /// <summary>
+    /// Gets or sets where pods come from: <c>file</c> (the replica files the local AppHost keeps, <see cref="TargetFiles"/>),
+    /// <c>kubernetes</c> or <c>static</c>.
+    /// </summary>
+    public string PodSource { get; set; } = "file";
 
     /// <summary>Gets or sets where metrics come from: <c>scrape</c> (each pod's <c>/metrics</c>) or <c>prometheus</c>.</summary>
     public string MetricSource { get; set; } = "scrape";
@@ -28,8 +31,8 @@ public sealed class ShimOptions
     /// <summary>Gets or sets the metrics served and listed in discovery; <see cref="DefaultMetrics"/> when empty.</summary>
     public List<string> Metrics { get; set; } = [];
 
-    /// <summary>Gets or sets the local AppHost's dashboard, whose <c>/api/resources</c> lists the replicas.</summary>
-    public AppHostOptions AppHost { get; set; } = new();
+    /// <summary>Gets or sets the Prometheus file_sd files of the <c>file</c> pod source, one per resource whose replicas are pods.</summary>
+    public List<string> TargetFiles { get; set; } = [];
 
     /// <summary>Gets or sets the pods of the <c>static</c> pod source.</summary>
     public List<StaticPod> Pods { get; set; } = [];
@@ -39,6 +42,12 @@ public sealed class ShimOptions
 
     /// <summary>Gets or sets the Prometheus server of the <c>prometheus</c> metric source.</summary>
     public Uri? PrometheusUrl { get; set; }
+
+    /// <summary>Gets or sets the user name of a Prometheus behind basic auth.</summary>
+    public string? PrometheusUserName { get; set; }
+
+    /// <summary>Gets or sets the password of a Prometheus behind basic auth (secret).</summary>
+    public string? PrometheusPassword { get; set; }
 
     /// <summary>Gets or sets the oldest scrape a query is answered from; older ones are scraped again first.</summary>
     public TimeSpan ScrapeCache { get; set; } = TimeSpan.FromSeconds(2);
@@ -57,19 +66,6 @@ public sealed class ShimOptions
 
     /// <summary>Gets or sets how many pods are scraped at once.</summary>
     public int MaxConcurrentScrapes { get; set; } = 64;
-}
-
-/// <summary>The local dashboard the pods are read from.</summary>
-public sealed class AppHostOptions
-{
-    /// <summary>Gets or sets the dashboard URL.</summary>
-    public Uri? Url { get; set; }
-
-    /// <summary>Gets or sets the dashboard token (secret).</summary>
-    public string? Token { get; set; }
-
-    /// <summary>Gets or sets the resources whose replicas are pods (labelled <c>app=&lt;resource&gt;</c>).</summary>
-    public List<string> Resources { get; set; } = [];
 }
 
 /// <summary>A pod of the <c>static</c> pod source.</summary>

@@ -36,7 +36,9 @@ public static class SimulatorCommandLine
         model.Required = true;
         var served = Opt<string?>("--served-model-name", "Model name in the API (default: the model folder's name).");
         var host = Opt("--host", "Address to listen on.", () => "127.0.0.1");
-        var port = Opt("--port", "Port to listen on (0: a free port, reported in the log).", () => 8000);
+        // An orchestrator that gives each replica its own port (Aspire) sets PORT; vLLM's own default is 8000.
+        var port = Opt("--port", "Port to listen on (0: a free port, reported in the log); default: the PORT environment variable, else 8000.",
+            () => int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var fromEnvironment) ? fromEnvironment : 8000);
         var maxNumSeqs = Opt("--max-num-seqs", "Maximum number of requests running at once.", () => 256);
         var maxModelLen = Opt("--max-model-len", "Context length in tokens.", () => 4096);
         var version = Opt("--vllm-version", "vLLM release to imitate: < 0.8 is the V0 engine, >= 0.8 V1.", () => "0.10.1");

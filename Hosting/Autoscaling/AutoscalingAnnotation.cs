@@ -1,4 +1,6 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Autoscaling;
+
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// A horizontal pod autoscaler for the resource: between <paramref name="MinReplicas"/> and <paramref name="MaxReplicas"/>,

@@ -1,13 +1,18 @@
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Autoscaling;
+using VllmAspire.Hosting.Vllm;
 
-namespace VllmAspire.Hosting;
+namespace Aspire.Hosting;
 
 /// <summary>Adds horizontal autoscaling to resources.</summary>
 public static class AutoscalingBuilderExtensions
 {
     /// <summary>
     /// Scales the resource on a per-pod metric: published as an HPA (<c>autoscaling/v2</c>, Pods metric, AverageValue);
-    /// locally the AppHost evaluates the same algorithm and changes the number of replicas.
+    /// locally the AppHost evaluates the same algorithm against the metrics adapter every sync period and starts or
+    /// stops replicas. Locally the resource declares <paramref name="maxReplicas"/> replicas that start on demand: the
+    /// autoscaler starts <paramref name="minReplicas"/> of them, and each scale-out pays a replica's real start-up.
+    /// Its decisions show on a child resource <c>{name}-hpa</c>.
     /// </summary>
     /// <typeparam name="T">The resource type.</typeparam>
     /// <param name="builder">The resource builder.</param>
@@ -16,8 +21,15 @@ public static class AutoscalingBuilderExtensions
     /// <param name="metric">The pod metric; vLLM's queue length by default.</param>
     /// <param name="averageValue">The target average per pod, above 0.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    /// <example>
+    /// Keep vLLM's queue at about 10 waiting requests per replica, with one to five replicas:
+    /// <code lang="csharp">
+    /// builder.AddVllm("vllm").WithModel(weights)
+    ///     .WithAutoscaling(minReplicas: 1, maxReplicas: 5, metric: "vllm:num_requests_waiting", averageValue: 10);
+    /// </code>
+    /// </example>
     public static IResourceBuilder<T> WithAutoscaling<T>(this IResourceBuilder<T> builder, int minReplicas, int maxReplicas,
-        string metric = "vllm:num_requests_waiting", double averageValue = 10) where T : IResource
+        string metric = "vllm:num_requests_waiting", double averageValue = 10) where T : ProjectResource
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(metric);
@@ -32,8 +44,32 @@ public static class AutoscalingBuilderExtensions
             throw new DistributedApplicationException($"Resource '{builder.Resource.Name}': WithAutoscaling averageValue must be above 0, not {averageValue}.");
         }
 
-        Autoscaling.AutoscalingServices.Add(builder.ApplicationBuilder);
-        return builder.WithAnnotation(new AutoscalingAnnotation(minReplicas, maxReplicas, metric, averageValue), ResourceAnnotationMutationBehavior.Replace);
+        AutoscalingServices.Add(builder.ApplicationBuilder);
+        builder.WithAnnotation(new AutoscalingAnnotation(minReplicas, maxReplicas, metric, averageValue), ResourceAnnotationMutationBehavior.Replace);
+        if (builder.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            // Aspire has no run-time replica count: declare the most, start them on demand.
+            builder.WithAnnotation(new ReplicaAnnotation(maxReplicas), ResourceAnnotationMutationBehavior.Replace).WithExplicitStart();
+            var hpaName = $"{builder.Resource.Name}-hpa";
+            if (!builder.ApplicationBuilder.Resources.Any(r => r.Name == hpaName))
+            {
+                var hpa = builder.ApplicationBuilder.AddResource(new HorizontalPodAutoscalerResource(hpaName, builder.Resource))
+                    .WithParentRelationship(builder.Resource)
+                    .WithIconName("ArrowAutofitHeight")
+                    .WithInitialState(new CustomResourceSnapshot
+                    {
+                        ResourceType = "HorizontalPodAutoscaler",
+                        State = KnownResourceStates.NotStarted,
+                        Properties = [],
+                    });
+                if (builder.Resource is VllmResource vllm)
+                {
+                    hpa.WithLoadCommand(vllm);
+                }
+            }
+        }
+
+        return builder;
     }
 
     /// <summary>
@@ -44,7 +80,7 @@ public static class AutoscalingBuilderExtensions
     /// <param name="builder">The resource builder.</param>
     /// <param name="behavior">The behavior.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
-    public static IResourceBuilder<T> WithAutoscalingBehavior<T>(this IResourceBuilder<T> builder, HpaBehavior behavior) where T : IResource
+    public static IResourceBuilder<T> WithAutoscalingBehavior<T>(this IResourceBuilder<T> builder, HpaBehavior behavior) where T : ProjectResource
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(behavior);

@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace VllmAspire.Hosting.Autoscaling;
 
 /// <summary>
 /// An HPA's <c>spec.behavior</c> (<c>autoscaling/v2</c>). Fields left null take Kubernetes' defaults, merged

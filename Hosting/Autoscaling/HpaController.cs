@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace VllmAspire.Hosting.Autoscaling;
 
 /// <summary>
 /// The HorizontalPodAutoscaler controller's algorithm for one HPA, exactly as kube-controller-manager runs it

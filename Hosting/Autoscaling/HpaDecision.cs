@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace VllmAspire.Hosting.Autoscaling;
 
 /// <summary>One HPA decision: its inputs, the per-metric proposals, the stabilised recommendation and the result.</summary>
 /// <param name="Time">When it was taken.</param>

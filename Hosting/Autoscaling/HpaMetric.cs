@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace VllmAspire.Hosting.Autoscaling;
 
 /// <summary>One metric of an HPA, with its target in milli-units (<c>Quantity.MilliValue()</c>, as the controller computes).</summary>
 /// <param name="Source">Where the metric comes from.</param>

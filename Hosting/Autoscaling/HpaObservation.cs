@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace VllmAspire.Hosting.Autoscaling;
 
 /// <summary>What the controller sees in one sync: the scale subresource, the target's pods and each metric's reading.</summary>
 /// <param name="SpecReplicas"><c>scale.spec.replicas</c>: the current replica count.</param>

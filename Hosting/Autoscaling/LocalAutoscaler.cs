@@ -1,60 +1,80 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using VllmAspire.Hosting.ApplicationModel;
-using VllmAspire.Hosting.Orchestration;
 
 namespace VllmAspire.Hosting.Autoscaling;
 
 /// <summary>
-/// The local stand-in for kube-controller-manager's HPA controller: every sync period, for each resource with
-/// <see cref="AutoscalingAnnotation"/>, it reads the metric from the metrics adapter over HTTP exactly as the
-/// controller does (<c>pods/*/{metric}?labelSelector=app={resource}</c>), runs <see cref="HpaController"/> and scales
-/// the replicas through the orchestrator. Controller flags come from configuration <c>Autoscaling:SyncPeriod</c>,
-/// <c>Autoscaling:DownscaleStabilization</c> and <c>Autoscaling:Tolerance</c>, else from the annotation.
+/// The local stand-in for kube-controller-manager's HPA controller. For each resource with
+/// <see cref="AutoscalingAnnotation"/> (declared with its most replicas, started on demand) it starts the fewest
+/// replicas, then every sync period reads the metric from the metrics adapter exactly as the controller does
+/// (<c>pods/*/{metric}?labelSelector=app={resource}</c>), runs <see cref="HpaController"/> and starts or stops replicas
+/// by their ids with Aspire's own start and stop commands. Each decision updates the resource's
+/// <see cref="HorizontalPodAutoscalerResource"/> and is logged there. Controller flags come from configuration
+/// <c>Autoscaling:SyncPeriod</c>, <c>Autoscaling:DownscaleStabilization</c> and <c>Autoscaling:Tolerance</c>, else from
+/// the annotation.
 /// </summary>
 internal sealed class LocalAutoscaler(
     DistributedApplicationModel model,
     ResourceNotificationService notifications,
-    ApplicationOrchestrator orchestrator,
+    ResourceCommandService commands,
+    ResourceLoggerService loggers,
     IHttpClientFactory httpFactory,
-    AutoscalingDecisionStore store,
     IConfiguration configuration,
     TimeProvider time,
     ILogger<LocalAutoscaler> logger) : BackgroundService
 {
+    // The latest snapshot of every replica of every autoscaled resource, by replica id.
+    private readonly ConcurrentDictionary<string, ResourceEvent> _replicas = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var adapter = model.Resources.OfType<MetricsAdapterResource>().FirstOrDefault();
-        var targets = model.Resources.Where(r => r.Annotations.OfType<AutoscalingAnnotation>().Any()).ToList();
-        if (adapter is null || targets.Count == 0)
+        var targets = model.Resources.OfType<ProjectResource>().Where(r => r.TryGetLastAnnotation<AutoscalingAnnotation>(out _)).ToList();
+        if (targets.Count == 0)
         {
             return;
         }
 
-        var controllers = new Dictionary<IResource, (AutoscalingAnnotation Spec, HpaController Controller)>();
-        foreach (var target in targets)
-        {
-            var spec = target.Annotations.OfType<AutoscalingAnnotation>().Last();
-            var controller = new HpaController(spec.MinReplicas, spec.MaxReplicas,
-                [HpaMetric.PodsAverage(spec.Metric, spec.AverageValue)], spec.Behavior,
-                configuration.GetValue("Autoscaling:Tolerance", 0.1),
-                configuration.GetValue<TimeSpan?>("Autoscaling:DownscaleStabilization") ?? spec.ScaleDownStabilization);
-            controllers[target] = (spec, controller);
-        }
-
-        var period = configuration.GetValue<TimeSpan?>("Autoscaling:SyncPeriod") ?? controllers.Values.Min(c => c.Spec.SyncPeriod);
+        var watch = WatchReplicasAsync(targets, stoppingToken);
+        var autoscalers = targets.Select(target => new Target(
+            target,
+            target.Annotations.OfType<AutoscalingAnnotation>().Last(),
+            model.Resources.OfType<HorizontalPodAutoscalerResource>().Single(h => h.Parent == target))).ToList();
         try
         {
-            await notifications.WaitForResourceAsync(adapter.Name, KnownResourceStates.Running, stoppingToken).ConfigureAwait(false);
+            foreach (var autoscaler in autoscalers)
+            {
+                await StartFewestAsync(autoscaler, stoppingToken).ConfigureAwait(false);
+            }
+
+            var adapter = model.Resources.OfType<MetricsAdapterResource>().FirstOrDefault();
+            if (adapter is null)
+            {
+                foreach (var autoscaler in autoscalers)
+                {
+                    loggers.GetLogger(autoscaler.Hpa).LogWarning("No metrics adapter in the model: {Resource} stays at {Min} replicas. Add builder.AddMetricsAdapter(\"metrics-adapter\").",
+                        autoscaler.Resource.Name, autoscaler.Spec.MinReplicas);
+                }
+
+                return;
+            }
+
+            var period = configuration.GetValue<TimeSpan?>("Autoscaling:SyncPeriod") ?? autoscalers.Min(a => a.Spec.SyncPeriod);
+            await notifications.WaitForResourceHealthyAsync(adapter.Name, stoppingToken).ConfigureAwait(false);
             using var timer = new PeriodicTimer(period, time);
             do
             {
-                foreach (var (target, (spec, controller)) in controllers)
+                foreach (var autoscaler in autoscalers)
                 {
-                    await SyncAsync(adapter, target, spec, controller, stoppingToken).ConfigureAwait(false);
+                    await SyncAsync(adapter, autoscaler, stoppingToken).ConfigureAwait(false);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -62,66 +82,127 @@ internal sealed class LocalAutoscaler(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+
+        await watch.ConfigureAwait(false);
     }
 
-    private async Task SyncAsync(MetricsAdapterResource adapter, IResource target, AutoscalingAnnotation spec, HpaController controller, CancellationToken cancellationToken)
+    private async Task WatchReplicasAsync(IReadOnlyList<ProjectResource> targets, CancellationToken cancellationToken)
     {
-        if (!notifications.TryGetCurrentState(target.Name, out var state) || state.Snapshot.State != KnownResourceStates.Running)
+        try
         {
-            return;
-        }
-
-        // The replica list stands in for the informer's pods: starting replicas are Pending, running ones Running.
-        var pods = new List<HpaPod>();
-        foreach (var replica in state.Snapshot.Replicas)
-        {
-            if (replica.State == KnownResourceStates.Running)
+            await foreach (var e in notifications.WatchAsync(cancellationToken).ConfigureAwait(false))
             {
-                pods.Add(new HpaPod(replica.Name, HpaPodPhase.Running, Ready: replica.Health == ResourceHealthStatus.Healthy));
-            }
-            else if (replica.State is KnownResourceStates.Starting or KnownResourceStates.Waiting)
-            {
-                pods.Add(new HpaPod(replica.Name, HpaPodPhase.Pending, Ready: false));
+                if (targets.Contains(e.Resource))
+                {
+                    _replicas[e.ResourceId] = e;
+                }
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
 
-        var current = state.Snapshot.Replicas.Length;
-        var reading = await ReadAsync(adapter, target, spec.Metric, cancellationToken).ConfigureAwait(false);
-        var decision = controller.Evaluate(new HpaObservation(current, pods.Count, pods, [reading]), time.GetUtcNow());
-        store.Add(new AutoscalingDecision(target.Name, decision));
+    private IReadOnlyList<ResourceEvent> ReplicasOf(IResource resource) =>
+        [.. _replicas.Values.Where(r => r.Resource == resource).OrderBy(r => r.ResourceId, StringComparer.Ordinal)];
+
+    // Replicas that count toward the scale's spec.replicas: started and not stopped (or failed).
+    private static bool IsStarted(ResourceEvent replica) =>
+        replica.Snapshot.State?.Text is { } state && state != KnownResourceStates.NotStarted && !KnownResourceStates.TerminalStates.Contains(state);
+
+    private async Task StartFewestAsync(Target autoscaler, CancellationToken cancellationToken)
+    {
+        // Every replica publishes its first snapshot at start-up; wait until all are known.
+        var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(1);
+        while (ReplicasOf(autoscaler.Resource).Count < autoscaler.Spec.MaxReplicas && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
+        }
+
+        var started = ReplicasOf(autoscaler.Resource).Count(IsStarted);
+        await ScaleAsync(autoscaler, started, autoscaler.Spec.MinReplicas, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(autoscaler, $"{autoscaler.Spec.MinReplicas} replicas", []).ConfigureAwait(false);
+    }
+
+    private async Task SyncAsync(MetricsAdapterResource adapter, Target autoscaler, CancellationToken cancellationToken)
+    {
+        var replicas = ReplicasOf(autoscaler.Resource).Where(IsStarted).ToList();
+
+        // The started replicas stand in for the informer's pods: healthy ones are Running and Ready, the rest Pending.
+        var pods = replicas.Select(r => r.Snapshot.State?.Text == KnownResourceStates.Running
+                ? new HpaPod(r.ResourceId, HpaPodPhase.Running, Ready: r.Snapshot.HealthStatus == HealthStatus.Healthy)
+                : new HpaPod(r.ResourceId, HpaPodPhase.Pending, Ready: false))
+            .ToList();
+        var reading = await ReadAsync(adapter, autoscaler.Resource, autoscaler.Spec.Metric, cancellationToken).ConfigureAwait(false);
+        var decision = autoscaler.Controller(configuration).Evaluate(new HpaObservation(replicas.Count, replicas.Count, pods, [reading]), time.GetUtcNow());
         var outcome = decision.Metrics.FirstOrDefault();
-        logger.LogInformation(
-            "Autoscaler {Resource}: {Metric} average {Average} (target {Target}) over {Pods} pods; proposal {Proposal}, stabilised {Stabilized}, replicas {Current} -> {Desired} ({Limit}); {Reason}",
-            target.Name, spec.Metric, FormatMilli(outcome?.CurrentMilli), FormatMilli(outcome?.TargetMilli), pods.Count,
-            decision.Proposal?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", decision.Stabilized?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-            decision.CurrentReplicas, decision.DesiredReplicas, decision.Limit ?? "-", decision.Reason);
+        loggers.GetLogger(autoscaler.Hpa).LogInformation(
+            "{Metric} average {Average} (target {Target}) over {Pods} pods; proposal {Proposal}, stabilised {Stabilized}, replicas {Current} -> {Desired} ({Limit}); {Reason}",
+            autoscaler.Spec.Metric, FormatMilli(outcome?.CurrentMilli), FormatMilli(outcome?.TargetMilli), pods.Count,
+            Format(decision.Proposal), Format(decision.Stabilized), decision.CurrentReplicas, decision.DesiredReplicas, decision.Limit ?? "-", decision.Reason);
+        await PublishAsync(autoscaler, $"{decision.CurrentReplicas} → {decision.DesiredReplicas}",
+        [
+            new("hpa.metric", autoscaler.Spec.Metric),
+            new("hpa.average", FormatMilli(outcome?.CurrentMilli)),
+            new("hpa.target", FormatMilli(outcome?.TargetMilli)),
+            new("hpa.pods", string.Join(", ", outcome?.PodValues?.Select(p => $"{p.Key}={FormatMilli(p.Value)}") ?? [])),
+            new("hpa.proposal", Format(decision.Proposal)),
+            new("hpa.stabilized", Format(decision.Stabilized)),
+            new("hpa.currentReplicas", decision.CurrentReplicas),
+            new("hpa.desiredReplicas", decision.DesiredReplicas),
+            new("hpa.limit", decision.Limit ?? "-"),
+            new("hpa.reason", decision.Reason),
+            new("hpa.error", outcome?.Error ?? "-"),
+        ]).ConfigureAwait(false);
 
-        if (decision.Rescale && decision.DesiredReplicas >= 1)
+        if (decision.Rescale)
         {
-            try
+            await ScaleAsync(autoscaler, replicas.Count, decision.DesiredReplicas, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ScaleAsync(Target autoscaler, int current, int desired, CancellationToken cancellationToken)
+    {
+        var replicas = ReplicasOf(autoscaler.Resource);
+        // Scale out with replicas that are not running; scale in as a ReplicaSet does: not-ready replicas first, then the newest.
+        var chosen = desired > current
+            ? replicas.Where(r => !IsStarted(r)).Take(desired - current).Select(r => (r.ResourceId, Command: KnownResourceCommands.StartCommand))
+            : replicas.Where(IsStarted)
+                .OrderBy(r => r.Snapshot.HealthStatus == HealthStatus.Healthy)
+                .ThenByDescending(r => r.Snapshot.StartTimeStamp)
+                .Take(current - desired)
+                .Select(r => (r.ResourceId, Command: KnownResourceCommands.StopCommand));
+        foreach (var (id, command) in chosen.ToList())
+        {
+            var result = await commands.ExecuteCommandAsync(id, command, cancellationToken).ConfigureAwait(false);
+            if (!result.Success)
             {
-                await orchestrator.ScaleAsync(target.Name, decision.DesiredReplicas).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException e)
-            {
-                logger.LogWarning("Autoscaler {Resource}: scaling to {Replicas} failed: {Error}", target.Name, decision.DesiredReplicas, e.Message);
+                logger.LogWarning("Autoscaler {Resource}: {Command} of replica {Replica} failed: {Message}", autoscaler.Resource.Name, command, id, result.Message);
             }
         }
     }
+
+    private Task PublishAsync(Target autoscaler, string state, ImmutableArray<ResourcePropertySnapshot> properties) =>
+        notifications.PublishUpdateAsync(autoscaler.Hpa, s => s with
+        {
+            State = new ResourceStateSnapshot(state, KnownResourceStateStyles.Info),
+            StartTimeStamp = s.StartTimeStamp ?? time.GetUtcNow().UtcDateTime,
+            Properties = properties.IsDefaultOrEmpty ? s.Properties : properties,
+        });
 
     private async Task<HpaMetricReading> ReadAsync(MetricsAdapterResource adapter, IResource target, string metric, CancellationToken cancellationToken)
     {
-        var endpoint = adapter.GetEndpoints().FirstOrDefault()?.AllocatedEndpoint;
-        if (endpoint is null || adapter.ApiToken is null)
+        var endpoint = adapter.GetEndpoint("http");
+        if (!endpoint.IsAllocated)
         {
-            return HpaMetricReading.Failed($"the metrics adapter '{adapter.Name}' has no endpoint or token yet");
+            return HpaMetricReading.Failed($"the metrics adapter '{adapter.Name}' has no endpoint yet");
         }
 
-        var url = new Uri($"{endpoint.UriString}/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/%2A/{Uri.EscapeDataString(metric)}?labelSelector={Uri.EscapeDataString($"app={target.Name}")}");
+        var url = new Uri($"{endpoint.Url}/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/%2A/{Uri.EscapeDataString(metric)}?labelSelector={Uri.EscapeDataString($"app={target.Name}")}");
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adapter.ApiToken.Value);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await adapter.ApiToken.GetValueAsync(cancellationToken).ConfigureAwait(false));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             using var response = await httpFactory.CreateClient(nameof(LocalAutoscaler)).SendAsync(request, timeout.Token).ConfigureAwait(false);
@@ -151,6 +232,19 @@ internal sealed class LocalAutoscaler(
         }
     }
 
+    private static string Format(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
+
     private static string FormatMilli(long? milli) =>
-        milli is { } m ? (m / 1000d).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "-";
+        milli is { } m ? (m / 1000d).ToString("0.###", CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>One autoscaled resource, its spec, its HPA resource and (once built) its controller.</summary>
+    private sealed record Target(ProjectResource Resource, AutoscalingAnnotation Spec, HorizontalPodAutoscalerResource Hpa)
+    {
+        private HpaController? _controller;
+
+        public HpaController Controller(IConfiguration configuration) => _controller ??= new HpaController(Spec.MinReplicas, Spec.MaxReplicas,
+            [HpaMetric.PodsAverage(Spec.Metric, Spec.AverageValue)], Spec.Behavior,
+            configuration.GetValue("Autoscaling:Tolerance", 0.1),
+            configuration.GetValue<TimeSpan?>("Autoscaling:DownscaleStabilization") ?? Spec.ScaleDownStabilization);
+    }
 }

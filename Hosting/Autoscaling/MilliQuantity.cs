@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace VllmAspire.Hosting.Autoscaling;
 
 /// <summary>Kubernetes quantities as the HPA reads them: <c>Quantity.MilliValue()</c>, i.e. ceil(value × 1000).</summary>
 public static class MilliQuantity

@@ -1,13 +1,10 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using VllmAspire.Hosting.ApplicationModel;
-using VllmAspire.Hosting.Cli;
-using VllmAspire.Hosting.Planning;
-using VllmAspire.Hosting.Publishing;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Pipelines;
+using VllmAspire.Hosting.Gke;
 
-namespace VllmAspire.Hosting;
+namespace Aspire.Hosting;
 
-/// <summary>Adds a GKE environment: the target of <c>publish</c>, <c>plan</c> and <c>deploy</c>.</summary>
+/// <summary>Adds a GKE environment: the target of <c>aspire publish</c>, <c>aspire do plan</c>, <c>aspire deploy</c> and <c>aspire destroy</c>.</summary>
 public static class GkeEnvironmentBuilderExtensions
 {
     /// <summary>The parameter with the GCP project ID.</summary>
@@ -22,50 +19,50 @@ public static class GkeEnvironmentBuilderExtensions
     /// <summary>The parameter with the GKE cluster name.</summary>
     public const string ClusterParameterName = "gke-cluster";
 
-    /// <summary>The parameter with the Artifact Registry repository of our own images (the prefetch sidecar's).</summary>
+    /// <summary>The parameter with the Artifact Registry repository of our own images (the prefetch sidecar's, our metrics adapter's).</summary>
     public const string ContainerRegistryParameterName = "container-registry";
 
     /// <summary>
-    /// Adds a GKE environment and the <c>publish</c> and <c>plan</c> verbs. Its parameters (<c>gcp-project</c>,
-    /// <c>gcp-location</c>, <c>gcp-zone</c>, <c>gke-cluster</c>) are read only when publishing; in run mode neither
-    /// the environment nor its parameters join the model, so a local run never needs cloud settings.
+    /// Adds a GKE environment. Its parameters (<c>gcp-project</c>, <c>gcp-location</c>, <c>gcp-zone</c>,
+    /// <c>gke-cluster</c>, <c>container-registry</c>) are read only by its pipeline steps: publish (Kubernetes
+    /// manifests and the GKE plan), plan (start-up time and cost), deploy and destroy. In run mode neither the
+    /// environment nor its parameters join the model, so a local run never needs cloud settings.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
-    public static IResourceBuilder<GkeEnvironmentResource> AddGkeEnvironment(this IDistributedApplicationBuilder builder, string name)
+    /// <example>
+    /// A GPU node pool whose nodes have every image of the model cached on a secondary boot disk:
+    /// <code lang="csharp">
+    /// builder.AddGkeEnvironment("gke")
+    ///     .WithNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4", minNodes: 1, maxNodes: 5)
+    ///     .WithImageCache();
+    /// </code>
+    /// Then <c>dotnet aspire publish -o out</c>, <c>dotnet aspire do plan</c>, <c>dotnet aspire deploy</c>.
+    /// </example>
+    public static IResourceBuilder<GkeEnvironmentResource> AddGkeEnvironment(this IDistributedApplicationBuilder builder, [ResourceName] string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var configuration = builder.Configuration;
-        ParameterResource Parameter(string parameterName, string description) =>
-            new(parameterName, () => configuration[$"Parameters:{parameterName}"]) { Description = description };
-
+        ArgumentException.ThrowIfNullOrEmpty(name);
         var environment = new GkeEnvironmentResource(name,
-            Parameter(ProjectParameterName, "the GCP project ID"),
-            Parameter(LocationParameterName, "the cluster's location, a region such as us-central1 or a zone"),
-            Parameter(ZoneParameterName, "the zone of the GPU nodes and the weights disk, inside the cluster's location, or a comma-separated list of zones (one weights disk and Deployment each)"),
-            Parameter(ClusterParameterName, "the GKE cluster name"))
-        {
-            ContainerRegistry = Parameter(ContainerRegistryParameterName,
-                "the Artifact Registry repository, REGION-docker.pkg.dev/PROJECT/REPO, that deploy pushes the Provisioner's image to for the prefetch sidecar"),
-        };
-
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, PublishCommand>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, PlanCommand>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, DeployCommand>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAppHostCommand, DestroyCommand>());
+            Parameter(builder, ProjectParameterName, "the GCP project ID"),
+            Parameter(builder, LocationParameterName, "the cluster's location, a region such as us-central1 or a zone"),
+            Parameter(builder, ZoneParameterName, "the zone of the GPU nodes and the weights disk, inside the cluster's location, or a comma-separated list of zones (one weights disk and Deployment each)"),
+            Parameter(builder, ClusterParameterName, "the GKE cluster name"),
+            Parameter(builder, ContainerRegistryParameterName, "the Artifact Registry repository, REGION-docker.pkg.dev/PROJECT/REPO, that deploy pushes our own images to (the prefetch sidecar's, our metrics adapter's)"));
         if (builder.ExecutionContext.IsRunMode)
         {
             // As Aspire's compute environments: builder-only in run mode.
             return builder.CreateResourceBuilder(environment);
         }
 
-        builder.AddResource(environment.Project);
-        builder.AddResource(environment.Location);
-        builder.AddResource(environment.Zone);
-        builder.AddResource(environment.Cluster);
-        builder.AddResource(environment.ContainerRegistry!);
-        return builder.AddResource(environment);
+        foreach (var parameter in new[] { environment.Project, environment.Location, environment.Zone, environment.Cluster, environment.ContainerRegistry })
+        {
+            builder.AddResource(parameter);
+        }
+
+        environment.Annotations.Add(new PipelineStepAnnotation(_ => GkePipelineSteps.Create(environment)));
+        return builder.AddResource(environment).WithIconName("Cloud");
     }
 
     /// <summary>Adds a node pool (GPU pools get the driver, the <c>nvidia.com/gpu</c> taint and autoscaling).</summary>
@@ -130,5 +127,13 @@ public static class GkeEnvironmentBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(@namespace);
         builder.Resource.Namespace = @namespace;
         return builder;
+    }
+
+    // Created here, joining the model only outside run mode; ParameterResourceBuilderExtensions reads Parameters:{name}.
+    private static ParameterResource Parameter(IDistributedApplicationBuilder builder, string name, string description)
+    {
+        var parameter = ParameterResourceBuilderExtensions.CreateParameter(builder, name, secret: false);
+        parameter.Description = description;
+        return parameter;
     }
 }

@@ -1,17 +1,22 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Pipelines;
+
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// A GKE cluster the model is published and deployed to: its project, location, zone and cluster come from
-/// parameters; node pools, the image cache and the metrics adapter from annotations. Like Aspire's compute
-/// environments it exists only when publishing: in run mode it is not part of the model.
+/// A GKE cluster the model is published and deployed to, as an Aspire compute environment: its project, location,
+/// zone(s), cluster and container registry are parameters; node pools, the image cache and the metrics adapter are
+/// annotations; its publish, plan, deploy and destroy work are pipeline steps (<see cref="PipelineStepAnnotation"/>),
+/// so <c>aspire publish</c>, <c>aspire do plan</c>, <c>aspire deploy</c> and <c>aspire destroy</c> run them. Like
+/// Aspire's own compute environments it exists only outside run mode.
 /// </summary>
 /// <param name="name">The resource name.</param>
 /// <param name="project">The <c>gcp-project</c> parameter.</param>
 /// <param name="location">The <c>gcp-location</c> parameter: the cluster's region or zone.</param>
 /// <param name="zone">The <c>gcp-zone</c> parameter: where the GPU nodes and the weights disk live (one zone or a comma-separated list).</param>
 /// <param name="cluster">The <c>gke-cluster</c> parameter.</param>
+/// <param name="containerRegistry">The <c>container-registry</c> parameter: the Artifact Registry repository of our own images.</param>
 public sealed class GkeEnvironmentResource(string name, ParameterResource project, ParameterResource location, ParameterResource zone,
-    ParameterResource cluster) : Resource(name)
+    ParameterResource cluster, ParameterResource containerRegistry) : Resource(name), IComputeEnvironmentResource
 {
     /// <summary>Gets the project parameter.</summary>
     public ParameterResource Project { get; } = project;
@@ -27,12 +32,12 @@ public sealed class GkeEnvironmentResource(string name, ParameterResource projec
 
     /// <summary>
     /// Gets the <c>container-registry</c> parameter: the Artifact Registry repository (<c>REGION-docker.pkg.dev/PROJECT/REPO</c>)
-    /// that holds the Provisioner's container image, which the prefetch sidecar runs.
+    /// that holds our own images (the prefetch sidecar's, our metrics adapter's).
     /// </summary>
-    public ParameterResource? ContainerRegistry { get; init; }
+    public ParameterResource ContainerRegistry { get; } = containerRegistry;
 
-    /// <summary>Gets or sets the Kubernetes namespace the workloads are published into.</summary>
-    public string Namespace { get; set; } = "vllm";
+    /// <summary>Gets the Kubernetes namespace the workloads are published into, set by <c>WithNamespace</c>.</summary>
+    public string Namespace { get; internal set; } = "vllm";
 
     /// <summary>Gets the node pools.</summary>
     public IReadOnlyList<GkeNodePoolAnnotation> NodePools => Annotations.OfType<GkeNodePoolAnnotation>().ToList();

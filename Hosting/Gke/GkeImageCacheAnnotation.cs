@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// Pre-caches every container image of the model on a secondary boot disk (<c>CONTAINER_IMAGE_CACHE</c>) of the

@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>Chooses the custom-metrics adapter the published HPA reads from.</summary>
 /// <param name="Kind">The adapter.</param>

@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>A GKE node pool the environment provisions and schedules GPU workloads on.</summary>
 public sealed record GkeNodePoolAnnotation : IResourceAnnotation

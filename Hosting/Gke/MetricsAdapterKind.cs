@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>Which custom-metrics adapter serves the autoscaler in the cluster.</summary>
 public enum MetricsAdapterKind

@@ -1,55 +1,74 @@
-using System.Security.Cryptography;
+using System.Net.Http.Headers;
+using System.Text;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using VllmAspire.Hosting.ApplicationModel;
-using VllmAspire.Hosting.Eventing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using VllmAspire.Hosting;
 using VllmAspire.Hosting.Prometheus;
+using VllmAspire.Hosting.Replicas;
 
-namespace VllmAspire.Hosting;
+namespace Aspire.Hosting;
 
-/// <summary>Adds Prometheus to the model.</summary>
+/// <summary>Adds Prometheus to the application model.</summary>
 public static class PrometheusBuilderExtensions
 {
     /// <summary>The command that installs Prometheus on Debian and Ubuntu.</summary>
     public const string InstallCommand = "sudo apt-get install -y prometheus";
 
     /// <summary>
-    /// Adds Prometheus, scraping every replica of every resource with a <see cref="PrometheusScrapeAnnotation"/>.
-    /// Locally it runs the <c>prometheus</c> binary from PATH, its HTTP API behind basic auth (user
-    /// <see cref="PrometheusResource.UserName"/>, the secret parameter <c>{name}-password</c>, generated per run); when that is missing the resource says how to install it
-    /// and the rest of the application runs on.
+    /// Adds Prometheus, scraping every replica of every resource with a <see cref="PrometheusScrapeAnnotation"/> on its
+    /// own port. Locally it runs the <c>prometheus</c> binary from PATH on loopback, its HTTP API and UI behind basic
+    /// auth (user <see cref="PrometheusResource.UserName"/>, password the secret parameter <c>{name}-password</c>,
+    /// generated per run unless configured); when the binary is missing the resource's log says how to install it and
+    /// the rest of the application runs on. Its URLs link to query pages for vLLM's queue, latency and KV cache.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
-    public static IResourceBuilder<PrometheusResource> AddPrometheus(this IDistributedApplicationBuilder builder, string name)
+    /// <example>
+    /// <code lang="csharp">
+    /// var prometheus = builder.AddPrometheus("prometheus");
+    /// builder.AddMetricsAdapter("metrics-adapter").WithReference(prometheus);
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<PrometheusResource> AddPrometheus(this IDistributedApplicationBuilder builder, [ResourceName] string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var dataDirectory = builder is DistributedApplicationBuilder concrete ? concrete.DataDirectory : Path.Combine(builder.AppHostDirectory, ".vllm-aspire");
-        // Every local API needs a credential: Prometheus's (queries, UI, /-/ready) takes basic auth from its web config.
-        var password = builder.AddParameter($"{name}-password", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), secret: true);
-        var prometheus = new PrometheusResource(name, Path.Combine(dataDirectory, name)) { Password = password.Resource };
-        var resourceBuilder = builder.AddResource(prometheus)
-            .WithInstallCommand(InstallCommand)
-            .WithHttpEndpoint(name: PrometheusResource.HttpEndpointName)
-            .WithAnnotation(new HttpHealthCheckAnnotation("/-/ready", 200, PrometheusResource.HttpEndpointName) { Authorization = prometheus.GetAuthorization });
-        var endpoint = resourceBuilder.GetEndpoint(PrometheusResource.HttpEndpointName);
-        resourceBuilder.WithArgs(
-            $"--config.file={prometheus.ConfigPath}",
-            $"--web.config.file={prometheus.WebConfigPath}",
-            $"--storage.tsdb.path={prometheus.DataPath}",
-            "--storage.tsdb.retention.time=1d",
-            ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{endpoint.Property(EndpointProperty.TargetPort)}"));
-
-        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(prometheus, (e, ct) =>
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: false);
+        var prometheus = new PrometheusResource(name, Path.Combine(LocalDataDirectory.Get(builder), name), password.Resource)
         {
-            var model = e.Services.GetRequiredService<DistributedApplicationModel>();
-            var scraped = model.Resources.Where(r => r.Annotations.OfType<PrometheusScrapeAnnotation>().Any()).ToList();
-            PrometheusConfigWriter.WriteConfig(prometheus, scraped);
-            PrometheusConfigWriter.WriteWebConfig(prometheus);
-            var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
-            _ = KeepTargetsCurrentAsync(prometheus, scraped, notifications, ct);
-            return Task.CompletedTask;
-        });
+            TargetsDirectory = ReplicaTargets.AddWriter(builder),
+        };
+        var healthCheckKey = $"{name}_ready_check";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheckKey,
+            services => new PrometheusReadyHealthCheck(prometheus, services.GetRequiredService<IHttpClientFactory>()), failureStatus: null, tags: null));
+
+        var resourceBuilder = builder.AddResource(prometheus)
+            .WithHttpEndpoint(name: PrometheusResource.HttpEndpointName)
+            .WithHealthCheck(healthCheckKey)
+            .WithIconName("ChartMultiple")
+            .WithArgs(
+                $"--config.file={prometheus.ConfigPath}",
+                $"--web.config.file={prometheus.WebConfigPath}",
+                $"--storage.tsdb.path={prometheus.DataPath}",
+                "--storage.tsdb.retention.time=1d",
+                ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{prometheus.HttpEndpoint.Property(EndpointProperty.TargetPort)}"))
+            .WithUrls(context => PrometheusQueryLinks.Add(prometheus, context))
+            .OnBeforeResourceStarted(async (resource, e, cancellationToken) =>
+            {
+                if (PrometheusConfigWriter.FindOnPath(resource.Command) is null)
+                {
+                    e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(resource).LogError(
+                        "The '{Command}' binary is not on PATH: install it ({Install}) and restart the AppHost. Everything else runs without it.",
+                        resource.Command, InstallCommand);
+                }
+
+                var model = e.Services.GetRequiredService<DistributedApplicationModel>();
+                PrometheusConfigWriter.WriteConfig(resource, model.Resources.Where(r => r.TryGetLastAnnotation<PrometheusScrapeAnnotation>(out _)));
+                PrometheusConfigWriter.WriteWebConfig(resource, await resource.Password.GetValueAsync(cancellationToken).ConfigureAwait(false));
+            });
         return resourceBuilder;
     }
 
@@ -65,30 +84,13 @@ public static class PrometheusBuilderExtensions
         return builder;
     }
 
-    private static async Task KeepTargetsCurrentAsync(PrometheusResource prometheus, IReadOnlyList<IResource> scraped,
-        ResourceNotificationService notifications, CancellationToken cancellationToken)
+    /// <summary>Gets the <c>Authorization</c> header every client of a local Prometheus sends.</summary>
+    /// <param name="prometheus">The Prometheus resource.</param>
+    /// <param name="cancellationToken">Cancels reading the password.</param>
+    /// <returns>Basic credentials.</returns>
+    internal static async Task<AuthenticationHeaderValue> GetAuthorizationAsync(this PrometheusResource prometheus, CancellationToken cancellationToken)
     {
-        var written = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            await foreach (var e in notifications.WatchAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (!scraped.Contains(e.Resource))
-                {
-                    continue;
-                }
-
-                var key = string.Join(',', e.Snapshot.Replicas.Where(r => r.State == KnownResourceStates.Running).Select(r => r.Url));
-                if (written.GetValueOrDefault(e.Resource.Name) != key)
-                {
-                    written[e.Resource.Name] = key;
-                    PrometheusConfigWriter.WriteTargets(prometheus, e.Resource, e.Snapshot.Replicas);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The application is stopping.
-        }
+        var password = await prometheus.Password.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{PrometheusResource.UserName}:{password}")));
     }
 }

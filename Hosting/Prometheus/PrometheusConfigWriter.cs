@@ -1,20 +1,23 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Replicas;
 
 namespace VllmAspire.Hosting.Prometheus;
 
 /// <summary>
-/// Writes Prometheus's configuration: one job per scraped resource, each fed by a file-based service discovery
-/// file listing the resource's running replicas, rewritten whenever replicas come and go (Prometheus reloads it).
+/// Writes Prometheus's configuration: one job per scraped resource, each fed by the resource's file-based service
+/// discovery file (<see cref="ReplicaTargets"/>), which lists its running replicas and is rewritten as they come and
+/// go (Prometheus re-reads it).
 /// </summary>
 internal static class PrometheusConfigWriter
 {
     /// <summary>Writes <c>prometheus.yml</c> for the scraped resources.</summary>
+    /// <param name="prometheus">The Prometheus resource.</param>
+    /// <param name="scraped">The resources with a <see cref="PrometheusScrapeAnnotation"/>.</param>
     public static void WriteConfig(PrometheusResource prometheus, IEnumerable<IResource> scraped)
     {
-        Directory.CreateDirectory(prometheus.TargetsDirectory);
         Directory.CreateDirectory(prometheus.DataPath);
         var interval = $"{(int)prometheus.ScrapeInterval.TotalSeconds}s";
         var yaml = new StringBuilder()
@@ -29,12 +32,8 @@ internal static class PrometheusConfigWriter
             yaml.AppendLine(CultureInfo.InvariantCulture, $"  - job_name: {Quote(resource.Name)}")
                 .AppendLine(CultureInfo.InvariantCulture, $"    metrics_path: {Quote(scrape.Path)}")
                 .AppendLine("    file_sd_configs:")
-                .AppendLine(CultureInfo.InvariantCulture, $"      - files: [{Quote(TargetsFile(prometheus, resource))}]")
+                .AppendLine(CultureInfo.InvariantCulture, $"      - files: [{Quote(ReplicaTargets.File(prometheus.TargetsDirectory, resource))}]")
                 .AppendLine("        refresh_interval: 5s");
-            if (!File.Exists(TargetsFile(prometheus, resource)))
-            {
-                WriteTargets(prometheus, resource, []);
-            }
         }
 
         WriteAtomically(prometheus.ConfigPath, yaml.ToString());
@@ -44,15 +43,17 @@ internal static class PrometheusConfigWriter
     /// Writes the web configuration: one basic-auth user whose password is the resource's secret, stored only as a
     /// bcrypt hash (the form <c>basic_auth_users</c> takes), in a file only this user can read.
     /// </summary>
-    public static void WriteWebConfig(PrometheusResource prometheus)
+    /// <param name="prometheus">The Prometheus resource.</param>
+    /// <param name="password">The password.</param>
+    public static void WriteWebConfig(PrometheusResource prometheus, string? password)
     {
         Directory.CreateDirectory(prometheus.WorkingDirectory);
         var yaml = new StringBuilder().AppendLine("# Written by the VllmAspire AppHost at each start; edits are overwritten.");
-        if (prometheus.Password is { HasValue: true } password)
+        if (!string.IsNullOrEmpty(password))
         {
-            // Work factor 10: the password is 128 random bits, so the hash's cost only slows Prometheus's first check of each client.
+            // Work factor 10: the password is random, so the hash's cost only slows Prometheus's first check of each client.
             yaml.AppendLine("basic_auth_users:")
-                .AppendLine(CultureInfo.InvariantCulture, $"  {Quote(PrometheusResource.UserName)}: {Quote(BCrypt.Net.BCrypt.HashPassword(password.Value, workFactor: 10))}");
+                .AppendLine(CultureInfo.InvariantCulture, $"  {Quote(PrometheusResource.UserName)}: {Quote(BCrypt.Net.BCrypt.HashPassword(password, workFactor: 10))}");
         }
 
         WriteAtomically(prometheus.WebConfigPath, yaml.ToString());
@@ -62,21 +63,15 @@ internal static class PrometheusConfigWriter
         }
     }
 
-    /// <summary>Writes the targets of one resource: each running replica's own address, labelled with its pod name.</summary>
-    public static void WriteTargets(PrometheusResource prometheus, IResource resource, IEnumerable<ReplicaSnapshot> replicas)
-    {
-        var groups = replicas
-            .Where(r => r.State == KnownResourceStates.Running && r.Url is not null)
-            .Select(r => new
-            {
-                targets = new[] { new Uri(r.Url!).Authority },
-                labels = new Dictionary<string, string> { ["pod"] = r.Name, ["namespace"] = "default", ["resource"] = resource.Name },
-            });
-        WriteAtomically(TargetsFile(prometheus, resource), JsonSerializer.Serialize(groups));
-    }
-
-    private static string TargetsFile(PrometheusResource prometheus, IResource resource) =>
-        Path.Combine(prometheus.TargetsDirectory, $"{resource.Name}.json");
+    /// <summary>Finds an executable on PATH.</summary>
+    /// <param name="command">The command name.</param>
+    /// <returns>Its full path, or <see langword="null"/> when PATH has none.</returns>
+    public static string? FindOnPath(string command) =>
+        Path.IsPathRooted(command)
+            ? (File.Exists(command) ? command : null)
+            : (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(folder => Path.Combine(folder, command))
+                .FirstOrDefault(File.Exists);
 
     // Prometheus may read at any moment; a rename is atomic, a rewrite in place is not.
     private static void WriteAtomically(string path, string content)

@@ -1,64 +1,37 @@
-using Microsoft.Extensions.DependencyInjection;
-using VllmAspire.Hosting.ApplicationModel;
-using VllmAspire.Hosting.Cli;
-using VllmAspire.Hosting.Dashboard;
-using VllmAspire.Hosting.Eventing;
+using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting;
+using VllmAspire.Hosting.ServiceProjects;
 
-namespace VllmAspire.Hosting;
+namespace Aspire.Hosting;
 
-/// <summary>Adds the Provisioner service to the model.</summary>
+/// <summary>Adds the Provisioner service to the application model.</summary>
 public static class ProvisionerBuilderExtensions
 {
+    /// <summary>The folder, under the local data folder, that the Provisioner deploys from in a local run.</summary>
+    public const string PublishFolder = "publish";
+
     /// <summary>
-    /// Adds the Provisioner service. Its API requires a bearer token: parameter <c>{name}-api-token</c> (secret),
-    /// generated fresh for each run unless configured. In run mode it reports its stages to the dashboard (URL and a
-    /// secret token that may only post stage events) and deploys the folder the AppHost's <c>deploy</c> publishes to,
-    /// building the plan's images from these sources; the dashboard's stages page starts its runs.
+    /// Adds the Provisioner service. Its API requires a bearer token: the secret parameter <c>{name}-api-token</c>,
+    /// generated fresh for each run unless configured. Each run it makes is exported as a trace with a span per stage.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
-    public static IResourceBuilder<ProvisionerResource> AddProvisioner(this IDistributedApplicationBuilder builder, string name)
+    /// <example>
+    /// <code lang="csharp">
+    /// builder.AddProvisioner("provisioner");
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<ProvisionerResource> AddProvisioner(this IDistributedApplicationBuilder builder, [ResourceName] string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
         var token = builder.AddApiToken(name);
-        var project = new KnownProjects.Provisioner();
-        var provisioner = new ProvisionerResource(name, project) { ApiToken = token.Resource };
-
-        // The dashboard and the data folder exist only once the host runs: they reach the service as deferred values.
-        IServiceProvider? services = null;
-        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
-        {
-            services = e.Services;
-            return Task.CompletedTask;
-        });
-        var dashboardToken = new ParameterResource($"{name}-dashboard-token", () => services?.GetService<DashboardServer>()?.StageEventsToken.Value, secret: true);
-
+        var provisioner = new ProvisionerResource(name, token.Resource);
         return builder.AddResource(provisioner)
-            .WithServiceDefaultsEndpoints()
+            .WithServiceProject(new ProvisionerProject())
+            .WithIconName("CloudArrowUp")
             .WithEnvironment("Provisioner__ApiToken", token)
-            .WithEnvironment(context =>
-            {
-                if (!context.ExecutionContext.IsRunMode || services is null)
-                {
-                    return;
-                }
-
-                if (services.GetService<DashboardServer>()?.Url is { } url)
-                {
-                    context.EnvironmentVariables["Dashboard__Url"] = url.ToString();
-                    context.EnvironmentVariables["Dashboard__Token"] = dashboardToken;
-                }
-
-                if (services.GetService<AppHostPaths>() is { } paths)
-                {
-                    context.EnvironmentVariables["Provisioner__PublishedPath"] = Path.Combine(paths.DataDirectory, ProvisionerVerbCommand.PublishFolder);
-                }
-
-                if (ProvisionerVerbCommand.FindRepositoryRoot(project.ProjectPath) is { } root)
-                {
-                    context.EnvironmentVariables["Deploy__RepositoryRoot"] = root;
-                }
-            });
+            .WithEnvironment("Provisioner__PublishedPath", Path.Combine(LocalDataDirectory.Get(builder), PublishFolder));
     }
 }

@@ -1,10 +1,13 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace Aspire.Hosting.ApplicationModel;
 
-/// <summary>The Provisioner service, which runs the GKE provisioning stages and reports them to the dashboard.</summary>
+/// <summary>
+/// The Provisioner service: it runs the GKE provisioning stages of a published model (deploy, dry run, destroy) when
+/// the dashboard's commands ask, behind a per-run secret token, and exports each run as a trace.
+/// </summary>
 /// <param name="name">The resource name.</param>
-/// <param name="project">The Provisioner project.</param>
-public sealed class ProvisionerResource(string name, IProjectMetadata project) : ProjectResource(name, project)
+/// <param name="apiToken">The token its API requires (secret, generated per run unless configured).</param>
+public sealed class ProvisionerResource(string name, ParameterResource apiToken) : ProjectResource(name)
 {
-    /// <summary>Gets or sets the token its API requires (a secret parameter generated per run unless configured).</summary>
-    public ParameterResource? ApiToken { get; set; }
+    /// <summary>Gets the token its API requires.</summary>
+    public ParameterResource ApiToken { get; } = apiToken;
 }

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text;
 using VllmAspire.Contracts.Plan;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
 
 namespace VllmAspire.Hosting.Publishing;
 
@@ -162,10 +162,10 @@ public static class GkePlanBuilder
     /// <summary>Gets the images of ours that deploy builds from source and pushes: the prefetch sidecar's (the Provisioner) and our metrics adapter's.</summary>
     /// <param name="model">The validated publish model.</param>
     /// <returns>The images, the Provisioner's first.</returns>
-    public static IReadOnlyList<GkePlanContainerImage> ContainerImages(GkePublishModel model)
+    internal static IReadOnlyList<GkePlanContainerImage> ContainerImages(GkePublishModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model.Environment.ContainerRegistry is not { HasValue: true } registry)
+        if (model.Settings.ContainerRegistry is not { HasValue: true } registry)
         {
             return [];
         }
@@ -173,12 +173,12 @@ public static class GkePlanBuilder
         var images = new List<GkePlanContainerImage>();
         if (model.Workloads.Any(w => w.PrefetchImage is not null))
         {
-            images.Add(new() { Reference = ProvisionerContainerImage.Reference(registry.Value), Project = ProvisionerContainerImage.Project });
+            images.Add(new() { Reference = ProvisionerContainerImage.Reference(registry.Required), Project = ProvisionerContainerImage.Project });
         }
 
         if (model.Environment.MetricsAdapter == MetricsAdapterKind.VllmAspireShim)
         {
-            images.Add(new() { Reference = ShimMetricsAdapterManifests.ImageReference(registry.Value), Project = ShimMetricsAdapterManifests.Project });
+            images.Add(new() { Reference = ShimMetricsAdapterManifests.ImageReference(registry.Required), Project = ShimMetricsAdapterManifests.Project });
         }
 
         return images;

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Gke;
 using VllmAspire.Hosting.Planning;
 using VllmAspire.VllmCatalog;
 
@@ -11,15 +13,19 @@ namespace VllmAspire.Hosting.Publishing;
 /// </summary>
 public sealed partial class GkePublishModel
 {
-    private GkePublishModel(GkeEnvironmentResource environment, GkeTarget target, IReadOnlyList<GkeWorkload> workloads)
+    private GkePublishModel(GkeEnvironmentResource environment, GkeSettings settings, GkeTarget target, IReadOnlyList<GkeWorkload> workloads)
     {
         Environment = environment;
+        Settings = settings;
         Target = target;
         Workloads = workloads;
     }
 
     /// <summary>Gets the environment.</summary>
     public GkeEnvironmentResource Environment { get; }
+
+    /// <summary>Gets the environment's parameters, resolved.</summary>
+    internal GkeSettings Settings { get; }
 
     /// <summary>Gets the resolved target.</summary>
     public GkeTarget Target { get; }
@@ -29,9 +35,10 @@ public sealed partial class GkePublishModel
 
     /// <summary>Resolves and validates the model.</summary>
     /// <param name="model">The application model (publish mode).</param>
+    /// <param name="settings">The GKE environment's parameters, resolved.</param>
     /// <param name="problems">Every problem found; empty when the model can be published.</param>
     /// <returns>The publish model, or <see langword="null"/> when there are problems.</returns>
-    public static GkePublishModel? TryCreate(DistributedApplicationModel model, out IReadOnlyList<string> problems)
+    internal static GkePublishModel? TryCreate(DistributedApplicationModel model, GkeSettings settings, out IReadOnlyList<string> problems)
     {
         ArgumentNullException.ThrowIfNull(model);
         var errors = new List<string>();
@@ -46,13 +53,13 @@ public sealed partial class GkePublishModel
         }
 
         var environment = environments[0];
-        var target = ResolveTarget(environment, errors);
+        var target = ResolveTarget(environment, settings, errors);
         ValidateNodePools(environment, errors);
-        ShimMetricsAdapterManifests.Validate(environment, errors);
+        ShimMetricsAdapterManifests.Validate(environment, settings, errors);
         var workloads = new List<GkeWorkload>();
         foreach (var vllm in model.Resources.OfType<VllmResource>())
         {
-            if (ResolveWorkload(environment, target, vllm, errors) is { } workload)
+            if (ResolveWorkload(environment, settings, target, vllm, errors) is { } workload)
             {
                 workloads.Add(workload);
             }
@@ -66,13 +73,13 @@ public sealed partial class GkePublishModel
             }
         }
 
-        return errors.Count == 0 ? new GkePublishModel(environment, target!, workloads) : null;
+        return errors.Count == 0 ? new GkePublishModel(environment, settings, target!, workloads) : null;
     }
 
-    private static GkeTarget? ResolveTarget(GkeEnvironmentResource environment, List<string> errors)
+    private static GkeTarget? ResolveTarget(GkeEnvironmentResource environment, GkeSettings settings, List<string> errors)
     {
         var missing = false;
-        foreach (var parameter in new[] { environment.Project, environment.Location, environment.Zone, environment.Cluster })
+        foreach (var parameter in new[] { settings.Project, settings.Location, settings.Zone, settings.Cluster })
         {
             if (!parameter.HasValue)
             {
@@ -92,8 +99,8 @@ public sealed partial class GkePublishModel
         }
 
         // gcp-zone is one zone or a comma-separated list: the node pool spans them and each gets its own weights disk.
-        var zones = environment.Zone.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var target = new GkeTarget(environment.Project.Value, environment.Location.Value, zones, environment.Cluster.Value, environment.Namespace);
+        var zones = settings.Zone.Required.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var target = new GkeTarget(settings.Project.Required, settings.Location.Required, zones, settings.Cluster.Required, environment.Namespace);
         var valid = true;
         if (!GcpNames.IsProjectId(target.Project))
         {
@@ -110,7 +117,7 @@ public sealed partial class GkePublishModel
 
         if (zones.Length == 0)
         {
-            errors.Add($"Parameter 'gcp-zone' = '{environment.Zone.Value}' names no zone: set one zone (us-central1-a) or a comma-separated list (us-central1-a,us-central1-b).");
+            errors.Add($"Parameter 'gcp-zone' = '{settings.Zone.Value}' names no zone: set one zone (us-central1-a) or a comma-separated list (us-central1-a,us-central1-b).");
             return null;
         }
 
@@ -130,7 +137,7 @@ public sealed partial class GkePublishModel
 
         if (zones.Distinct(StringComparer.Ordinal).Count() != zones.Length)
         {
-            errors.Add($"Parameter 'gcp-zone' = '{environment.Zone.Value}' names a zone twice: list each zone once.");
+            errors.Add($"Parameter 'gcp-zone' = '{settings.Zone.Value}' names a zone twice: list each zone once.");
             valid = false;
         }
 
@@ -173,7 +180,7 @@ public sealed partial class GkePublishModel
         }
     }
 
-    private static GkeWorkload? ResolveWorkload(GkeEnvironmentResource environment, GkeTarget? target, VllmResource vllm, List<string> errors)
+    private static GkeWorkload? ResolveWorkload(GkeEnvironmentResource environment, GkeSettings settings, GkeTarget? target, VllmResource vllm, List<string> errors)
     {
         var count = errors.Count;
         if (!GcpNames.IsDns1123Label(vllm.Name))
@@ -183,7 +190,7 @@ public sealed partial class GkePublishModel
 
         // vLLM runs on the first GPU pool; a CPU build of vLLM may run on any pool.
         var pool = environment.NodePools.FirstOrDefault(p => p.Accelerator is not null) ?? environment.NodePools.FirstOrDefault();
-        var image = vllm.TryGetLastAnnotation<ContainerImageAnnotation>(out var i) ? i.Reference : VllmBuilderExtensions.DefaultImage;
+        var image = vllm.Image.Reference;
         if (pool is null && !NeedsGpu(image))
         {
             errors.Add($"GKE environment '{environment.Name}' has no node pool for vLLM '{vllm.Name}': add WithNodePool(\"vllm-pool\", machineType: ...).");
@@ -195,9 +202,9 @@ public sealed partial class GkePublishModel
         }
 
         // New nodes must run exactly the image the image cache holds and the model was tested with.
-        if (i is null || i.Tag is "latest" or "" || i.Tag.Contains("nightly", StringComparison.OrdinalIgnoreCase))
+        if (vllm.Image.Tag is "latest" or "" || vllm.Image.Tag.Contains("nightly", StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add($"vLLM '{vllm.Name}' runs {image}, which is not pinned to a release: pass a version tag to AddVllm, e.g. image: \"{VllmBuilderExtensions.DefaultImage}\".");
+            errors.Add($"vLLM '{vllm.Name}' runs {image}, which is not pinned to a release: pass a version tag to AddVllm, e.g. image: \"{VllmImageAnnotation.DefaultReference}\".");
         }
 
         if (vllm.TryGetLastAnnotation<AutoscalingAnnotation>(out var autoscaling) && (autoscaling.MinReplicas < 1 || autoscaling.MinReplicas > autoscaling.MaxReplicas))
@@ -205,9 +212,9 @@ public sealed partial class GkePublishModel
             errors.Add($"vLLM '{vllm.Name}': WithAutoscaling minReplicas {autoscaling.MinReplicas} is above maxReplicas {autoscaling.MaxReplicas} (or below 1): use 1 <= minReplicas <= maxReplicas.");
         }
 
-        if (autoscaling is not null && i is not null)
+        if (autoscaling is not null)
         {
-            ValidateAutoscalingMetric(vllm, i.Reference, autoscaling.Metric, errors);
+            ValidateAutoscalingMetric(vllm, image, autoscaling.Metric, errors);
         }
 
         var weights = vllm.Weights;
@@ -259,7 +266,7 @@ public sealed partial class GkePublishModel
             errors.Add($"Node pool '{pool.Name}': machine type {pool.MachineType} cannot attach {disk.DiskType} (it takes Hyperdisk only): use a machine type that takes persistent disk (g2, a2, a3-high) for the GPU node pool.");
         }
 
-        var (loader, prefetchImage, podLimit) = ResolveLoading(environment, vllm, weights, pool, errors);
+        var (loader, prefetchImage, podLimit) = ResolveLoading(settings, vllm, weights, pool, errors);
         return errors.Count == count && pool is not null
             ? new GkeWorkload(vllm, weights, disk, pool, autoscaling)
             {
@@ -276,7 +283,7 @@ public sealed partial class GkePublishModel
 
     // The load strategy's flags for the image's vLLM version, the sidecar's image, and the memory rule of storage.md §6:
     // page cache the sidecar reads is charged to the pod and is reclaimed before vLLM reads it when the limit is too small.
-    private static (VllmLoaderSettings? Loader, string? PrefetchImage, long? PodLimit) ResolveLoading(GkeEnvironmentResource environment, VllmResource vllm,
+    private static (VllmLoaderSettings? Loader, string? PrefetchImage, long? PodLimit) ResolveLoading(GkeSettings settings, VllmResource vllm,
         ModelWeightsResource weights, GkeNodePoolAnnotation? pool, List<string> errors)
     {
         VllmLoaderSettings loader;
@@ -294,19 +301,19 @@ public sealed partial class GkePublishModel
         var modelBytes = weights.TryGetLastAnnotation<ModelSizeAnnotation>(out var size) ? (long)Math.Ceiling(size.SizeGiB * (1L << 30)) : (long?)null;
         if (loader.PrefetchSidecar)
         {
-            var registry = environment.ContainerRegistry;
-            if (registry is null || !registry.HasValue)
+            var registry = settings.ContainerRegistry;
+            if (!registry.HasValue)
             {
-                errors.Add($"Parameter '{GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName}' is missing ({registry?.Description}): vLLM '{vllm.Name}' runs the prefetch sidecar, whose image is the Provisioner's; " +
-                    $"{registry?.HowToSet}, e.g. us-central1-docker.pkg.dev/PROJECT/REPO; or choose WithLoadStrategy(VllmLoadStrategy.Default) for no sidecar.");
+                errors.Add($"Parameter '{GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName}' is missing ({registry.Description}): vLLM '{vllm.Name}' runs the prefetch sidecar, whose image is the Provisioner's; " +
+                    $"{registry.HowToSet}, e.g. us-central1-docker.pkg.dev/PROJECT/REPO; or choose WithLoadStrategy(VllmLoadStrategy.Default) for no sidecar.");
             }
-            else if (!ProvisionerContainerImage.IsRegistry(registry.Value))
+            else if (!ProvisionerContainerImage.IsRegistry(registry.Required))
             {
                 errors.Add($"Parameter '{registry.Name}' = '{registry.Value}' is not a registry and repository path: use REGION-docker.pkg.dev/PROJECT/REPO, e.g. us-central1-docker.pkg.dev/my-project/vllm.");
             }
             else
             {
-                image = ProvisionerContainerImage.Reference(registry.Value);
+                image = ProvisionerContainerImage.Reference(registry.Required);
             }
 
             if (modelBytes is null)

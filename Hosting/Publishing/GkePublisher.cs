@@ -1,48 +1,34 @@
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Contracts.Plan;
+using VllmAspire.Hosting.Gke;
 
 namespace VllmAspire.Hosting.Publishing;
 
-/// <summary>What <c>publish</c> does once its arguments are parsed: validate everything, then write everything.</summary>
-public static class GkePublisher
+/// <summary>What a publish did: the files written, or the problems that stopped it before anything was written.</summary>
+/// <param name="Files">The files written, relative to the output folder.</param>
+/// <param name="ContainerImages">Our own images the plan builds and pushes.</param>
+/// <param name="Problems">One line per problem, naming the setting and the fix; empty when published.</param>
+internal sealed record GkePublishResult(IReadOnlyList<string> Files, IReadOnlyList<GkePlanContainerImage> ContainerImages, IReadOnlyList<string> Problems);
+
+/// <summary>Publishing to a GKE environment: validate everything, then write everything.</summary>
+internal static class GkePublisher
 {
     /// <summary>Validates the model and writes <c>kubernetes/</c> and <c>gke-plan.json</c> to the output folder.</summary>
     /// <param name="model">The application model (publish mode).</param>
+    /// <param name="settings">The environment's parameters, resolved.</param>
     /// <param name="outputPath">The output folder.</param>
-    /// <param name="output">Where progress goes.</param>
-    /// <param name="error">Where problems go, one line each.</param>
-    /// <returns>0 when written; 2 when the model has problems, in which case nothing is written.</returns>
-    public static int Publish(DistributedApplicationModel model, string outputPath, TextWriter output, TextWriter error)
+    /// <returns>The files written, or the problems (in which case nothing is written).</returns>
+    public static GkePublishResult Publish(DistributedApplicationModel model, GkeSettings settings, string outputPath)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        var publishModel = GkePublishModel.TryCreate(model, out var problems);
+        var publishModel = GkePublishModel.TryCreate(model, settings, out var problems);
         if (publishModel is null)
         {
-            foreach (var problem in problems)
-            {
-                error.WriteLine($"error: {problem}");
-            }
-
-            error.WriteLine($"{problems.Count} problem(s); nothing was written to {outputPath}.");
-            return 2;
+            return new GkePublishResult([], [], problems);
         }
 
         var written = PublishOutputWriter.Write(outputPath, KubernetesManifestBuilder.Build(publishModel), GkePlanBuilder.Build(publishModel),
             publishModel.Target.Namespace);
-        output.WriteLine($"Published {written.Count} files to {outputPath}:");
-        foreach (var file in written)
-        {
-            output.WriteLine($"  {file}");
-        }
-
-        // Our images (prefetch sidecar, metrics adapter) are in the plan: deploy builds and pushes them first.
-        foreach (var image in GkePlanBuilder.ContainerImages(publishModel))
-        {
-            output.WriteLine($"Deploy builds and pushes {image.Reference} from {image.Project}.");
-        }
-
-        output.WriteLine($"Apply with: kubectl apply -k {Path.Combine(outputPath, PublishOutputWriter.KubernetesFolder)}");
-        return 0;
+        return new GkePublishResult(written, GkePlanBuilder.ContainerImages(publishModel), []);
     }
 }

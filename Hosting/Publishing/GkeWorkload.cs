@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
 
 namespace VllmAspire.Hosting.Publishing;
 
@@ -20,7 +20,7 @@ public sealed record GkeWorkload(VllmResource Vllm, ModelWeightsResource Weights
     public required string NodePoolName { get; init; }
 
     /// <summary>Gets the image reference, pinned as declared.</summary>
-    public string Image => Vllm.TryGetLastAnnotation<ContainerImageAnnotation>(out var image) ? image.Reference : VllmBuilderExtensions.DefaultImage;
+    public string Image => Vllm.Image.Reference;
 
     /// <summary>Gets how the pod loads its weights: vLLM's loader flags and whether the prefetch sidecar runs.</summary>
     public VllmLoaderSettings Loader { get; init; } = VllmLoaderSettings.For(VllmLoadStrategy.Default, "");

@@ -1,6 +1,8 @@
 using k8s;
 using k8s.Models;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Gke;
 
 namespace VllmAspire.Hosting.Publishing;
 
@@ -50,8 +52,9 @@ public static class ShimMetricsAdapterManifests
 
     /// <summary>Adds the problems that stop our adapter from being published (a missing or malformed registry).</summary>
     /// <param name="environment">The GKE environment.</param>
+    /// <param name="settings">Its parameters, resolved.</param>
     /// <param name="errors">Where problems go.</param>
-    public static void Validate(GkeEnvironmentResource environment, List<string> errors)
+    internal static void Validate(GkeEnvironmentResource environment, GkeSettings settings, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(errors);
@@ -60,14 +63,14 @@ public static class ShimMetricsAdapterManifests
             return;
         }
 
-        var registry = environment.ContainerRegistry;
-        var name = GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName;
-        if (registry is not { HasValue: true })
+        var registry = settings.ContainerRegistry;
+        var name = registry.Name;
+        if (!registry.HasValue)
         {
-            errors.Add($"Parameter '{name}' is missing ({registry?.Description}): MetricsAdapterKind.VllmAspireShim runs our adapter's image " +
-                $"{ImageName} from it; {registry?.HowToSet}, e.g. us-central1-docker.pkg.dev/PROJECT/REPO; or choose MetricsAdapterKind.GoogleStackdriver.");
+            errors.Add($"Parameter '{name}' is missing ({registry.Description}): MetricsAdapterKind.VllmAspireShim runs our adapter's image " +
+                $"{ImageName} from it; {registry.HowToSet}, e.g. us-central1-docker.pkg.dev/PROJECT/REPO; or choose MetricsAdapterKind.GoogleStackdriver.");
         }
-        else if (!ProvisionerContainerImage.IsRegistry(registry.Value))
+        else if (!ProvisionerContainerImage.IsRegistry(registry.Required))
         {
             errors.Add($"Parameter '{name}' = '{registry.Value}' is not a registry and repository path for our adapter's image {ImageName}: use REGION-docker.pkg.dev/PROJECT/REPO, e.g. us-central1-docker.pkg.dev/my-project/vllm.");
         }
@@ -79,8 +82,7 @@ public static class ShimMetricsAdapterManifests
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(GkePublishModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var registry = model.Environment.ContainerRegistry is { HasValue: true } parameter ? parameter.Value
-            : throw new InvalidOperationException($"Parameter '{GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName}' is missing; GkePublishModel validates it.");
+        var registry = model.Settings.ContainerRegistry.Required;
         var metrics = model.Workloads.Where(w => w.Autoscaling is not null).Select(w => w.Autoscaling!.Metric).Distinct(StringComparer.Ordinal).ToList();
         return Build(model.Target.Namespace, ImageReference(registry), metrics);
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using k8s.Models;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
 
 namespace VllmAspire.Hosting.Publishing;
 

@@ -1,32 +1,49 @@
 using System.Globalization;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting;
+using VllmAspire.Hosting.Prometheus;
+using VllmAspire.Hosting.ServiceProjects;
+using VllmAspire.Hosting.Vllm;
 
-namespace VllmAspire.Hosting;
+namespace Aspire.Hosting;
 
-/// <summary>Adds vLLM servers to the model.</summary>
+/// <summary>Adds vLLM servers to the application model.</summary>
 public static class VllmBuilderExtensions
 {
-    /// <summary>The default vLLM image.</summary>
-    public const string DefaultImage = "vllm/vllm-openai:v0.10.1";
-
     /// <summary>
-    /// Adds a vLLM server. Published, it runs <paramref name="image"/>; locally VllmSimulator serves the same OpenAI API
-    /// and vLLM metrics (names of that image's version) and loads the model's weights as vLLM does.
+    /// Adds a vLLM server. Published, it runs <paramref name="image"/> on the GKE environment's GPU node pool; locally
+    /// VllmSimulator stands in: the same OpenAI API and vLLM metrics (the names of that image's version), the same
+    /// start-up log lines, and the weights loaded as vLLM loads them, without a GPU. Each local replica listens on
+    /// its own port behind the endpoint's proxy and is scraped on it.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name.</param>
-    /// <param name="image">The vLLM image with a pinned tag.</param>
+    /// <param name="image">The vLLM image with a pinned tag; its version decides flags, metric names and loaders.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
-    public static IResourceBuilder<VllmResource> AddVllm(this IDistributedApplicationBuilder builder, string name, string image = DefaultImage)
+    /// <example>
+    /// Serve the model's weights with vLLM, scaled on its queue:
+    /// <code lang="csharp">
+    /// var weights = builder.AddModelWeights("gemma-7b", source: "gs://my-bucket/models/gemma-7b");
+    /// var vllm = builder.AddVllm("vllm", image: "vllm/vllm-openai:v0.10.1")
+    ///     .WithModel(weights)
+    ///     .WithAutoscaling(minReplicas: 1, maxReplicas: 5, metric: "vllm:num_requests_waiting", averageValue: 10);
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<VllmResource> AddVllm(this IDistributedApplicationBuilder builder, [ResourceName] string name, string image = VllmImageAnnotation.DefaultReference)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var vllm = new VllmResource(name, new KnownProjects.VllmSimulator());
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(image);
+        var vllm = new VllmResource(name);
         var resourceBuilder = builder.AddResource(vllm)
-            .WithProjectDefaults()
-            .WithImage(image)
-            .WithHttpEndpoint(name: VllmResource.HttpEndpointName)
-            .WithHttpHealthCheck("/health")
-            .WithAnnotation(new PrometheusScrapeAnnotation());
+            .WithAnnotation(new VllmSimulatorProject())
+            .WithProjectDefaults(new ProjectResourceOptions { ExcludeLaunchProfile = true, ExcludeKestrelEndpoints = true })
+            .WithAnnotation(new VllmImageAnnotation(image))
+            .WithHttpEndpoint(name: VllmResource.HttpEndpointName, env: VllmResource.PortEnvironmentVariable)
+            .WithHttpHealthCheck("/health", endpointName: VllmResource.HttpEndpointName)
+            .WithAnnotation(new PrometheusScrapeAnnotation(PortEnvironmentVariable: VllmResource.PortEnvironmentVariable))
+            .WithIconName("BrainCircuit");
+        resourceBuilder.WithLoadCommand(vllm);
         return resourceBuilder.WithArgs(context =>
         {
             if (!context.ExecutionContext.IsRunMode)
@@ -34,17 +51,16 @@ public static class VllmBuilderExtensions
                 return;
             }
 
-            // vLLM's own flags, understood by the simulator too; then the simulator's latency model.
+            // vLLM's own flags, which the simulator understands too; then the simulator's own settings.
             var weights = vllm.Weights ?? throw new DistributedApplicationException(
                 $"vLLM resource '{vllm.Name}' has no model: call WithModel(weights) with the result of AddModelWeights.");
+            var simulator = vllm.TryGetLastAnnotation<VllmSimulatorAnnotation>(out var s) ? s.Options : new VllmSimulatorOptions();
             context.Args.Add("--model");
-            context.Args.Add(weights.LocalPath!);
+            context.Args.Add(weights.LocalPath);
             context.Args.Add("--served-model-name");
             context.Args.Add(vllm.ServedModelName ?? weights.Name);
             context.Args.Add("--host");
             context.Args.Add("127.0.0.1");
-            context.Args.Add("--port");
-            context.Args.Add(vllm.HttpEndpoint.Property(EndpointProperty.TargetPort));
             if (vllm.MaxNumSeqs is { } maxNumSeqs)
             {
                 context.Args.Add("--max-num-seqs");
@@ -54,25 +70,25 @@ public static class VllmBuilderExtensions
             context.Args.Add("--vllm-version");
             context.Args.Add(vllm.Version);
             context.Args.Add("--ttft-ms");
-            context.Args.Add(((int)vllm.TimeToFirstToken.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+            context.Args.Add(((int)simulator.TimeToFirstToken.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
             context.Args.Add("--tpot-ms");
-            context.Args.Add(((int)vllm.TimePerOutputToken.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+            context.Args.Add(((int)simulator.TimePerOutputToken.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
             context.Args.Add("--engine-start-seconds");
-            context.Args.Add(vllm.EngineStart.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+            context.Args.Add(simulator.EngineStart.TotalSeconds.ToString(CultureInfo.InvariantCulture));
 
             // As the published pod's native sidecar: every replica gets the Provisioner's prefetch beside it, started with it.
-            var strategy = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var s) ? s : new VllmLoadStrategyAnnotation(VllmLoadStrategy.PrefetchSidecar);
+            var strategy = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var l) ? l : new VllmLoadStrategyAnnotation(VllmLoadStrategy.PrefetchSidecar);
             if (strategy.Strategy == VllmLoadStrategy.PrefetchSidecar)
             {
                 context.Args.Add("--prefetcher");
-                context.Args.Add(new KnownProjects.Provisioner().TargetPath);
+                context.Args.Add(ProvisionerProject.TargetPath);
                 context.Args.Add("--prefetch-concurrency");
                 context.Args.Add(strategy.Concurrency.ToString(CultureInfo.InvariantCulture));
             }
         });
     }
 
-    /// <summary>Serves the given weights; the server starts only once they are ready.</summary>
+    /// <summary>Serves the given weights; locally the server starts only once they are ready.</summary>
     /// <param name="builder">The resource builder.</param>
     /// <param name="weights">The weights.</param>
     /// <param name="servedModelName">The model name clients use; the weights' name by default.</param>
@@ -136,32 +152,29 @@ public static class VllmBuilderExtensions
     }
 
     /// <summary>
-    /// Sets the simulated engine start for local runs: the time vLLM spends on imports, CUDA and engine set-up before it
-    /// reads weights, during which the prefetch sidecar already reads them (reference/storage.md §4.2 fits 15.7 s).
+    /// Configures VllmSimulator, which stands in for vLLM in a local run: its latency model and its start-up phases.
+    /// Published, nothing changes.
     /// </summary>
     /// <param name="builder">The resource builder.</param>
-    /// <param name="engineStart">The engine start, zero or more.</param>
+    /// <param name="configure">Sets the options.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
-    public static IResourceBuilder<VllmResource> WithSimulatedEngineStart(this IResourceBuilder<VllmResource> builder, TimeSpan engineStart)
+    /// <example>
+    /// A slower engine start, so the prefetch sidecar's overlap shows:
+    /// <code lang="csharp">
+    /// builder.AddVllm("vllm").RunAsSimulator(o => o.EngineStart = TimeSpan.FromSeconds(5));
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<VllmResource> RunAsSimulator(this IResourceBuilder<VllmResource> builder, Action<VllmSimulatorOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentOutOfRangeException.ThrowIfLessThan(engineStart, TimeSpan.Zero);
-        builder.Resource.EngineStart = engineStart;
-        return builder;
-    }
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = builder.Resource.TryGetLastAnnotation<VllmSimulatorAnnotation>(out var existing) ? existing.Options : new VllmSimulatorOptions();
+        configure(options);
+        if (options.TimeToFirstToken < TimeSpan.Zero || options.TimePerOutputToken < TimeSpan.Zero || options.EngineStart < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(configure), $"vLLM '{builder.Resource.Name}': RunAsSimulator durations must be zero or more.");
+        }
 
-    /// <summary>Sets the simulator's latency model for local runs: time to first token and time per output token.</summary>
-    /// <param name="builder">The resource builder.</param>
-    /// <param name="timeToFirstToken">Time to first token.</param>
-    /// <param name="timePerOutputToken">Time per further output token.</param>
-    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
-    public static IResourceBuilder<VllmResource> WithSimulatedLatency(this IResourceBuilder<VllmResource> builder, TimeSpan timeToFirstToken, TimeSpan timePerOutputToken)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeToFirstToken, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(timePerOutputToken, TimeSpan.Zero);
-        builder.Resource.TimeToFirstToken = timeToFirstToken;
-        builder.Resource.TimePerOutputToken = timePerOutputToken;
-        return builder;
+        return builder.WithAnnotation(new VllmSimulatorAnnotation(options), ResourceAnnotationMutationBehavior.Replace);
     }
 }

@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>How a published vLLM pod reads its weights (reference/storage.md §5, §6).</summary>
 public enum VllmLoadStrategy

@@ -1,4 +1,6 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting;
+
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>How the published vLLM pod reads its weights; without it, <see cref="VllmLoadStrategy.PrefetchSidecar"/>.</summary>
 /// <param name="Strategy">The strategy.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
 using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.Hosting;

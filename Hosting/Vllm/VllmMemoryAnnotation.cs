@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>The published vLLM pod's memory: its limit and what vLLM itself uses beside the weights (host RSS, not GPU memory).</summary>
 /// <param name="PodLimitGiB">The pod's memory limit in GiB (all its containers); <see langword="null"/> for no limit, bounded by the node's allocatable memory.</param>

@@ -1,4 +1,4 @@
-namespace VllmAspire.Hosting.ApplicationModel;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// The revision of a model's weights at their source (a Hugging Face commit, a Cloud Storage generation, or any tag

@@ -1,41 +1,69 @@
+using System.Collections.Immutable;
 using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Logging;
-using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting;
 using VllmAspire.Hosting.Weights;
 
-namespace VllmAspire.Hosting;
+namespace Aspire.Hosting;
 
-/// <summary>Adds model weights to the model.</summary>
+/// <summary>Adds model weights to the application model.</summary>
 public static class ModelWeightsBuilderExtensions
 {
+    /// <summary>The resource type the dashboard shows for model weights.</summary>
+    public const string ResourceType = "ModelWeights";
+
     /// <summary>
     /// Adds model weights. Locally, unless <see cref="RunAsLocalFolder"/> names a folder, a small deterministic sample
-    /// model (safetensors, ≥ 64 MiB) is generated once in the AppHost's data folder, so the run needs no download.
+    /// model (safetensors, 64 MiB) is generated once in the AppHost's data folder, so the run needs no download; the
+    /// resource turns Running once the folder is ready, and resources that <c>WaitFor</c> it start then.
     /// </summary>
     /// <param name="builder">The application builder.</param>
-    /// <param name="name">The resource name.</param>
+    /// <param name="name">The resource name; vLLM serves the model under this name unless told otherwise.</param>
     /// <param name="source">Where the weights come from when published, e.g. <c>gs://bucket/models/gemma-7b</c>.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
-    public static IResourceBuilder<ModelWeightsResource> AddModelWeights(this IDistributedApplicationBuilder builder, string name, string? source = null)
+    /// <example>
+    /// Serve Gemma 7B from a bucket on GKE and the generated sample locally:
+    /// <code lang="csharp">
+    /// var weights = builder.AddModelWeights("gemma-7b", source: "gs://my-bucket/models/gemma-7b")
+    ///     .WithSize(sizeGiB: 15.9)
+    ///     .PublishAsPersistentDisk(type: "pd-ssd", sizeGb: 2048, readAheadKb: 4096);
+    /// builder.AddVllm("vllm").WithModel(weights);
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<ModelWeightsResource> AddModelWeights(this IDistributedApplicationBuilder builder, [ResourceName] string name, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
         var weights = new ModelWeightsResource(name, source);
-        var dataDirectory = builder is DistributedApplicationBuilder concrete ? concrete.DataDirectory : Path.Combine(builder.AppHostDirectory, ".vllm-aspire");
-        weights.LocalPath = Path.Combine(dataDirectory, name, "sample-model");
-        return builder.AddResource(weights).WithAnnotation(new ResourceStartupAnnotation(context => PrepareAsync(weights, context)));
+        var resource = builder.AddResource(weights)
+            .WithAnnotation(new LocalWeightsAnnotation(Path.Combine(LocalDataDirectory.Get(builder), name, "sample-model"), IsSample: true))
+            .WithIconName("BrainCircuit");
+        if (!builder.ExecutionContext.IsRunMode)
+        {
+            return resource;
+        }
+
+        return resource
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = ResourceType,
+                State = KnownResourceStates.NotStarted,
+                Properties = Properties(weights),
+            })
+            .OnInitializeResource(PrepareAsync);
     }
 
     /// <summary>Uses a local folder with the model's weights when running locally, instead of the generated sample.</summary>
     /// <param name="builder">The resource builder.</param>
-    /// <param name="path">The folder, relative to the AppHost directory.</param>
+    /// <param name="path">The folder, relative to the AppHost directory; it must hold config.json and *.safetensors.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
     public static IResourceBuilder<ModelWeightsResource> RunAsLocalFolder(this IResourceBuilder<ModelWeightsResource> builder, string path)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        builder.Resource.LocalPath = Path.GetFullPath(path, builder.ApplicationBuilder.AppHostDirectory);
-        builder.Resource.UsesSampleModel = false;
-        return builder;
+        return builder.WithAnnotation(new LocalWeightsAnnotation(Path.GetFullPath(path, builder.ApplicationBuilder.AppHostDirectory), IsSample: false),
+            ResourceAnnotationMutationBehavior.Replace);
     }
 
     /// <summary>
@@ -47,6 +75,12 @@ public static class ModelWeightsBuilderExtensions
     /// <param name="sizeGb">The disk size in GB; throughput grows with it.</param>
     /// <param name="readAheadKb">The read-ahead in KiB, a positive multiple of 4 (checked when publishing).</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    /// <example>
+    /// <code lang="csharp">
+    /// builder.AddModelWeights("gemma-7b", source: "gs://my-bucket/models/gemma-7b")
+    ///     .PublishAsPersistentDisk(type: "pd-ssd", sizeGb: 2048, readAheadKb: 4096);
+    /// </code>
+    /// </example>
     public static IResourceBuilder<ModelWeightsResource> PublishAsPersistentDisk(this IResourceBuilder<ModelWeightsResource> builder,
         string type = "pd-ssd", int sizeGb = 2048, int readAheadKb = 4096)
     {
@@ -81,24 +115,52 @@ public static class ModelWeightsBuilderExtensions
         return builder.WithAnnotation(new ModelRevisionAnnotation(revision), ResourceAnnotationMutationBehavior.Replace);
     }
 
-    private static async Task PrepareAsync(ModelWeightsResource weights, ResourceStartupContext context)
+    private static async Task PrepareAsync(ModelWeightsResource weights, InitializeResourceEvent e, CancellationToken cancellationToken)
     {
-        var path = weights.LocalPath!;
-        if (!weights.UsesSampleModel)
+        var path = weights.LocalPath;
+        await e.Notifications.PublishUpdateAsync(weights, s => s with { State = KnownResourceStates.Starting, Properties = Properties(weights) }).ConfigureAwait(false);
+        try
         {
-            if (!Directory.Exists(path) || !Directory.EnumerateFiles(path, "*.safetensors").Any())
+            long bytes;
+            if (weights.UsesSampleModel)
             {
-                throw new DirectoryNotFoundException(
-                    $"model weights '{weights.Name}': folder '{path}' has no *.safetensors files. Point RunAsLocalFolder at a folder with config.json and safetensors shards, or remove the call to use the generated sample model.");
+                e.Logger.LogInformation("Preparing the sample model in {Path}.", path);
+                var info = await SampleModel.EnsureAsync(path, SampleModel.DefaultTotalBytes, 2, cancellationToken).ConfigureAwait(false);
+                e.Logger.LogInformation("Sample model {Action}: {Shards} safetensors shards, {Size} MiB.", info.Created ? "generated" : "already present",
+                    info.ShardPaths.Count, (info.TotalBytes / (1024.0 * 1024)).ToString("F1", CultureInfo.InvariantCulture));
+                bytes = info.TotalBytes;
+            }
+            else
+            {
+                var shards = Directory.Exists(path) ? Directory.GetFiles(path, "*.safetensors") : [];
+                if (shards.Length == 0)
+                {
+                    throw new DirectoryNotFoundException(
+                        $"model weights '{weights.Name}': folder '{path}' has no *.safetensors files. Point RunAsLocalFolder at a folder with config.json and safetensors shards, or remove the call to use the generated sample model.");
+                }
+
+                e.Logger.LogInformation("Using the local weights in {Path}.", path);
+                bytes = shards.Sum(f => new FileInfo(f).Length);
             }
 
-            context.Logger.LogInformation("Using the local weights in {Path}.", path);
-            return;
+            await e.Notifications.PublishUpdateAsync(weights, s => s with
+            {
+                State = KnownResourceStates.Running,
+                StartTimeStamp = DateTime.UtcNow,
+                Properties = Properties(weights).Add(new ResourcePropertySnapshot("weights.sizeMiB", Math.Round(bytes / (1024.0 * 1024), 1))),
+            }).ConfigureAwait(false);
         }
-
-        context.Logger.LogInformation("Preparing the sample model in {Path}.", path);
-        var info = await SampleModel.EnsureAsync(path, SampleModel.DefaultTotalBytes, 2, context.CancellationToken).ConfigureAwait(false);
-        context.Logger.LogInformation("Sample model {Action}: {Shards} safetensors shards, {Size} MiB.", info.Created ? "generated" : "already present",
-            info.ShardPaths.Count, (info.TotalBytes / (1024.0 * 1024)).ToString("F1", CultureInfo.InvariantCulture));
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            e.Logger.LogError("{Message}", ex.Message);
+            await e.Notifications.PublishUpdateAsync(weights, s => s with { State = KnownResourceStates.FailedToStart }).ConfigureAwait(false);
+        }
     }
+
+    private static ImmutableArray<ResourcePropertySnapshot> Properties(ModelWeightsResource weights) =>
+    [
+        new("weights.path", weights.LocalPath),
+        new("weights.sample", weights.UsesSampleModel),
+        new("weights.source", weights.Source),
+    ];
 }
