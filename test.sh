@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test project of VllmAspire and ends with one line: "N passed, N failed".
-# Installs what the tests need when it is missing: Debian's prometheus (real local scraping) and chromium (dashboard browser tests).
+# Installs what the tests need when it is missing: Debian's prometheus (real local scraping) and chromium (dashboard
+# browser tests), the npm schema validator, and the aspire CLI (a local dotnet tool).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -27,6 +28,12 @@ if [[ ! -d tests/schema/node_modules ]]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The aspire CLI (a local tool of this repository, .config/dotnet-tools.json) drives publish, deploy and the dashboard's
+# resources in tests, as users do; its own telemetry and colours stay off.
+export ASPIRE_CLI_TELEMETRY_OPTOUT=1 NO_COLOR=1
+
+log "Restoring the aspire CLI (dotnet tool restore)"
+dotnet tool restore >/dev/null || echo "warning: dotnet tool restore failed; the tests that drive the aspire CLI will fail" >&2
 
 log "Building"
 if ! dotnet build VllmAspire.sln -nologo -v q -clp:NoSummary; then

@@ -7,14 +7,35 @@ namespace VllmAspire.Hosting;
 internal static class ServiceResourceBuilderExtensions
 {
     /// <summary>
-    /// Adds the secret parameter <c>{serviceName}-api-token</c> that the service's API requires: generated fresh for
-    /// each run and never saved, unless configured (<c>Parameters:{serviceName}-api-token</c>).
+    /// Adds a secret of a local run (an API token, a password): generated fresh for each run and never saved, unless
+    /// configured (<c>Parameters:{name}</c>). It joins the model in run mode only: outside it no local service runs, and
+    /// Aspire saves every parameter of a published model in its deployment state, in clear text.
     /// </summary>
     /// <param name="builder">The application builder.</param>
-    /// <param name="serviceName">The service's resource name.</param>
+    /// <param name="name">The parameter's name.</param>
     /// <returns>The parameter.</returns>
-    public static IResourceBuilder<ParameterResource> AddApiToken(this IDistributedApplicationBuilder builder, string serviceName) =>
-        builder.AddParameter($"{serviceName}-api-token", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: false);
+    public static ParameterResource AddLocalSecret(this IDistributedApplicationBuilder builder, string name)
+    {
+        var generate = new GenerateParameterDefault { MinLength = 32, Special = false };
+        return builder.ExecutionContext.IsRunMode
+            ? builder.AddParameter(name, generate, secret: true, persist: false).Resource
+            : ParameterResourceBuilderExtensions.CreateGeneratedParameter(builder, name, secret: true, generate);
+    }
+
+    /// <summary>Sets an environment variable to a local secret in run mode only (see <see cref="AddLocalSecret"/>).</summary>
+    /// <typeparam name="T">The resource type.</typeparam>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="name">The variable.</param>
+    /// <param name="secret">The secret parameter; the dashboard masks it.</param>
+    /// <returns>The builder.</returns>
+    public static IResourceBuilder<T> WithLocalSecret<T>(this IResourceBuilder<T> builder, string name, ParameterResource secret) where T : IResourceWithEnvironment =>
+        builder.WithEnvironment(context =>
+        {
+            if (context.ExecutionContext.IsRunMode)
+            {
+                context.EnvironmentVariables[name] = secret;
+            }
+        });
 
     /// <summary>
     /// Adds one of our own service projects: its metadata and Aspire's project defaults (OTLP, console logs), an HTTP

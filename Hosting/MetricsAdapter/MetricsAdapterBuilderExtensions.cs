@@ -29,14 +29,14 @@ public static class MetricsAdapterBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var token = builder.AddApiToken(name);
-        var adapter = new MetricsAdapterResource(name, token.Resource);
+        var token = builder.AddLocalSecret($"{name}-api-token");
+        var adapter = new MetricsAdapterResource(name, token);
         var targets = ReplicaTargets.AddWriter(builder);
         AutoscalingServices.Add(builder);
         return builder.AddResource(adapter)
             .WithServiceProject(new MetricsAdapterShimProject())
             .WithIconName("DataTrending")
-            .WithEnvironment("MetricsAdapter__Token", token)
+            .WithLocalSecret("MetricsAdapter__Token", token)
             .WithEnvironment(context =>
             {
                 if (!context.ExecutionContext.IsRunMode)
@@ -71,6 +71,6 @@ public static class MetricsAdapterBuilderExtensions
             .WithEnvironment("MetricsAdapter__PrometheusUrl", endpoint)
             .WithEnvironment("MetricsAdapter__PrometheusUserName", PrometheusResource.UserName)
             // The parameter itself, not a string built from it: the dashboard then masks it as the secret it is.
-            .WithEnvironment("MetricsAdapter__PrometheusPassword", prometheus.Resource.Password);
+            .WithLocalSecret("MetricsAdapter__PrometheusPassword", prometheus.Resource.Password);
     }
 }

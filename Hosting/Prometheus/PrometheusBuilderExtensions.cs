@@ -36,8 +36,8 @@ public static class PrometheusBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: false);
-        var prometheus = new PrometheusResource(name, Path.Combine(LocalDataDirectory.Get(builder), name), password.Resource)
+        var password = builder.AddLocalSecret($"{name}-password");
+        var prometheus = new PrometheusResource(name, Path.Combine(LocalDataDirectory.Get(builder), name), password)
         {
             TargetsDirectory = ReplicaTargets.AddWriter(builder),
         };

@@ -26,12 +26,12 @@ public static class ProvisionerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var token = builder.AddApiToken(name);
-        var provisioner = new ProvisionerResource(name, token.Resource);
+        var token = builder.AddLocalSecret($"{name}-api-token");
+        var provisioner = new ProvisionerResource(name, token);
         return builder.AddResource(provisioner)
             .WithServiceProject(new ProvisionerProject())
             .WithIconName("CloudArrowUp")
-            .WithEnvironment("Provisioner__ApiToken", token)
+            .WithLocalSecret("Provisioner__ApiToken", token)
             .WithEnvironment("Provisioner__PublishedPath", Path.Combine(LocalDataDirectory.Get(builder), PublishFolder));
     }
 }
