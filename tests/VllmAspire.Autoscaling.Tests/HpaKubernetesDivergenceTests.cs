@@ -110,4 +110,14 @@ public sealed class HpaKubernetesDivergenceTests
 
         Assert.Equal(3, decision.DesiredReplicas);
     }
+
+    [Fact]
+    public void External_items_are_summed_saturating_at_the_largest_value()
+    {
+        // GetExternalMetricReplicas caps the sum at MaxInt64 ("usage overflow caps at MaxInt64"); we summed nowhere.
+        var reading = HpaMetricReading.External([(long.MaxValue / 2) + 1, (long.MaxValue / 2) + 1]);
+
+        Assert.Equal(long.MaxValue, reading.Value);
+        Assert.Equal(8600, HpaMetricReading.External([5000, 3600]).Value);
+    }
 }
