@@ -179,14 +179,19 @@ public sealed class HpaController
 
     /// <summary>
     /// Presets the controller's in-memory history, as kube-controller-manager's tests preset theirs: the recommendations
-    /// (the first sight then records none), the scale events and whether the HPA scaled the target to zero itself.
+    /// (when given, even empty, the first sight records none), the scale events and whether the HPA scaled the target
+    /// to zero itself.
     /// </summary>
-    internal void Restore(IEnumerable<(int Replicas, DateTimeOffset At)> recommendations,
+    internal void Restore(IEnumerable<(int Replicas, DateTimeOffset At)>? recommendations,
         IEnumerable<(int Change, DateTimeOffset At)> scaleUpEvents, IEnumerable<(int Change, DateTimeOffset At)> scaleDownEvents, bool scaledToZero)
     {
-        _seen = true;
         _recommendations.Clear();
-        _recommendations.AddRange(recommendations);
+        if (recommendations is not null)
+        {
+            _seen = true;
+            _recommendations.AddRange(recommendations);
+        }
+
         _scaleUpEvents.Clear();
         _scaleUpEvents.AddRange(scaleUpEvents);
         _scaleDownEvents.Clear();
@@ -297,40 +302,20 @@ public sealed class HpaController
             return new HpaMetricOutcome(metric.Name, null, target, null, $"unable to get metric {metric.Name}: no pods returned by selector while calculating replica count");
         }
 
+        var (readyCount, unready, missing, ignored) = GroupPods(pods, values);
         var metrics = new Dictionary<string, long>(values, StringComparer.Ordinal);
-        var unready = new List<string>();
-        var missing = new List<string>();
-        var ignored = new List<string>();
-        var readyCount = 0;
-        foreach (var pod in pods)
+        foreach (var name in ignored.Concat(unready))
         {
-            if (pod.Deleting || pod.Phase is HpaPodPhase.Failed or HpaPodPhase.Succeeded)
-            {
-                ignored.Add(pod.Name);
-                metrics.Remove(pod.Name);
-            }
-            else if (pod.Phase == HpaPodPhase.Pending)
-            {
-                unready.Add(pod.Name);
-                metrics.Remove(pod.Name);
-            }
-            else if (!metrics.ContainsKey(pod.Name))
-            {
-                missing.Add(pod.Name);
-            }
-            else
-            {
-                readyCount++;
-            }
+            metrics.Remove(name);
         }
 
         // What the metrics API returned and how the pods were classified, kept on every outcome for the decision's record.
         var classified = new HpaMetricOutcome(metric.Name, null, target, null, null)
         {
             PodValues = new Dictionary<string, long>(values, StringComparer.Ordinal),
-            MissingPods = [.. missing],
-            UnreadyPods = [.. unready],
-            IgnoredPods = [.. ignored],
+            MissingPods = missing,
+            UnreadyPods = unready,
+            IgnoredPods = ignored,
         };
         if (metrics.Count == 0)
         {
@@ -384,6 +369,40 @@ public sealed class HpaController
         }
 
         return classified with { CurrentMilli = usage, Proposal = newReplicas };
+    }
+
+    /// <summary>
+    /// groupPods for custom metrics: pods being deleted, Failed or Succeeded are ignored, Pending ones unready, Running
+    /// ones without a value missing, the rest ready (readiness is only consulted for CPU, which we do not implement).
+    /// </summary>
+    internal static (int Ready, IReadOnlyList<string> Unready, IReadOnlyList<string> Missing, IReadOnlyList<string> Ignored) GroupPods(
+        IEnumerable<HpaPod> pods, IReadOnlyDictionary<string, long> values)
+    {
+        var unready = new List<string>();
+        var missing = new List<string>();
+        var ignored = new List<string>();
+        var ready = 0;
+        foreach (var pod in pods)
+        {
+            if (pod.Deleting || pod.Phase is HpaPodPhase.Failed or HpaPodPhase.Succeeded)
+            {
+                ignored.Add(pod.Name);
+            }
+            else if (pod.Phase == HpaPodPhase.Pending)
+            {
+                unready.Add(pod.Name);
+            }
+            else if (!values.ContainsKey(pod.Name))
+            {
+                missing.Add(pod.Name);
+            }
+            else
+            {
+                ready++;
+            }
+        }
+
+        return (ready, unready, missing, ignored);
     }
 
     // int64 addition as Go does it: wraps rather than throwing on overflow.
