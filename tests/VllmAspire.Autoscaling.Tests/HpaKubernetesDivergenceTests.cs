@@ -120,4 +120,27 @@ public sealed class HpaKubernetesDivergenceTests
         Assert.Equal(long.MaxValue, reading.Value);
         Assert.Equal(8600, HpaMetricReading.External([5000, 3600]).Value);
     }
+
+    [Theory]
+    [InlineData("-0.0005", -1)] // MilliValue rounds away from zero (1.38): -0.5 milli is -1, not 0
+    [InlineData("-1500u", -2)]
+    [InlineData("1e-30", 1)] // any positive value is at least 1 milli
+    [InlineData("0.1", 100)] // exact: no floating-point error either way
+    [InlineData("1e30", long.MaxValue)] // saturates instead of wrapping (1.38)
+    [InlineData("-1e30", long.MinValue)]
+    [InlineData("9223372036854775807", long.MaxValue)]
+    [InlineData("1Ei", long.MaxValue)]
+    [InlineData("8Pi", 9_007_199_254_740_992_000)]
+    public void Quantities_convert_to_milli_as_kubernetes_does(string text, long expected)
+    {
+        Assert.True(MilliQuantity.TryParse(text, out var milli));
+        Assert.Equal(expected, milli);
+    }
+
+    [Theory]
+    [InlineData("1e4294967297")] // an exponent beyond the int32 scale is rejected (1.38), not narrowed
+    [InlineData("1e")]
+    [InlineData("-")]
+    [InlineData("1.2.3")]
+    public void Malformed_quantities_are_rejected(string text) => Assert.False(MilliQuantity.TryParse(text, out _));
 }
