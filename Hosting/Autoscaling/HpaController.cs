@@ -91,7 +91,7 @@ public sealed class HpaController
             _recommendations.Add((current, now));
         }
 
-        var conditions = new Conditions();
+        var conditions = new ConditionList();
         conditions.Set(HpaConditionType.AbleToScale, true, "SucceededGetScale");
         if (current == 0)
         {
@@ -211,7 +211,7 @@ public sealed class HpaController
         _ => "FailedGetExternalMetric",
     };
 
-    private HpaDecision Finish(DateTimeOffset now, int current, int desired, int? proposal, int? stabilized, List<HpaMetricOutcome> outcomes, string reason, string? limit, Conditions conditions)
+    private HpaDecision Finish(DateTimeOffset now, int current, int desired, int? proposal, int? stabilized, List<HpaMetricOutcome> outcomes, string reason, string? limit, ConditionList conditions)
     {
         if (desired != current)
         {
@@ -606,7 +606,7 @@ public sealed class HpaController
     }
 
     // The conditions one sync sets on the HPA's status, in the order first set; setting a type again replaces it.
-    private sealed class Conditions
+    private sealed class ConditionList
     {
         private readonly List<HpaCondition> _list = [];
 
