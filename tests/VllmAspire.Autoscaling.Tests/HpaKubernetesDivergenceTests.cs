@@ -103,12 +103,15 @@ public sealed class HpaKubernetesDivergenceTests
     {
         var hpa = new HpaController(0, 6, [ObjectValue], new HpaBehavior(ScaleDown: new HpaScalingRules(StabilizationWindowSeconds: 0)));
         var pods = Enumerable.Range(0, 5).Select(i => Running($"p{i}")).ToArray();
-        Assert.Equal(0, hpa.Evaluate(Observe(5, pods, 0), T0).DesiredReplicas);
+        var toZero = hpa.Evaluate(Observe(5, pods, 0), T0);
+        Assert.Equal(0, toZero.DesiredReplicas);
+        Assert.Contains(new HpaCondition(HpaConditionType.ScaledToZero, true, "ScaledToZero"), toZero.Conditions);
 
-        // ratio 3 from zero: ceil(3) = 3, within the default +4 pods per 15 s.
+        // ratio 3 from zero: ceil(3) = 3, within the default +4 pods per 15 s; the condition clears on the way up.
         var decision = hpa.Evaluate(Observe(0, [], 30000), T0.AddSeconds(15));
 
         Assert.Equal(3, decision.DesiredReplicas);
+        Assert.Contains(new HpaCondition(HpaConditionType.ScaledToZero, false, "NotScaledToZero"), decision.Conditions);
     }
 
     [Fact]
