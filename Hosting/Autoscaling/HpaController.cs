@@ -1,8 +1,3 @@
-using System.Runtime.CompilerServices;
-
-// Kubernetes' own HPA tests preset the controller's history; the transcription of them does the same (Restore).
-[assembly: InternalsVisibleTo("VllmAspire.Autoscaling.Tests")]
-
 namespace VllmAspire.Hosting.ApplicationModel;
 
 /// <summary>
