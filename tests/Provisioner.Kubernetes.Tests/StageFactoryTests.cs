@@ -34,7 +34,7 @@ public sealed class StageFactoryTests
         Assert.All(bed.Stages.SelectMany(s => s.DependsOn), d => Assert.True(stages.ContainsKey(d) || planSteps.Contains(d), d));
 
         // The plan's image step waits for the Job the bake stage provides.
-        Assert.Contains(bed.BakeJob.Key, bed.Plan.Steps.Single(s => s.ApiMethod == "compute.images.insert" && s.DependsOn.Contains(bakeDisk)).DependsOn);
+        Assert.Contains(bed.BakeJob.Key, bed.Plan.Steps.Single(s => s.ApiMethod == "compute.images.insert" && s.DependsOn.Steps.Contains(bakeDisk)).DependsOn.Keys);
     }
 
     [Fact]
