@@ -168,9 +168,17 @@ internal sealed class GcpDeployment : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        foreach (var (key, value) in ExtraEnvironment)
+        {
+            start.Environment[key] = value;
+        }
+
         start.Environment["COLUMNS"] = "400";
         return new ProvisionerProcess(Process.Start(start)!);
     }
+
+    /// <summary>Gets settings a test adds to the processes' environment, e.g. where to export traces.</summary>
+    public Dictionary<string, string> ExtraEnvironment { get; } = [];
 
     /// <summary>Gets the environment that points a Provisioner process at the fakes with short timings.</summary>
     public Dictionary<string, string?> Environment()
