@@ -59,7 +59,7 @@ internal static class KubernetesStageFactory
         var baseObjects = Take(o => BaseKinds.Contains(o.Kind));
         if (baseObjects.Count > 0)
         {
-            stages.Add(new KubernetesObjectsStage(BaseStage, baseObjects, []));
+            stages.Add(new KubernetesObjectsStage(BaseStage, baseObjects, [.. PlanSteps(baseObjects).Distinct()]));
         }
 
         string[] afterBase = baseObjects.Count > 0 ? [BaseStage] : [];
@@ -134,7 +134,7 @@ internal static class KubernetesStageFactory
         {
             var targets = autoscalers.Select(h => workloadStages.GetValueOrDefault($"{h.Namespace}/{((V2HorizontalPodAutoscaler)h.Object).Spec.ScaleTargetRef.Name}")).OfType<string>();
             string[] adapter = adapterObjects.Count > 0 ? [MetricsAdapterStage] : [];
-            stages.Add(new KubernetesObjectsStage(AutoscalerStage, autoscalers, [.. afterBase, .. targets.Distinct(), .. adapter]));
+            stages.Add(new KubernetesObjectsStage(AutoscalerStage, autoscalers, [.. afterBase, .. targets.Distinct(), .. adapter, .. PlanSteps(autoscalers).Distinct()]));
         }
 
         var unplaced = manifests.Objects.Where(o => !placed.Contains(o)).Select(o => $"{o.Key} ({o.File})").ToList();
