@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.Bench.WeightLoad;
 
 /// <summary>One measured run on a freshly mounted (cold) disk.</summary>
-/// <param name="ReadySeconds">Time to ready: the simulator's own "init engine ... took" (from its start to ready, as the seed's timer wraps <c>LLM()</c> and not the imports), or the prefetch time alone.</param>
+/// <param name="ReadySeconds">Time to ready: from the simulator's first line (the engine's start; no imports with <c>--engine-start-seconds</c>) to its "Starting vLLM API server" line, as the seed's timer wraps <c>LLM()</c> and not the imports; or the prefetch time alone.</param>
 /// <param name="WeightLoadSeconds">The simulator's "Loading weights took", or the prefetch time.</param>
 /// <param name="PrefetchSeconds">The prefetcher's own time, when it ran.</param>
 /// <param name="PrefetchMBps">The prefetcher's MB/s, when it ran.</param>
@@ -39,18 +40,30 @@ public sealed partial record LoadRun(double ReadySeconds, double WeightLoadSecon
             : null;
         var prefetch = sidecar is null ? null : PrefetchReportAsync(sidecar);
         double? ready = null, load = null;
+        Stopwatch? engine = null;
         using var cts = new CancellationTokenSource(Deadline);
         try
         {
+            // Read with the one start-up grammar. With --engine-start-seconds there are no imports, so vLLM's first line
+            // starts the engine: from it to "Starting vLLM API server" is what the seed's timer around LLM() measured.
             while (ready is null && await simulator.StandardOutput.ReadLineAsync(cts.Token).ConfigureAwait(false) is { } line)
             {
-                if (LoadingWeights().Match(line) is { Success: true } l)
+                if (!VllmStartupLog.TryParse(line, out _, out var mark))
                 {
-                    load = double.Parse(l.Groups[1].Value, CultureInfo.InvariantCulture);
+                    continue;
                 }
-                else if (InitEngine().Match(line) is { Success: true } r)
+
+                switch (mark.Kind)
                 {
-                    ready = double.Parse(r.Groups[1].Value, CultureInfo.InvariantCulture);
+                    case VllmStartupMarkKind.ServerVersion:
+                        engine = Stopwatch.StartNew();
+                        break;
+                    case VllmStartupMarkKind.WeightsLoaded:
+                        load = mark.Seconds;
+                        break;
+                    case VllmStartupMarkKind.ApiServerStarting when engine is not null:
+                        ready = engine.Elapsed.TotalSeconds;
+                        break;
                 }
             }
         }
@@ -96,12 +109,6 @@ public sealed partial record LoadRun(double ReadySeconds, double WeightLoadSecon
 
         return (double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
     }
-
-    [GeneratedRegex(@"Loading weights took ([0-9.]+) seconds")]
-    private static partial Regex LoadingWeights();
-
-    [GeneratedRegex(@"init engine .* took ([0-9.]+) seconds")]
-    private static partial Regex InitEngine();
 
     [GeneratedRegex(@"bytes in ([0-9.]+) s \(([0-9.]+) MB/s\)")]
     private static partial Regex PrefetchLine();
