@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
 using VllmAspire.Testing.Fakes.Kubernetes;
 using VllmAspire.VllmCatalog;
 
@@ -128,5 +129,25 @@ public sealed class PodStartupTraceTests
         var root = Assert.Single(spans, s => s.DisplayName == PodStartupTrace.RootName && (string?)s.GetTagItem("k8s.pod.name") == report.Pod);
         Assert.Equal(report.Phases.Select(p => p.Name), spans.Where(s => s.ParentSpanId == root.SpanId).Select(s => s.DisplayName));
         Assert.Equal(report.Created.UtcDateTime, root.StartTimeUtc);
+    }
+}
+
+/// <summary>The deploy run exports the pod traces over OTLP only when the standard endpoint setting names one.</summary>
+public sealed class PodStartupTraceExportTests
+{
+    [Fact]
+    public async Task An_otlp_endpoint_setting_gives_the_run_a_tracer_provider_for_the_pod_traces()
+    {
+        var configured = Deploy.DeploymentServices.BuildConfiguration(["--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318"]);
+        await using (var services = Deploy.DeploymentServices.Build(configured))
+        {
+            Assert.NotNull(services.GetService<OpenTelemetry.Trace.TracerProvider>());
+        }
+
+        var unset = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        await using (var services = Deploy.DeploymentServices.Build(unset))
+        {
+            Assert.Null(services.GetService<OpenTelemetry.Trace.TracerProvider>());
+        }
     }
 }
