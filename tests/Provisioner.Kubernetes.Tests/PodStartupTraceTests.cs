@@ -27,14 +27,7 @@ public sealed class PodStartupTraceTests
 
     private static (PodStartupReport Report, List<Activity> Spans) Report(IReadOnlyList<Corev1Event> events, string log)
     {
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == PodStartupTrace.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new PodSpans();
         var pod = new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = "vllm-abc", NamespaceProperty = "vllm", CreationTimestamp = T0 },
@@ -108,14 +101,7 @@ public sealed class PodStartupTraceTests
     public async Task Deploy_reports_each_pods_phases_and_emits_its_trace_from_the_fake_cluster()
     {
         // In stop order: the fake's phases all fall in the same second, so their times do not order them.
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == PodStartupTrace.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new PodSpans();
         var options = new FakeKubernetesOptions { WaitForNewNode = true, CompileCacheHit = true, CompileSeconds = 7.5 };
         await using var bed = await TestBed.StartAsync(options);
 
@@ -130,6 +116,30 @@ public sealed class PodStartupTraceTests
         Assert.Equal(report.Phases.Select(p => p.Name), spans.Where(s => s.ParentSpanId == root.SpanId).Select(s => s.DisplayName));
         Assert.Equal(report.Created.UtcDateTime, root.StartTimeUtc);
     }
+}
+
+/// <summary>The pod start-up spans stopped while it listens, in stop order (other tests' pods included: filter by pod).</summary>
+internal sealed class PodSpans : IEnumerable<Activity>, IDisposable
+{
+    private readonly ConcurrentQueue<Activity> _spans = new();
+    private readonly ActivityListener _listener;
+
+    public PodSpans()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == PodStartupTrace.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public IEnumerator<Activity> GetEnumerator() => _spans.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public void Dispose() => _listener.Dispose();
 }
 
 /// <summary>The deploy run exports the pod traces over OTLP only when the standard endpoint setting names one.</summary>
