@@ -103,7 +103,6 @@ internal static class GkePipelineSteps
         {
             TargetSeconds = configuration.GetValue<double?>("Plan:TargetSeconds"),
             ConcurrentNodes = configuration.GetValue("Plan:ConcurrentNodes", 1),
-            ExplainSeed = configuration.GetValue("Plan:ExplainSeed", false),
         });
         foreach (var section in report)
         {

@@ -156,22 +156,24 @@ public sealed partial class GkePublishModel
         {
             if (!GcpNames.IsGceName(pool.Name, GkePlanBuilder.MaxNodePoolNameLength))
             {
-                errors.Add($"Node pool name '{pool.Name}' is not valid (lower-case letters, digits and '-', starting with a letter, at most {GkePlanBuilder.MaxNodePoolBaseNameLength}): rename it in WithNodePool.");
+                errors.Add($"Node pool name '{pool.Name}' is not valid (lower-case letters, digits and '-', starting with a letter, at most {GkePlanBuilder.MaxNodePoolBaseNameLength}): rename it in AddNodePool.");
             }
             else if (pool.Name.Length > GkePlanBuilder.MaxNodePoolBaseNameLength)
             {
-                errors.Add($"Node pool name '{pool.Name}' has {pool.Name.Length} characters, but publishing appends '-' and a {GkePlanBuilder.NodePoolHashLength}-digit configuration hash and GKE allows {GkePlanBuilder.MaxNodePoolNameLength}: use at most {GkePlanBuilder.MaxNodePoolBaseNameLength} characters in WithNodePool.");
-            }
-
-            if (pool.MinNodes < 0 || pool.MaxNodes < Math.Max(1, pool.MinNodes))
-            {
-                errors.Add($"Node pool '{pool.Name}': minNodes {pool.MinNodes} and maxNodes {pool.MaxNodes} need 0 <= minNodes <= maxNodes and maxNodes >= 1: fix WithNodePool.");
+                errors.Add($"Node pool name '{pool.Name}' has {pool.Name.Length} characters, but publishing appends '-' and a {GkePlanBuilder.NodePoolHashLength}-digit configuration hash and GKE allows {GkePlanBuilder.MaxNodePoolNameLength}: use at most {GkePlanBuilder.MaxNodePoolBaseNameLength} characters in AddNodePool.");
             }
 
             if (!MachineTypes.CanAttach(pool.MachineType, pool.BootDiskType))
             {
                 errors.Add($"Node pool '{pool.Name}': machine type {pool.MachineType} cannot attach boot disk type {pool.BootDiskType}: use bootDiskType: \"hyperdisk-balanced\" or a machine type that takes persistent disk (g2, a2, a3-high).");
             }
+        }
+
+        // Deploy builds one image cache for the environment (every image of the model) and mounts it on every pool.
+        var caches = environment.NodePoolResources.Select(p => (Pool: p.Name, Cache: p.ImageCache?.ImageName)).ToList();
+        if (caches.Any(c => c.Cache is not null) && caches.Select(c => c.Cache).Distinct().Count() > 1)
+        {
+            errors.Add($"The node pools of GKE environment '{environment.Name}' disagree on the image cache ({string.Join(", ", caches.Select(c => $"{c.Pool}: {c.Cache ?? "none"}"))}): the environment has one image cache, so call WithImageCache() with the same name on every pool, or on none.");
         }
 
         if (environment.ImageCache is { } cache && !GcpNames.IsGceName(cache.ImageName, 39))
@@ -188,17 +190,11 @@ public sealed partial class GkePublishModel
             errors.Add($"vLLM resource name '{vllm.Name}' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63): rename it in AddVllm.");
         }
 
-        // vLLM runs on the first GPU pool; a CPU build of vLLM may run on any pool.
-        var pool = environment.NodePools.FirstOrDefault(p => p.Accelerator is not null) ?? environment.NodePools.FirstOrDefault();
+        var pool = ResolveNodePool(environment, vllm, errors);
         var image = vllm.Image.Reference;
-        if (pool is null && !NeedsGpu(image))
+        if (pool is not null && pool.Accelerator is null && NeedsGpu(image))
         {
-            errors.Add($"GKE environment '{environment.Name}' has no node pool for vLLM '{vllm.Name}': add WithNodePool(\"vllm-pool\", machineType: ...).");
-        }
-
-        if (pool?.Accelerator is null && NeedsGpu(image))
-        {
-            errors.Add($"vLLM '{vllm.Name}' runs {image}, which needs an NVIDIA GPU, but GKE environment '{environment.Name}' has no node pool with a GPU: add WithNodePool(\"vllm-pool\", machineType: \"g2-standard-16\", accelerator: \"nvidia-l4\").");
+            errors.Add($"vLLM '{vllm.Name}' runs {image}, which needs an NVIDIA GPU, but its node pool '{pool.Name}' has none: give the pool a GPU, e.g. AddNodePool(\"{pool.Name}\", machineType: \"g2-standard-16\", accelerator: \"nvidia-l4\").");
         }
 
         // New nodes must run exactly the image the image cache holds and the model was tested with.
@@ -279,6 +275,34 @@ public sealed partial class GkePublishModel
                 NodePoolName = target is null ? pool.Name : GkePlanBuilder.NodePoolName(target, pool, environment.ImageCache?.ImageName),
             }
             : null;
+    }
+
+    // The pool a workload names with WithNodePool; the only pool when there is one; otherwise a problem.
+    private static GkeNodePoolAnnotation? ResolveNodePool(GkeEnvironmentResource environment, VllmResource vllm, List<string> errors)
+    {
+        var pools = environment.NodePoolResources;
+        if (vllm.TryGetLastAnnotation<GkeNodePoolPlacementAnnotation>(out var placement))
+        {
+            if (placement.Pool.Parent != environment)
+            {
+                errors.Add($"vLLM '{vllm.Name}' runs on node pool '{placement.Pool.Name}' of GKE environment '{placement.Pool.Parent.Name}', which is not the model's environment '{environment.Name}': pass a pool from {environment.Name}.AddNodePool(...) to WithNodePool.");
+                return null;
+            }
+
+            return placement.Pool.Configuration;
+        }
+
+        switch (pools.Count)
+        {
+            case 0:
+                errors.Add($"GKE environment '{environment.Name}' has no node pool for vLLM '{vllm.Name}': add {environment.Name}.AddNodePool(\"vllm-pool\", machineType: \"g2-standard-16\", accelerator: \"nvidia-l4\").");
+                return null;
+            case 1:
+                return pools[0].Configuration;
+            default:
+                errors.Add($"vLLM '{vllm.Name}' does not say which of the {pools.Count} node pools of GKE environment '{environment.Name}' ({string.Join(", ", pools.Select(p => p.Name))}) it runs on: call WithNodePool(pool) on it.");
+                return null;
+        }
     }
 
     // The load strategy's flags for the image's vLLM version, the sidecar's image, and the memory rule of storage.md §6:
