@@ -86,7 +86,7 @@ internal static class GkePipelineSteps
 
     private static async Task PublishAsync(GkeEnvironmentResource environment, PipelineStepContext context)
     {
-        var settings = await GkeSettings.ResolveAsync(environment, context.CancellationToken).ConfigureAwait(false);
+        var settings = await GkeSettings.ResolveAsync(environment, context.Services.GetRequiredService<IConfiguration>(), context.CancellationToken).ConfigureAwait(false);
         var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
         var result = GkePublisher.Publish(context.Model, settings, output);
         if (result.Problems.Count > 0)
@@ -111,7 +111,7 @@ internal static class GkePipelineSteps
 
     private static async Task PlanAsync(GkeEnvironmentResource environment, PipelineStepContext context)
     {
-        var settings = await GkeSettings.ResolveAsync(environment, context.CancellationToken).ConfigureAwait(false);
+        var settings = await GkeSettings.ResolveAsync(environment, context.Services.GetRequiredService<IConfiguration>(), context.CancellationToken).ConfigureAwait(false);
         var configuration = context.Services.GetRequiredService<IConfiguration>();
         var report = StartupPlanReport.Create(context.Model, environment, settings, new StartupPlanOptions
         {

@@ -65,6 +65,12 @@ public sealed partial class GkePublishModel
             }
         }
 
+        if (settings.HuggingFaceTokenGiven)
+        {
+            var secrets = string.Join(" and ", model.Resources.OfType<VllmResource>().Select(v => $"kubectl create secret generic {v.Name}{VllmDeploymentBuilder.HuggingFaceSecretSuffix} -n {environment.Namespace} --from-literal=token=TOKEN"));
+            errors.Add($"Parameter 'hf-token' is set, but a secret given as a parameter is saved in clear text (Aspire keeps a published model's parameter values in ~/.aspire/deployments): remove {GkeSettings.HuggingFaceTokenKey} and create the Secret the vLLM pods read: {secrets}.");
+        }
+
         if (target is not null)
         {
             foreach (var workload in workloads)

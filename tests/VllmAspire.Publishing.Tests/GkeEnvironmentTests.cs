@@ -1,6 +1,8 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using k8s.Models;
+using Aspire.Hosting.Pipelines;
+using VllmAspire.Hosting.Gke;
 using VllmAspire.Hosting.Publishing;
 
 namespace VllmAspire.Publishing.Tests;
@@ -105,6 +107,24 @@ public sealed class GkeEnvironmentTests
 
         using var run = model.Build(publishMode: false);
         Assert.DoesNotContain(run.Model.Resources.OfType<VllmResource>().Single().Annotations, a => a is GkeWorkloadCustomizationAnnotation);
+    }
+
+    [Fact]
+    public void TheSteps_Publish_ThenDeployOrDestroyWhatWasPublished_PlanAndTheDryRunOnRequest()
+    {
+        using var app = new TestModel().Build();
+        var steps = GkePipelineSteps.Create(app.Environment).ToDictionary(s => s.Name);
+
+        Assert.Equal(["publish-gke", "plan", "deploy-gke", "deploy-gke-dry-run", "destroy-gke"], steps.Keys);
+        Assert.All(steps.Values, s => Assert.Same(app.Environment, s.Resource));
+        string Wiring(string step) => $"{string.Join(' ', steps[step].DependsOnSteps)} -> {string.Join(' ', steps[step].RequiredBySteps)}";
+        Assert.Equal($"{WellKnownPipelineSteps.PublishPrereq} -> {WellKnownPipelineSteps.Publish}", Wiring("publish-gke"));
+        Assert.Equal($"{WellKnownPipelineSteps.ProcessParameters} -> ", Wiring("plan"));
+        // Deploy and destroy depend on publish: every check runs before a cloud call, and they act on what publish wrote.
+        Assert.Equal($"publish-gke {WellKnownPipelineSteps.DeployPrereq} -> {WellKnownPipelineSteps.Deploy}", Wiring("deploy-gke"));
+        Assert.Equal($"publish-gke {WellKnownPipelineSteps.DeployPrereq} -> ", Wiring("deploy-gke-dry-run"));
+        Assert.Equal($"publish-gke {WellKnownPipelineSteps.DestroyPrereq} -> {WellKnownPipelineSteps.Destroy}", Wiring("destroy-gke"));
+        Assert.Single(app.Environment.Annotations.OfType<PipelineStepAnnotation>());
     }
 
     [Fact]

@@ -140,7 +140,7 @@ internal sealed class TestApp(IDistributedApplicationBuilder builder) : IDisposa
     public GkeEnvironmentResource Environment => Model.Resources.OfType<GkeEnvironmentResource>().Single();
 
     /// <summary>Gets the environment's parameters resolved from configuration, as the steps resolve them.</summary>
-    public GkeSettings Settings => GkeSettings.ResolveAsync(Environment, CancellationToken.None).GetAwaiter().GetResult();
+    public GkeSettings Settings => GkeSettings.ResolveAsync(Environment, builder.Configuration, CancellationToken.None).GetAwaiter().GetResult();
 
     public GkePublishModel? TryCreatePublishModel(out IReadOnlyList<string> problems) => GkePublishModel.TryCreate(Model, Settings, out problems);
 

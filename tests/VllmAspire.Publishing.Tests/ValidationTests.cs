@@ -35,6 +35,7 @@ public sealed class ValidationTests
         { "metric of a newer version", ["WithAutoscaling metric 'prometheus.googleapis.com|vllm:kv_cache_usage_perc|gauge' does not exist in vLLM 0.5.3", "use metric: \"prometheus.googleapis.com|vllm:gpu_cache_usage_perc|gauge\""] },
         { "metric unknown", ["WithAutoscaling metric 'vllm:queue_length' does not exist in vLLM 0.10.1", "vllm:num_requests_waiting"] },
         { "metric with the wrong google kind", ["has kind 'counter'", "use metric: \"prometheus.googleapis.com|vllm:num_requests_waiting|gauge\""] },
+        { "hf-token as a parameter", ["Parameter 'hf-token' is set", "saved in clear text", "kubectl create secret generic vllm-hf-token -n vllm --from-literal=token=TOKEN"] },
     };
 
     [Theory]
@@ -66,6 +67,7 @@ public sealed class ValidationTests
             case "metric of a newer version": model.Image = "vllm/vllm-openai:v0.5.3"; model.Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:kv_cache_usage_perc|gauge", 0.8); break;
             case "metric unknown": model.Autoscaling = new(1, 5, "vllm:queue_length", 10); break;
             case "metric with the wrong google kind": model.Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:num_requests_waiting|counter", 10); break;
+            case "hf-token as a parameter": model.Parameters["hf-token"] = "hf_not-to-be-echoed"; break;
             default: throw new ArgumentException(problem);
         }
 
@@ -77,6 +79,7 @@ public sealed class ValidationTests
         }
 
         Assert.False(result.Written, "a failed publish must not create the output folder");
+        Assert.DoesNotContain("hf_not-to-be-echoed", result.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
