@@ -49,7 +49,7 @@ internal static class SimulatorThroughputBenchmark
         var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[]
         {
-            new Projects.VllmSimulator().TargetPath, "--model", modelDirectory, "--served-model-name", "bench", "--port", port.ToString(CultureInfo.InvariantCulture),
+            VllmAspire.Hosting.ServiceProjects.VllmSimulatorProject.TargetPath, "--model", modelDirectory, "--served-model-name", "bench", "--port", port.ToString(CultureInfo.InvariantCulture),
             "--max-num-seqs", maxNumSeqs.ToString(CultureInfo.InvariantCulture), "--ttft-ms", ttft.ToString(CultureInfo.InvariantCulture), "--tpot-ms", tpot.ToString(CultureInfo.InvariantCulture),
         })
         {

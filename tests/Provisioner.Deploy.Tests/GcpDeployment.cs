@@ -108,24 +108,7 @@ internal sealed class GcpDeployment : IAsyncDisposable
         }
 
         var cluster = await FakeKubernetesApi.StartAsync();
-        await File.WriteAllTextAsync(Path.Combine(folder.Root, "kubeconfig"), $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: fake
-              cluster:
-                server: {cluster.BaseAddress}
-            users:
-            - name: fake
-              user:
-                token: fake-token
-            contexts:
-            - name: fake
-              context:
-                cluster: fake
-                user: fake
-            current-context: fake
-            """);
+        await File.WriteAllTextAsync(Path.Combine(folder.Root, "kubeconfig"), cluster.Kubeconfig());
         return new GcpDeployment(fake, folder, plan, cluster, registry, baseImage);
     }
 
