@@ -64,7 +64,7 @@ internal static class ShimBenchmark
         var shimPort = FreePort();
         const string token = "bench-token";
         var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        startInfo.ArgumentList.Add(VllmAspire.Hosting.ServiceProjects.MetricsAdapterShimProject.TargetPath);
+        startInfo.ArgumentList.Add(new Projects.MetricsAdapterShim().TargetPath);
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{shimPort}";
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
         startInfo.Environment["MetricsAdapter__Token"] = token;

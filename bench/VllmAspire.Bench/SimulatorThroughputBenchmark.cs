@@ -49,8 +49,10 @@ internal static class SimulatorThroughputBenchmark
         var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[]
         {
-            VllmAspire.Hosting.ServiceProjects.VllmSimulatorProject.TargetPath, "--model", modelDirectory, "--served-model-name", "bench", "--port", port.ToString(CultureInfo.InvariantCulture),
+            new Projects.VllmSimulator().TargetPath, "--model", modelDirectory, "--served-model-name", "bench", "--port", port.ToString(CultureInfo.InvariantCulture),
             "--max-num-seqs", maxNumSeqs.ToString(CultureInfo.InvariantCulture), "--ttft-ms", ttft.ToString(CultureInfo.InvariantCulture), "--tpot-ms", tpot.ToString(CultureInfo.InvariantCulture),
+            // Throughput, not start-up: the simulated start-up phases play instantly.
+            "--startup-time-scale", "0",
         })
         {
             startInfo.ArgumentList.Add(argument);
