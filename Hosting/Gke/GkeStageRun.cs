@@ -41,9 +41,7 @@ internal static class GkeStageRun
         StageGraph graph;
         try
         {
-            app = PublishedApp.Load(published);
-            GcpCredentialCheck.Ensure(name => configuration[name]);
-            graph = Deployment.BuildGraph(app, services);
+            (app, graph) = Deployment.Prepare(published, configuration, services);
         }
         catch (Exception e) when (e is DeploymentInputException or ArgumentException or StageGraphException)
         {

@@ -56,16 +56,17 @@ internal static class StartupPlanReport
         }
 
         // The pool the workload names, else the GPU pool it would run on (publish asks it to name one when there are several).
-        var pool = vllm.TryGetLastAnnotation<GkeNodePoolPlacementAnnotation>(out var placement)
-            ? placement.Pool.Configuration
-            : environment.NodePools.FirstOrDefault(p => p.Accelerator is not null);
+        var poolResource = vllm.TryGetLastAnnotation<GkeNodePoolPlacementAnnotation>(out var placement)
+            ? placement.Pool
+            : environment.NodePoolResources.FirstOrDefault(p => p.Configuration.Accelerator is not null);
+        var pool = poolResource?.Configuration;
         var disk = weights.TryGetLastAnnotation<PersistentDiskAnnotation>(out var d) ? d : null;
         var strategy = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var s) ? s.Strategy : VllmLoadStrategy.PrefetchSidecar;
         var inputs = new PlannerInputs
         {
             WeightsMiB = weights.TryGetLastAnnotation<ModelSizeAnnotation>(out var size) ? size.SizeGiB * 1024 : PlannerInputs.SeedWeightsMiB,
             MachineType = pool?.MachineType ?? SeedTable.SeedInputs.MachineType,
-            ImageCached = environment.ImageCache is not null,
+            ImageCached = poolResource?.ImageCache is not null,
             ConcurrentNodes = concurrentNodes,
             // Every zone of gcp-zone holds its own copy of a zonal volume.
             Zones = settings.Zone is { HasValue: true } zone ? Math.Max(1, zone.Required.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length) : 1,

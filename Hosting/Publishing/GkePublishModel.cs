@@ -175,11 +175,11 @@ public sealed partial class GkePublishModel
             }
         }
 
-        // Deploy builds one image cache for the environment (every image of the model) and mounts it on every pool.
-        var caches = environment.NodePoolResources.Select(p => (Pool: p.Name, Cache: p.ImageCache?.ImageName)).ToList();
-        if (caches.Any(c => c.Cache is not null) && caches.Select(c => c.Cache).Distinct().Count() > 1)
+        // Deploy builds one image cache for the environment (every image of the model); the pools that ask for it mount it.
+        var caches = environment.NodePoolResources.Where(p => p.ImageCache is not null).Select(p => (Pool: p.Name, Cache: p.ImageCache!.ImageName)).ToList();
+        if (caches.Select(c => c.Cache).Distinct(StringComparer.Ordinal).Count() > 1)
         {
-            errors.Add($"The node pools of GKE environment '{environment.Name}' disagree on the image cache ({string.Join(", ", caches.Select(c => $"{c.Pool}: {c.Cache ?? "none"}"))}): the environment has one image cache, so call WithImageCache() with the same name on every pool, or on none.");
+            errors.Add($"The node pools of GKE environment '{environment.Name}' name different image caches ({string.Join(", ", caches.Select(c => $"{c.Pool}: {c.Cache}"))}): the environment builds one image cache, so give WithImageCache() the same name on every pool that has one.");
         }
 
         if (environment.ImageCache is { } cache && !GcpNames.IsGceName(cache.ImageName, 39))
@@ -196,7 +196,8 @@ public sealed partial class GkePublishModel
             errors.Add($"vLLM resource name '{vllm.Name}' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63): rename it in AddVllm.");
         }
 
-        var pool = ResolveNodePool(environment, vllm, errors);
+        var poolResource = ResolveNodePool(environment, vllm, errors);
+        var pool = poolResource?.Configuration;
         var image = vllm.Image.Reference;
         if (pool is not null && pool.Accelerator is null && NeedsGpu(image))
         {
@@ -278,13 +279,13 @@ public sealed partial class GkePublishModel
                 PodMemoryLimitBytes = podLimit,
 
                 // Without a target the model has errors and is not published; the declared name keeps the workload whole.
-                NodePoolName = target is null ? pool.Name : GkePlanBuilder.NodePoolName(target, pool, environment.ImageCache?.ImageName),
+                NodePoolName = target is null ? pool.Name : GkePlanBuilder.NodePoolName(target, pool, poolResource?.ImageCache?.ImageName),
             }
             : null;
     }
 
     // The pool a workload names with WithNodePool; the only pool when there is one; otherwise a problem.
-    private static GkeNodePoolAnnotation? ResolveNodePool(GkeEnvironmentResource environment, VllmResource vllm, List<string> errors)
+    private static GkeNodePoolResource? ResolveNodePool(GkeEnvironmentResource environment, VllmResource vllm, List<string> errors)
     {
         var pools = environment.NodePoolResources;
         if (vllm.TryGetLastAnnotation<GkeNodePoolPlacementAnnotation>(out var placement))
@@ -295,7 +296,7 @@ public sealed partial class GkePublishModel
                 return null;
             }
 
-            return placement.Pool.Configuration;
+            return placement.Pool;
         }
 
         switch (pools.Count)
@@ -304,7 +305,7 @@ public sealed partial class GkePublishModel
                 errors.Add($"GKE environment '{environment.Name}' has no node pool for vLLM '{vllm.Name}': add {environment.Name}.AddNodePool(\"vllm-pool\", machineType: \"g2-standard-16\", accelerator: \"nvidia-l4\").");
                 return null;
             case 1:
-                return pools[0].Configuration;
+                return pools[0];
             default:
                 errors.Add($"vLLM '{vllm.Name}' does not say which of the {pools.Count} node pools of GKE environment '{environment.Name}' ({string.Join(", ", pools.Select(p => p.Name))}) it runs on: call WithNodePool(pool) on it.");
                 return null;

@@ -79,15 +79,26 @@ public sealed class GkeEnvironmentTests
     }
 
     [Fact]
-    public void PoolsThatDisagreeOnTheImageCache_AreAProblem()
+    public void OnlyThePoolsWithWithImageCache_MountIt_AndTheyMustNameOneImage()
     {
         var model = new TestModel
         {
             ImageCacheName = "cache-a",
             Configure = (_, gke, vllm) => gke.AddNodePool("other-pool", machineType: "g2-standard-8", accelerator: "nvidia-l4"),
         };
+        model.Configure += (_, gke, vllm) => vllm.WithNodePool(gke.AddNodePool("third-pool", machineType: "g2-standard-8", accelerator: "nvidia-l4").WithImageCache("cache-a"));
+        using (var app = model.Build())
+        {
+            var pools = GkePlanBuilder.Build(app.PublishModel()).Steps.Where(s => s.ApiMethod.EndsWith("nodePools.create", StringComparison.Ordinal))
+                .ToDictionary(s => s.Id, s => s.Body!["nodePool"]!["config"]!["secondaryBootDisks"]?[0]?["diskImage"]?.GetValue<string>());
+            Assert.Equal("projects/my-project/global/images/cache-a", pools["node-pool-vllm-pool"]);
+            Assert.Null(pools["node-pool-other-pool"]);
+            Assert.Equal("projects/my-project/global/images/cache-a", pools["node-pool-third-pool"]);
+        }
+
+        model.Configure += (_, gke, _) => gke.AddNodePool("fourth-pool", machineType: "g2-standard-8").WithImageCache("cache-b");
         var problems = model.Publish().Problems;
-        Assert.Contains(problems, p => p.Contains("disagree on the image cache (vllm-pool: cache-a, other-pool: none)", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("name different image caches (vllm-pool: cache-a, third-pool: cache-a, fourth-pool: cache-b)", StringComparison.Ordinal));
     }
 
     [Fact]
