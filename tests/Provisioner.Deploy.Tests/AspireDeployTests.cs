@@ -9,25 +9,6 @@ namespace VllmAspire.Provisioner.Deploy.Tests;
 /// </summary>
 public sealed class AspireDeployTests
 {
-    // Every object of the AppHost's manifests, as the fake API server stores it.
-    private static readonly (string Plural, string? Namespace, string Name)[] PublishedObjects =
-    [
-        ("namespaces", null, "vllm"),
-        ("namespaces", null, "custom-metrics"),
-        ("serviceaccounts", "vllm", "vllm"),
-        ("serviceaccounts", "vllm", "gemma-7b-bake"),
-        ("persistentvolumes", null, "gemma-7b-d64e632c-bake"),
-        ("persistentvolumeclaims", "vllm", "gemma-7b-d64e632c-bake"),
-        ("jobs", "vllm", "gemma-7b-d64e632c-bake"),
-        ("persistentvolumes", null, "gemma-7b-d64e632c-us-central1-a"),
-        ("persistentvolumeclaims", "vllm", "gemma-7b-d64e632c-us-central1-a"),
-        ("deployments", "vllm", "vllm"),
-        ("services", "vllm", "vllm"),
-        ("podmonitorings", "vllm", "vllm"),
-        ("deployments", "custom-metrics", "custom-metrics-stackdriver-adapter"),
-        ("horizontalpodautoscalers", "vllm", "vllm"),
-    ];
-
     [Fact]
     public async Task Deploy_from_nothing_converges_again_changes_nothing_and_destroy_keeps_the_users_objects()
     {
@@ -37,7 +18,7 @@ public sealed class AspireDeployTests
 
         Assert.True(exit == 0, output);
         deployment.Cloud.AssertConverged();
-        Assert.All(PublishedObjects, o => Assert.True(deployment.Cloud.Kubernetes!.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} was not applied:\n{output}"));
+        deployment.Cloud.AssertPublishedObjectsApplied(output);
         // Each stage is a task of the step, and the run ends with the stage table and the totals in the summary.
         Assert.True(output.Contains("(deploy-gke) ✓ workload-vllm: ", StringComparison.Ordinal), output);
         AssertMatches(@"\| weights-bake-gemma-7b\s*\| Succeeded\s*\| created\s*\| \d+\.\d\s*\| \d+", output);
@@ -69,7 +50,7 @@ public sealed class AspireDeployTests
         Assert.Empty(deployment.Cloud.Fake.Compute.Disks);
         Assert.Empty(deployment.Cloud.Fake.Compute.Images);
         Assert.Empty(deployment.Cloud.Fake.Container.NodePools);
-        Assert.All(PublishedObjects.Where(o => o.Plural != "namespaces" || o.Name != "vllm"),
+        Assert.All(GcpDeployment.PublishedObjects.Where(o => o.Plural != "namespaces" || o.Name != "vllm"),
             o => Assert.True(deployment.Cloud.Kubernetes.Get(o.Plural, o.Namespace, o.Name) is null, $"{o} is still there:\n{output}"));
         Assert.NotNull(deployment.Cloud.Kubernetes.Get("secrets", "vllm", "vllm-hf-token"));
         Assert.NotNull(deployment.Cloud.Kubernetes.Get("namespaces", null, "vllm"));
@@ -92,7 +73,7 @@ public sealed class AspireDeployTests
         deployment.Cloud.Fake.Faults.Clear();
         deployment.Cloud.Kubernetes.Faults.TransientRate = 0;
         deployment.Cloud.AssertConverged();
-        Assert.All(PublishedObjects, o => Assert.True(deployment.Cloud.Kubernetes.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} missing:\n{output}"));
+        deployment.Cloud.AssertPublishedObjectsApplied(output);
     }
 
     [Fact]
@@ -114,7 +95,7 @@ public sealed class AspireDeployTests
 
         Assert.True(exit == 0, output);
         deployment.Cloud.AssertConverged();
-        Assert.All(PublishedObjects, o => Assert.True(deployment.Cloud.Kubernetes!.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} missing:\n{output}"));
+        deployment.Cloud.AssertPublishedObjectsApplied(output);
         // The rerun adopted what the killed run had created: the bake was not run again.
         AssertMatches(@"\| weights-bake-gemma-7b\s*\| Skipped\s*\| unchanged", output);
     }
