@@ -84,10 +84,10 @@ public sealed class AspireDeployTests
         using (var first = deployment.Start("deploy"))
         {
             // Once the bake is done, while the weights image, disks and workloads are still to come.
-            await first.WhenLineAsync(line => line.Contains("(deploy-gke) ✓ weights-bake-gemma-7b: ", StringComparison.Ordinal)).WaitAsync(TimeSpan.FromMinutes(3));
+            await first.Cli.WaitForLineAsync(line => line.Text.Contains("(deploy-gke) ✓ weights-bake-gemma-7b: ", StringComparison.Ordinal), "the bake's end", TimeSpan.FromMinutes(3));
             first.Kill();
             await first.WaitAsync();
-            killedOutput = first.Output;
+            killedOutput = string.Join('\n', first.Lines);
         }
 
         Assert.DoesNotContain("deploy succeeded", killedOutput, StringComparison.Ordinal);

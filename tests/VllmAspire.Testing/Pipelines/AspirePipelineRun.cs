@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
+using VllmAspire.Testing.Processes;
 
 namespace VllmAspire.Testing.Pipelines;
 
@@ -16,36 +15,22 @@ public sealed partial class AspirePipelineRun : IDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(4);
 
     // Inherited settings that would change what the AppHost does: the test gives what it wants.
-    private static readonly string[] ClearedPrefixes = ["Parameters__", "Gcp__", "Kubernetes__", "Deploy__", "Plan__", "GOOGLE_", "ASPIRE_", "DOTNET_ENVIRONMENT"];
-    private static readonly string[] ClearedNames = ["CLOUDSDK_CONFIG", "KUBECONFIG", "KUBERNETES_SERVICE_HOST"];
+    private static readonly string[] ClearedPrefixes =
+        ["Parameters__", "Gcp__", "Kubernetes__", "Deploy__", "Plan__", "GOOGLE_", "ASPIRE_", "DOTNET_ENVIRONMENT", "CLOUDSDK_CONFIG", "KUBECONFIG", "KUBERNETES_SERVICE_HOST"];
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waits = [];
-
-    private AspirePipelineRun(Process process)
-    {
-        _process = process;
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
+    private AspirePipelineRun(TestProcess cli) => Cli = cli;
 
     /// <summary>Gets the AppHost project the CLI is pointed at.</summary>
     public static string AppHostProject { get; } = Path.Combine(RepositoryPaths.Root, "AppHost", "AppHost.csproj");
 
-    /// <summary>Gets everything the CLI printed so far, standard output and error interleaved as read.</summary>
-    public string Output => string.Join('\n', _lines);
+    /// <summary>Gets the CLI's process: its lines as printed, waits on them, signals.</summary>
+    public TestProcess Cli { get; }
 
     /// <summary>
     /// Gets the output as logical lines: the CLI wraps a step's log message at its width, so a line that continues a
     /// timestamped message is joined back to it.
     /// </summary>
-    public IReadOnlyList<string> Lines => Unwrap(_lines);
-
-    /// <summary>Gets the CLI's process id.</summary>
-    public int ProcessId => _process.Id;
+    public IReadOnlyList<string> Lines => Unwrap(Cli.Lines.Select(l => l.Text));
 
     /// <summary>Starts <c>dotnet aspire VERB ARGS --nologo --non-interactive --no-build --apphost AppHost/AppHost.csproj [-- APPHOST-ARGS]</c>.</summary>
     /// <param name="arguments">The verb and its arguments, e.g. <c>["deploy"]</c> or <c>["do", "plan"]</c>.</param>
@@ -56,41 +41,18 @@ public sealed partial class AspirePipelineRun : IDisposable
     public static AspirePipelineRun Start(IEnumerable<string> arguments, string aspireHome, IReadOnlyDictionary<string, string?>? environment = null,
         IEnumerable<string>? appHostArguments = null)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var passed = appHostArguments?.ToList() ?? [];
+        var variables = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>())
         {
-            WorkingDirectory = RepositoryPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["ASPIRE_HOME"] = aspireHome,
+            ["ASPIRE_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["NO_COLOR"] = "1",
         };
-        start.ArgumentList.Add("aspire");
-        foreach (var argument in arguments.Concat(["--nologo", "--non-interactive", "--no-build", "--apphost", AppHostProject]))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        if (appHostArguments?.ToList() is { Count: > 0 } passed)
-        {
-            start.ArgumentList.Add("--");
-            passed.ForEach(start.ArgumentList.Add);
-        }
-
-        foreach (var key in start.Environment.Keys.Where(k => ClearedNames.Contains(k) || ClearedPrefixes.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase))).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["ASPIRE_HOME"] = aspireHome;
-        start.Environment["ASPIRE_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment["COLUMNS"] = "400";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-        {
-            start.Environment[key] = value;
-        }
-
-        return new AspirePipelineRun(Process.Start(start) ?? throw new InvalidOperationException("dotnet aspire did not start."));
+        return new AspirePipelineRun(TestProcess.Start(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            ["aspire", .. arguments, "--nologo", "--non-interactive", "--no-build", "--apphost", AppHostProject, .. (passed.Count > 0 ? ["--", .. passed] : Array.Empty<string>())],
+            new TestProcessOptions { WorkingDirectory = RepositoryPaths.Root, RemovedVariablePrefixes = ClearedPrefixes, Environment = variables }));
     }
 
     /// <summary>Runs a command to its end.</summary>
@@ -107,60 +69,12 @@ public sealed partial class AspirePipelineRun : IDisposable
         return (exitCode, string.Join('\n', run.Lines));
     }
 
-    /// <summary>Completes when a line matching the predicate is printed (or has been).</summary>
-    /// <param name="match">The line to wait for.</param>
-    /// <returns>A task that completes when it is seen.</returns>
-    public Task WhenLineAsync(Func<string, bool> match)
-    {
-        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_waits)
-        {
-            if (_lines.Any(match))
-            {
-                seen.SetResult();
-            }
-            else
-            {
-                _waits.Add((match, seen));
-            }
-        }
-
-        return seen.Task;
-    }
+    /// <summary>Waits for the CLI to exit.</summary>
+    /// <returns>Its exit code.</returns>
+    public Task<int> WaitAsync() => Cli.WaitForExitAsync(DefaultTimeout);
 
     /// <summary>Kills the CLI and everything it started (the AppHost) with SIGKILL, as a canceled CI job or a lost machine would.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
-
-    /// <summary>Waits for the CLI to exit.</summary>
-    /// <param name="timeout">How long it may take; <see cref="DefaultTimeout"/> by default.</param>
-    /// <returns>Its exit code.</returns>
-    public async Task<int> WaitAsync(TimeSpan? timeout = null)
-    {
-        using var deadline = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        try
-        {
-            await _process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill();
-            throw new TimeoutException($"aspire did not finish within {(timeout ?? DefaultTimeout).TotalSeconds:F0} s. Output:\n{Output}");
-        }
-
-        _process.WaitForExit(); // drains the redirected output
-        return _process.ExitCode;
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            Kill();
-        }
-
-        _process.Dispose();
-    }
+    public void Kill() => Cli.Process.Kill(entireProcessTree: true);
 
     /// <summary>Joins the lines the CLI wrapped back into the messages it printed.</summary>
     /// <param name="lines">The printed lines.</param>
@@ -186,24 +100,9 @@ public sealed partial class AspirePipelineRun : IDisposable
         return joined;
     }
 
+    /// <inheritdoc />
+    public void Dispose() => Cli.Dispose();
+
     [GeneratedRegex(@"^\d\d:\d\d:\d\d \(")]
     private static partial Regex LogLinePrefix();
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_waits)
-        {
-            _lines.Enqueue(line);
-            foreach (var wait in _waits.Where(w => w.Match(line)).ToList())
-            {
-                wait.Seen.TrySetResult();
-                _waits.Remove(wait);
-            }
-        }
-    }
 }
