@@ -147,20 +147,34 @@ public static class GkeEnvironmentBuilderExtensions
             ResourceAnnotationMutationBehavior.Replace);
     }
 
-    /// <summary>Chooses the custom-metrics adapter the published HPA reads from.</summary>
+    /// <summary>
+    /// Chooses the custom-metrics adapter the published HPA reads from: Google's custom-metrics-stackdriver-adapter
+    /// over Managed Prometheus (the default), or this project's MetricsAdapterShim, which scrapes the vLLM pods itself
+    /// (seconds old, no Google IAM; deploy builds and pushes its image to <c>container-registry</c>).
+    /// </summary>
     /// <param name="builder">The environment builder.</param>
     /// <param name="kind">The adapter.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    /// <example>
+    /// <code lang="csharp">
+    /// builder.AddGkeEnvironment("gke").WithMetricsAdapter(MetricsAdapterKind.VllmAspireShim);
+    /// </code>
+    /// </example>
     public static IResourceBuilder<GkeEnvironmentResource> WithMetricsAdapter(this IResourceBuilder<GkeEnvironmentResource> builder, MetricsAdapterKind kind)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.WithAnnotation(new GkeMetricsAdapterAnnotation(kind), ResourceAnnotationMutationBehavior.Replace);
     }
 
-    /// <summary>Sets the Kubernetes namespace of the published workloads.</summary>
+    /// <summary>Sets the Kubernetes namespace of the published workloads (<c>vllm</c> by default).</summary>
     /// <param name="builder">The environment builder.</param>
-    /// <param name="namespace">The namespace (DNS-1123 label).</param>
+    /// <param name="namespace">The namespace (DNS-1123 label; publish checks it).</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    /// <example>
+    /// <code lang="csharp">
+    /// builder.AddGkeEnvironment("gke").WithNamespace("serving");
+    /// </code>
+    /// </example>
     public static IResourceBuilder<GkeEnvironmentResource> WithNamespace(this IResourceBuilder<GkeEnvironmentResource> builder, string @namespace)
     {
         ArgumentNullException.ThrowIfNull(builder);

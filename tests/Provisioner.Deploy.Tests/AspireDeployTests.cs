@@ -27,6 +27,13 @@ public sealed class AspireDeployTests
         Assert.False(output.Contains("(build-", StringComparison.Ordinal), output);
         Assert.False(output.Contains("check-container-runtime", StringComparison.Ordinal), output);
 
+        // Aspire keeps the parameters between commands in clear text: the five GKE ones, never a credential.
+        var state = Assert.Single(deployment.StateFiles, f => Path.GetFileName(f) == "production.json");
+        var saved = JsonNode.Parse(File.ReadAllText(state))!.AsObject();
+        Assert.Equal(["Parameters:container-registry", "Parameters:gcp-location", "Parameters:gcp-project", "Parameters:gcp-zone", "Parameters:gke-cluster"],
+            saved.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.All(deployment.StateFiles, f => Assert.DoesNotContain(VllmAspire.Testing.Fakes.Gcp.FakeGcp.AccessToken, File.ReadAllText(f), StringComparison.Ordinal));
+
         deployment.Cloud.Fake.ClearRequests();
         var kubernetesWrites = deployment.Cloud.Kubernetes!.Writes.Count;
         (exit, output) = await deployment.RunAsync("deploy");
@@ -55,6 +62,8 @@ public sealed class AspireDeployTests
         Assert.NotNull(deployment.Cloud.Kubernetes.Get("secrets", "vllm", "vllm-hf-token"));
         Assert.NotNull(deployment.Cloud.Kubernetes.Get("namespaces", null, "vllm"));
         Assert.True(output.Contains("kept namespace vllm: it holds objects that are not ours: Secret/vllm-hf-token", StringComparison.Ordinal), output);
+        // Destroy forgets the parameters too.
+        Assert.DoesNotContain(deployment.StateFiles, f => Path.GetFileName(f) == "production.json");
     }
 
     [Fact]
