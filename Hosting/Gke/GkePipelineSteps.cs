@@ -22,6 +22,11 @@ internal static class GkePipelineSteps
     /// <summary>The name of the plan step, run with <c>aspire do plan</c>.</summary>
     public const string PlanStepName = "plan";
 
+    /// <summary>Gets the name of the dry run of deploy, run with <c>aspire do deploy-{env}-dry-run</c>.</summary>
+    /// <param name="environment">The environment.</param>
+    /// <returns>The step name.</returns>
+    public static string DryRunStepName(GkeEnvironmentResource environment) => $"deploy-{environment.Name}-dry-run";
+
     /// <summary>Creates the steps of an environment.</summary>
     /// <param name="environment">The environment.</param>
     /// <returns>The steps.</returns>
@@ -79,11 +84,6 @@ internal static class GkePipelineSteps
 
     private static string PublishStepName(GkeEnvironmentResource environment) => $"publish-{environment.Name}";
 
-    /// <summary>Gets the name of the dry run of deploy, run with <c>aspire do deploy-{env}-dry-run</c>.</summary>
-    /// <param name="environment">The environment.</param>
-    /// <returns>The step name.</returns>
-    public static string DryRunStepName(GkeEnvironmentResource environment) => $"deploy-{environment.Name}-dry-run";
-
     private static async Task PublishAsync(GkeEnvironmentResource environment, PipelineStepContext context)
     {
         var settings = await GkeSettings.ResolveAsync(environment, context.Services.GetRequiredService<IConfiguration>(), context.CancellationToken).ConfigureAwait(false);
@@ -111,8 +111,8 @@ internal static class GkePipelineSteps
 
     private static async Task PlanAsync(GkeEnvironmentResource environment, PipelineStepContext context)
     {
-        var settings = await GkeSettings.ResolveAsync(environment, context.Services.GetRequiredService<IConfiguration>(), context.CancellationToken).ConfigureAwait(false);
         var configuration = context.Services.GetRequiredService<IConfiguration>();
+        var settings = await GkeSettings.ResolveAsync(environment, configuration, context.CancellationToken).ConfigureAwait(false);
         var report = StartupPlanReport.Create(context.Model, environment, settings, new StartupPlanOptions
         {
             TargetSeconds = configuration.GetValue<double?>("Plan:TargetSeconds"),
