@@ -5,8 +5,10 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Where `aspire publish`, `aspire do plan` and `aspire deploy` send the model: project, location, zone(s), cluster
 // and container registry come from the parameters gcp-project, gcp-location, gcp-zone (one zone or a comma-separated
 // list), gke-cluster and container-registry. A local run needs none of them.
-builder.AddGkeEnvironment("gke")
-    .WithNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4", count: 1, minNodes: 1, maxNodes: 5)
+var gke = builder.AddGkeEnvironment("gke");
+
+// The GPU nodes vLLM runs on; each new node has every image of the model cached on a secondary boot disk.
+var pool = gke.AddNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4", minNodes: 1, maxNodes: 5)
     .WithImageCache();
 
 // The weights vLLM serves. Locally a small deterministic sample model is generated (no download, no GPU);
@@ -18,6 +20,7 @@ var weights = builder.AddModelWeights("gemma-7b", source: "gs://my-bucket/models
 // vLLM itself. Locally VllmSimulator stands in: same OpenAI API, same metrics, real weight loading.
 var vllm = builder.AddVllm("vllm", image: "vllm/vllm-openai:v0.10.1")
     .WithModel(weights)
+    .WithNodePool(pool)
     .WithMaxNumSeqs(builder.Configuration.GetValue("Vllm:MaxNumSeqs", 8))
     // Locally each replica waits this long before loading, as vLLM's engine start does, while its prefetcher reads.
     .RunAsSimulator(o => o.EngineStart = TimeSpan.FromSeconds(builder.Configuration.GetValue("Vllm:EngineStartSeconds", 2.0)))

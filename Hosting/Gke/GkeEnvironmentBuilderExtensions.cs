@@ -34,8 +34,8 @@ public static class GkeEnvironmentBuilderExtensions
     /// <example>
     /// A GPU node pool whose nodes have every image of the model cached on a secondary boot disk:
     /// <code lang="csharp">
-    /// builder.AddGkeEnvironment("gke")
-    ///     .WithNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4", minNodes: 1, maxNodes: 5)
+    /// var gke = builder.AddGkeEnvironment("gke");
+    /// gke.AddNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4", minNodes: 1, maxNodes: 5)
     ///     .WithImageCache();
     /// </code>
     /// Then <c>dotnet aspire publish -o out</c>, <c>dotnet aspire do plan</c>, <c>dotnet aspire deploy</c>.
@@ -65,25 +65,49 @@ public static class GkeEnvironmentBuilderExtensions
         return builder.AddResource(environment).WithIconName("Cloud");
     }
 
-    /// <summary>Adds a node pool (GPU pools get the driver, the <c>nvidia.com/gpu</c> taint and autoscaling).</summary>
+    /// <summary>
+    /// Adds a node pool to the GKE environment: deploy creates it in the cluster (GPU pools get the driver, the
+    /// <c>nvidia.com/gpu</c> taint and autoscaling between <paramref name="minNodes"/> and <paramref name="maxNodes"/>).
+    /// vLLM runs on it with <c>WithNodePool</c>; with one pool that is the default.
+    /// </summary>
     /// <param name="builder">The environment builder.</param>
-    /// <param name="name">The pool name.</param>
+    /// <param name="name">The pool's name: at most 31 characters, as GKE's name adds <c>-</c> and an 8-digit configuration hash.</param>
     /// <param name="machineType">The machine type, e.g. <c>g2-standard-16</c>.</param>
     /// <param name="accelerator">The GPU type, e.g. <c>nvidia-l4</c>; <see langword="null"/> for no GPU.</param>
     /// <param name="acceleratorCount">GPUs per node.</param>
     /// <param name="count">The initial node count.</param>
-    /// <param name="minNodes">The fewest nodes.</param>
-    /// <param name="maxNodes">The most nodes.</param>
+    /// <param name="minNodes">The fewest nodes the cluster autoscaler keeps.</param>
+    /// <param name="maxNodes">The most nodes the cluster autoscaler adds.</param>
     /// <param name="bootDiskType">The boot disk type; the image cache disk uses the same.</param>
-    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
-    public static IResourceBuilder<GkeEnvironmentResource> WithNodePool(this IResourceBuilder<GkeEnvironmentResource> builder, string name,
+    /// <returns>The node pool's <see cref="IResourceBuilder{T}"/>.</returns>
+    /// <remarks>
+    /// A pool's machine type, GPUs, boot disk and image cache cannot change in place, so they are part of its GKE name:
+    /// a changed pool is created beside the old one, the pods move, and the old pool is deleted.
+    /// </remarks>
+    /// <example>
+    /// An L4 pool that scales between one and five nodes, each with every image of the model cached:
+    /// <code lang="csharp">
+    /// var gke = builder.AddGkeEnvironment("gke");
+    /// var pool = gke.AddNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4", minNodes: 1, maxNodes: 5)
+    ///     .WithImageCache();
+    /// builder.AddVllm("vllm", image: "vllm/vllm-openai:v0.10.1").WithModel(weights).WithNodePool(pool);
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<GkeNodePoolResource> AddNodePool(this IResourceBuilder<GkeEnvironmentResource> builder, [ResourceName] string name,
         string machineType, string? accelerator = null, int acceleratorCount = 1, int count = 1, int minNodes = 0, int maxNodes = 1,
         string bootDiskType = "pd-ssd")
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(machineType);
-        return builder.WithAnnotation(new GkeNodePoolAnnotation
+        ArgumentException.ThrowIfNullOrEmpty(bootDiskType);
+        ArgumentOutOfRangeException.ThrowIfLessThan(acceleratorCount, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(minNodes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxNodes, Math.Max(1, minNodes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, minNodes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, maxNodes);
+        var pool = new GkeNodePoolResource(name, builder.Resource);
+        pool.Annotations.Add(new GkeNodePoolAnnotation
         {
             Name = name,
             MachineType = machineType,
@@ -94,33 +118,63 @@ public static class GkeEnvironmentBuilderExtensions
             MaxNodes = maxNodes,
             BootDiskType = bootDiskType,
         });
+        builder.Resource.AddNodePool(pool);
+        var applicationBuilder = builder.ApplicationBuilder;
+
+        // As the environment itself: builder-only in run mode.
+        return applicationBuilder.ExecutionContext.IsRunMode
+            ? applicationBuilder.CreateResourceBuilder(pool)
+            : applicationBuilder.AddResource(pool).WithIconName("ServerMultiple").ExcludeFromManifest();
     }
 
-    /// <summary>Pre-caches every image of the model on a secondary boot disk of the node pools (with image streaming).</summary>
-    /// <param name="builder">The environment builder.</param>
-    /// <param name="imageName">The disk image name (≤ 39 characters); <c>{environment}-image-cache</c> by default.</param>
+    /// <summary>
+    /// Pre-caches every image of the model (vLLM's, the prefetch sidecar's) on a secondary boot disk of the pool's
+    /// nodes, with image streaming: a new node starts vLLM without pulling its ~10–25 GB image. Deploy builds the
+    /// disk image once, with a builder VM that pulls every image, as gke-disk-image-builder does.
+    /// </summary>
+    /// <param name="builder">The node pool builder.</param>
+    /// <param name="imageName">The disk image name (at most 39 characters); <c>{environment}-image-cache</c> by default.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
-    public static IResourceBuilder<GkeEnvironmentResource> WithImageCache(this IResourceBuilder<GkeEnvironmentResource> builder, string? imageName = null)
+    /// <example>
+    /// <code lang="csharp">
+    /// gke.AddNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4").WithImageCache();
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<GkeNodePoolResource> WithImageCache(this IResourceBuilder<GkeNodePoolResource> builder, string? imageName = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithAnnotation(new GkeImageCacheAnnotation(imageName ?? $"{builder.Resource.Name}-image-cache"),
+        return builder.WithAnnotation(new GkeImageCacheAnnotation(imageName ?? $"{builder.Resource.Parent.Name}-image-cache"),
             ResourceAnnotationMutationBehavior.Replace);
     }
 
-    /// <summary>Chooses the custom-metrics adapter the published HPA reads from.</summary>
+    /// <summary>
+    /// Chooses the custom-metrics adapter the published HPA reads from: Google's custom-metrics-stackdriver-adapter
+    /// over Managed Prometheus (the default), or this project's MetricsAdapterShim, which scrapes the vLLM pods itself
+    /// (seconds old, no Google IAM; deploy builds and pushes its image to <c>container-registry</c>).
+    /// </summary>
     /// <param name="builder">The environment builder.</param>
     /// <param name="kind">The adapter.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    /// <example>
+    /// <code lang="csharp">
+    /// builder.AddGkeEnvironment("gke").WithMetricsAdapter(MetricsAdapterKind.VllmAspireShim);
+    /// </code>
+    /// </example>
     public static IResourceBuilder<GkeEnvironmentResource> WithMetricsAdapter(this IResourceBuilder<GkeEnvironmentResource> builder, MetricsAdapterKind kind)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.WithAnnotation(new GkeMetricsAdapterAnnotation(kind), ResourceAnnotationMutationBehavior.Replace);
     }
 
-    /// <summary>Sets the Kubernetes namespace of the published workloads.</summary>
+    /// <summary>Sets the Kubernetes namespace of the published workloads (<c>vllm</c> by default).</summary>
     /// <param name="builder">The environment builder.</param>
-    /// <param name="namespace">The namespace (DNS-1123 label).</param>
+    /// <param name="namespace">The namespace (DNS-1123 label; publish checks it).</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    /// <example>
+    /// <code lang="csharp">
+    /// builder.AddGkeEnvironment("gke").WithNamespace("serving");
+    /// </code>
+    /// </example>
     public static IResourceBuilder<GkeEnvironmentResource> WithNamespace(this IResourceBuilder<GkeEnvironmentResource> builder, string @namespace)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -1,9 +1,9 @@
 namespace Aspire.Hosting.ApplicationModel;
 
-/// <summary>A GKE node pool the environment provisions and schedules GPU workloads on.</summary>
+/// <summary>The configuration of a <see cref="GkeNodePoolResource"/>: what deploy creates the pool with.</summary>
 public sealed record GkeNodePoolAnnotation : IResourceAnnotation
 {
-    /// <summary>Gets the pool name (the <c>cloud.google.com/gke-nodepool</c> label value).</summary>
+    /// <summary>Gets the pool's declared name (its GKE name, the <c>cloud.google.com/gke-nodepool</c> label value, adds a configuration hash).</summary>
     public required string Name { get; init; }
 
     /// <summary>Gets the machine type, e.g. <c>g2-standard-16</c>.</summary>

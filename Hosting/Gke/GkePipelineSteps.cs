@@ -1,29 +1,31 @@
-using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Pipelines;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using VllmAspire.Hosting.Planning;
 using VllmAspire.Hosting.Publishing;
-using VllmAspire.Hosting.ServiceProjects;
+using VllmAspire.Provisioner.Stages;
 
 namespace VllmAspire.Hosting.Gke;
 
 /// <summary>
 /// The GKE environment's pipeline steps: <c>publish-{env}</c> (required by <c>publish</c>), <c>plan</c> (run with
-/// <c>aspire do plan</c>), <c>deploy-{env}</c> (required by <c>deploy</c>) and <c>destroy-{env}</c> (required by
-/// <c>destroy</c>). Every check runs before anything is written or created; a problem fails the step with one line
-/// per problem.
+/// <c>aspire do plan</c>), <c>deploy-{env}</c> (required by <c>deploy</c>), <c>deploy-{env}-dry-run</c> (run with
+/// <c>aspire do</c>) and <c>destroy-{env}</c> (required by <c>destroy</c>). Deploy and destroy depend on publish, so
+/// every check runs before anything is written or created; a problem fails the step with one line per problem.
 /// </summary>
 internal static class GkePipelineSteps
 {
     /// <summary>The name of the plan step, run with <c>aspire do plan</c>.</summary>
     public const string PlanStepName = "plan";
 
-    /// <summary>The configuration section passed to the Provisioner (e.g. <c>Gcp:Endpoints:Compute</c>).</summary>
-    public const string GcpSection = "Gcp";
+    /// <summary>Gets the name of the dry run of deploy, run with <c>aspire do deploy-{env}-dry-run</c>.</summary>
+    /// <param name="environment">The environment.</param>
+    /// <returns>The step name.</returns>
+    public static string DryRunStepName(GkeEnvironmentResource environment) => $"deploy-{environment.Name}-dry-run";
 
     /// <summary>Creates the steps of an environment.</summary>
     /// <param name="environment">The environment.</param>
@@ -50,29 +52,41 @@ internal static class GkePipelineSteps
         var deploy = new PipelineStep
         {
             Name = $"deploy-{environment.Name}",
-            Description = $"Provisions and deploys '{environment.Name}': every provisioning stage, idempotently.",
-            Action = context => RunProvisionerAsync(environment, "deploy", context),
+            Description = $"Provisions and deploys '{environment.Name}': every provisioning stage, idempotently, each stage a task.",
+            Action = context => GkeStageRun.RunAsync(environment, StageRunMode.Deploy, dryRun: false, context),
             DependsOnSteps = [publish.Name, WellKnownPipelineSteps.DeployPrereq],
             RequiredBySteps = [WellKnownPipelineSteps.Deploy],
+            Resource = environment,
+        };
+        var dryRun = new PipelineStep
+        {
+            Name = DryRunStepName(environment),
+            Description = $"Says what deploy would change in '{environment.Name}', changing nothing (aspire do {DryRunStepName(environment)}).",
+            Action = context => GkeStageRun.RunAsync(environment, StageRunMode.Deploy, dryRun: true, context),
+            DependsOnSteps = [publish.Name, WellKnownPipelineSteps.DeployPrereq],
             Resource = environment,
         };
         var destroy = new PipelineStep
         {
             Name = $"destroy-{environment.Name}",
-            Description = $"Deletes what deploy created for '{environment.Name}', found by its labels.",
-            Action = context => RunProvisionerAsync(environment, "destroy", context),
+            Description = $"Deletes what deploy created for '{environment.Name}', found by its labels, and nothing else.",
+            Action = async context =>
+            {
+                await ConfirmDestroyAsync(environment, context).ConfigureAwait(false);
+                await GkeStageRun.RunAsync(environment, StageRunMode.Destroy, dryRun: false, context).ConfigureAwait(false);
+            },
             DependsOnSteps = [publish.Name, WellKnownPipelineSteps.DestroyPrereq],
             RequiredBySteps = [WellKnownPipelineSteps.Destroy],
             Resource = environment,
         };
-        return [publish, plan, deploy, destroy];
+        return [publish, plan, deploy, dryRun, destroy];
     }
 
     private static string PublishStepName(GkeEnvironmentResource environment) => $"publish-{environment.Name}";
 
     private static async Task PublishAsync(GkeEnvironmentResource environment, PipelineStepContext context)
     {
-        var settings = await GkeSettings.ResolveAsync(environment, context.CancellationToken).ConfigureAwait(false);
+        var settings = await GkeSettings.ResolveAsync(environment, context.Services.GetRequiredService<IConfiguration>(), context.CancellationToken).ConfigureAwait(false);
         var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
         var result = GkePublisher.Publish(context.Model, settings, output);
         if (result.Problems.Count > 0)
@@ -97,13 +111,12 @@ internal static class GkePipelineSteps
 
     private static async Task PlanAsync(GkeEnvironmentResource environment, PipelineStepContext context)
     {
-        var settings = await GkeSettings.ResolveAsync(environment, context.CancellationToken).ConfigureAwait(false);
         var configuration = context.Services.GetRequiredService<IConfiguration>();
+        var settings = await GkeSettings.ResolveAsync(environment, configuration, context.CancellationToken).ConfigureAwait(false);
         var report = StartupPlanReport.Create(context.Model, environment, settings, new StartupPlanOptions
         {
             TargetSeconds = configuration.GetValue<double?>("Plan:TargetSeconds"),
             ConcurrentNodes = configuration.GetValue("Plan:ConcurrentNodes", 1),
-            ExplainSeed = configuration.GetValue("Plan:ExplainSeed", false),
         });
         foreach (var section in report)
         {
@@ -113,48 +126,28 @@ internal static class GkePipelineSteps
         await context.ReportingStep.CompleteAsync("Start-up plan written above", CompletionState.Completed, context.CancellationToken).ConfigureAwait(false);
     }
 
-    // Runs the Provisioner's CLI on the folder the publish step wrote, its output as the step's log.
-    private static async Task RunProvisionerAsync(GkeEnvironmentResource environment, string verb, PipelineStepContext context)
+    // As Aspire's own environments: `aspire destroy --yes`, or a confirmation when someone can answer.
+    private static async Task ConfirmDestroyAsync(GkeEnvironmentResource environment, PipelineStepContext context)
     {
-        var published = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
-        var configuration = context.Services.GetRequiredService<IConfiguration>();
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ProvisionerProject.TargetPath);
-        start.ArgumentList.Add(verb);
-        start.ArgumentList.Add("--from");
-        start.ArgumentList.Add(published);
-        if (configuration.GetValue("Deploy:DryRun", false))
+        if (context.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.SkipConfirmation)
         {
-            start.ArgumentList.Add("--dry-run");
+            return;
         }
 
-        if (Path.GetDirectoryName(Path.GetDirectoryName(new ProvisionerProject().ProjectPath)) is { } root && File.Exists(Path.Combine(root, "VllmAspire.sln")))
+        var interaction = context.Services.GetRequiredService<IInteractionService>();
+        if (!interaction.IsAvailable)
         {
-            start.ArgumentList.Add($"--Deploy:RepositoryRoot={root}");
+            throw new DistributedApplicationException($"Destroying '{environment.Name}' deletes its node pools, disks, images and cluster objects: confirm with `aspire destroy --yes`.");
         }
 
-        foreach (var (key, value) in configuration.GetSection(GcpSection).AsEnumerable().Where(e => e.Value is not null).OrderBy(e => e.Key, StringComparer.Ordinal))
+        var answer = await interaction.PromptNotificationAsync(
+            "Destroy the GKE deployment",
+            $"Delete what deploy created for '{environment.Name}' (found by its labels): node pools, disks, images and cluster objects? Objects that are not ours are kept.",
+            new NotificationInteractionOptions { Intent = MessageIntent.Confirmation, ShowSecondaryButton = true, ShowDismiss = false, PrimaryButtonText = "Destroy", SecondaryButtonText = "Cancel" },
+            context.CancellationToken).ConfigureAwait(false);
+        if (answer.Canceled || !answer.Data)
         {
-            start.ArgumentList.Add($"--{key}={value}");
+            throw new OperationCanceledException("Destroy canceled: nothing was deleted.");
         }
-
-        using var process = Process.Start(start) ?? throw new DistributedApplicationException($"Could not start the Provisioner ({start.FileName}).");
-        using var stop = context.CancellationToken.Register(() => process.Kill(entireProcessTree: true));
-        var lines = new[] { process.StandardOutput, process.StandardError }.Select(async reader =>
-        {
-            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
-            {
-                context.ReportingStep.Log(LogLevel.Information, line);
-            }
-        });
-        await Task.WhenAll(lines).ConfigureAwait(false);
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        context.CancellationToken.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0)
-        {
-            throw new DistributedApplicationException($"{verb} of '{environment.Name}' failed (the Provisioner exited with {process.ExitCode}); its messages are above.");
-        }
-
-        await context.ReportingStep.CompleteAsync($"{verb} of '{environment.Name}' done", CompletionState.Completed, context.CancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
 
 namespace VllmAspire.Hosting.Gke;
 
@@ -28,19 +29,34 @@ internal sealed record GkeSetting(string Name, string? Description, string? Valu
 /// <param name="ContainerRegistry">The <c>container-registry</c> parameter.</param>
 internal sealed record GkeSettings(GkeSetting Project, GkeSetting Location, GkeSetting Zone, GkeSetting Cluster, GkeSetting ContainerRegistry)
 {
+    /// <summary>
+    /// The configuration key of a Hugging Face token given as a parameter, which publish refuses: Aspire saves every
+    /// parameter value of a published model in clear text in its deployment state. The pods read the token from a
+    /// Kubernetes Secret the user creates.
+    /// </summary>
+    public const string HuggingFaceTokenKey = "Parameters:hf-token";
+
+    /// <summary>Gets whether <see cref="HuggingFaceTokenKey"/> is set.</summary>
+    public bool HuggingFaceTokenGiven { get; init; }
+
     /// <summary>Resolves every parameter of the environment; a missing one resolves to no value rather than failing.</summary>
     /// <param name="environment">The environment.</param>
+    /// <param name="configuration">The AppHost's configuration, where a refused secret would be.</param>
     /// <param name="cancellationToken">Cancels the resolution.</param>
     /// <returns>The settings.</returns>
-    public static async Task<GkeSettings> ResolveAsync(GkeEnvironmentResource environment, CancellationToken cancellationToken)
+    public static async Task<GkeSettings> ResolveAsync(GkeEnvironmentResource environment, IConfiguration configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(configuration);
         return new GkeSettings(
             await ResolveAsync(environment.Project, cancellationToken).ConfigureAwait(false),
             await ResolveAsync(environment.Location, cancellationToken).ConfigureAwait(false),
             await ResolveAsync(environment.Zone, cancellationToken).ConfigureAwait(false),
             await ResolveAsync(environment.Cluster, cancellationToken).ConfigureAwait(false),
-            await ResolveAsync(environment.ContainerRegistry, cancellationToken).ConfigureAwait(false));
+            await ResolveAsync(environment.ContainerRegistry, cancellationToken).ConfigureAwait(false))
+        {
+            HuggingFaceTokenGiven = !string.IsNullOrEmpty(configuration[HuggingFaceTokenKey]),
+        };
     }
 
     private static async Task<GkeSetting> ResolveAsync(ParameterResource parameter, CancellationToken cancellationToken)

@@ -13,15 +13,12 @@ internal sealed record StartupPlanOptions
 
     /// <summary>Gets how many nodes load from one shared volume at once during a scale-out.</summary>
     public int ConcurrentNodes { get; init; } = 1;
-
-    /// <summary>Gets whether to add the model's predictions beside the recipe's measured table.</summary>
-    public bool ExplainSeed { get; init; }
 }
 
 /// <summary>
 /// The start-up plan (<c>aspire do plan</c>): predicted pod start-up time and monthly storage cost for the configured
-/// storage and the alternatives (reference/storage.md §2–4), as Markdown sections; with <see cref="StartupPlanOptions.ExplainSeed"/>
-/// also the model beside the recipe's measurements.
+/// storage and the alternatives (reference/storage.md §2–4), then the model beside the recipe's measured table, so
+/// every prediction comes with the evidence for the model behind it; as Markdown sections.
 /// </summary>
 internal static class StartupPlanReport
 {
@@ -45,10 +42,7 @@ internal static class StartupPlanReport
 
         var sections = new List<string>();
         Plan(sections, model, environment, settings, options.TargetSeconds, options.ConcurrentNodes);
-        if (options.ExplainSeed)
-        {
-            Seed(sections);
-        }
+        Seed(sections);
 
         return sections;
     }
@@ -61,14 +55,18 @@ internal static class StartupPlanReport
             throw new Aspire.Hosting.DistributedApplicationException("The model has no vLLM resource with weights: add AddVllm(...).WithModel(weights) to plan its start-up.");
         }
 
-        var pool = environment.NodePools.FirstOrDefault(p => p.Accelerator is not null);
+        // The pool the workload names, else the GPU pool it would run on (publish asks it to name one when there are several).
+        var poolResource = vllm.TryGetLastAnnotation<GkeNodePoolPlacementAnnotation>(out var placement)
+            ? placement.Pool
+            : environment.NodePoolResources.FirstOrDefault(p => p.Configuration.Accelerator is not null);
+        var pool = poolResource?.Configuration;
         var disk = weights.TryGetLastAnnotation<PersistentDiskAnnotation>(out var d) ? d : null;
         var strategy = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var s) ? s.Strategy : VllmLoadStrategy.PrefetchSidecar;
         var inputs = new PlannerInputs
         {
             WeightsMiB = weights.TryGetLastAnnotation<ModelSizeAnnotation>(out var size) ? size.SizeGiB * 1024 : PlannerInputs.SeedWeightsMiB,
             MachineType = pool?.MachineType ?? SeedTable.SeedInputs.MachineType,
-            ImageCached = environment.ImageCache is not null,
+            ImageCached = poolResource?.ImageCache is not null,
             ConcurrentNodes = concurrentNodes,
             // Every zone of gcp-zone holds its own copy of a zonal volume.
             Zones = settings.Zone is { HasValue: true } zone ? Math.Max(1, zone.Required.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length) : 1,
@@ -94,11 +92,16 @@ internal static class StartupPlanReport
 
         sections.Add($"Start-up plan for '{vllm.Name}' serving '{weights.Name}' ({F(inputs.WeightsMiB / 1024)} GiB) on {inputs.MachineType}, " +
             $"image {(inputs.ImageCached ? "cached on a secondary boot disk" : "pulled")}, {concurrentNodes} node(s) loading at once, {inputs.Zones} zone(s).");
-        var table = new MarkdownTable("Storage", "Loader", "Image pull s", "Import s", "Engine s", "Weight I/O s", "Total s", "MiB/s", "Limited by", "$/month", "");
-        void Row(StartupPrediction p, string loaderName, string mark) =>
-            table.AddRow(p.Option.Label, loaderName, F(p.ImagePullSeconds), F(p.ImportSeconds), F(p.EngineSeconds),
-                F(p.IoSeconds) + (p.Overlapped ? " (overlapped)" : ""), F(p.TotalSeconds), F(p.BandwidthMiBps, "0"), p.Limit,
-                p.MonthlyCostUsd is { } c ? F(c, "0") : "unverified", mark);
+        // Two tables rather than one wide one: the CLI prints each line of a step's log as is, wrapped at its width.
+        var times = new MarkdownTable("Storage", "Loader", "Image pull s", "Import s", "Engine s", "Weight I/O s", "Total s", "");
+        var costs = new MarkdownTable("Storage", "MiB/s", "Limited by", "$/month", "");
+        void Row(StartupPrediction p, string loaderName, string mark)
+        {
+            times.AddRow(p.Option.Label, loaderName, F(p.ImagePullSeconds), F(p.ImportSeconds), F(p.EngineSeconds),
+                F(p.IoSeconds) + (p.Overlapped ? " (overlapped)" : ""), F(p.TotalSeconds), mark);
+            costs.AddRow(p.Option.Label, F(p.BandwidthMiBps, "0"), p.Limit, p.MonthlyCostUsd is { } c ? F(c, "0") : "unverified", mark);
+        }
+
         foreach (var p in predictions)
         {
             var mark = p.Option == configured ? "configured" : "";
@@ -114,7 +117,10 @@ internal static class StartupPlanReport
             }
         }
 
-        sections.Add(table.ToString());
+        sections.Add("Predicted start-up of a new pod:");
+        sections.Add(times.ToString());
+        sections.Add("Read throughput and monthly cost of the storage:");
+        sections.Add(costs.ToString());
         if (targetSeconds is { } target)
         {
             sections.Add(cheapest is null

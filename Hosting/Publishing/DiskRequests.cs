@@ -17,7 +17,8 @@ internal static class DiskRequests
     public static GkePlanStep ImageCacheDisk(GkePublishModel model, GkeImageCacheAnnotation cache)
     {
         var t = model.Target;
-        var diskType = model.Environment.NodePools.FirstOrDefault()?.BootDiskType ?? "pd-ssd";
+        // The image is restored onto the nodes' secondary boot disks, of their boot disk type.
+        var diskType = model.Environment.NodePoolResources.FirstOrDefault(p => p.ImageCache is not null)?.Configuration.BootDiskType ?? "pd-ssd";
         return Insert(t, GkePlanStepIds.ImageCacheDisk, $"empty {diskType} disk the builder VM unpacks the images into", t.Zone, new Disk
         {
             Name = Name(cache),

@@ -53,7 +53,8 @@ public static class GkePlanBuilder
             steps.Add(ImageRequests.ImageCacheImage(model, cache));
         }
 
-        steps.AddRange(model.Environment.NodePools.Select(pool => NodePoolRequests.Create(model, pool, cache?.ImageName)));
+        // Each pool mounts the image cache only when it asked for it (WithImageCache); publish checks they name one image.
+        steps.AddRange(model.Environment.NodePoolResources.Select(pool => NodePoolRequests.Create(model, pool.Configuration, pool.ImageCache?.ImageName)));
 
         // IAM before the weights: the bake Job needs its Cloud Storage grant before it runs.
         if (model.Workloads.Count > 0)

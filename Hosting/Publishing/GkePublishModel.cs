@@ -65,6 +65,12 @@ public sealed partial class GkePublishModel
             }
         }
 
+        if (settings.HuggingFaceTokenGiven)
+        {
+            var secrets = string.Join(" and ", model.Resources.OfType<VllmResource>().Select(v => $"kubectl create secret generic {v.Name}{VllmDeploymentBuilder.HuggingFaceSecretSuffix} -n {environment.Namespace} --from-literal=token=TOKEN"));
+            errors.Add($"Parameter 'hf-token' is set, but a secret given as a parameter is saved in clear text (Aspire keeps a published model's parameter values in ~/.aspire/deployments): remove {GkeSettings.HuggingFaceTokenKey} and create the Secret the vLLM pods read: {secrets}.");
+        }
+
         if (target is not null)
         {
             foreach (var workload in workloads)
@@ -156,22 +162,24 @@ public sealed partial class GkePublishModel
         {
             if (!GcpNames.IsGceName(pool.Name, GkePlanBuilder.MaxNodePoolNameLength))
             {
-                errors.Add($"Node pool name '{pool.Name}' is not valid (lower-case letters, digits and '-', starting with a letter, at most {GkePlanBuilder.MaxNodePoolBaseNameLength}): rename it in WithNodePool.");
+                errors.Add($"Node pool name '{pool.Name}' is not valid (lower-case letters, digits and '-', starting with a letter, at most {GkePlanBuilder.MaxNodePoolBaseNameLength}): rename it in AddNodePool.");
             }
             else if (pool.Name.Length > GkePlanBuilder.MaxNodePoolBaseNameLength)
             {
-                errors.Add($"Node pool name '{pool.Name}' has {pool.Name.Length} characters, but publishing appends '-' and a {GkePlanBuilder.NodePoolHashLength}-digit configuration hash and GKE allows {GkePlanBuilder.MaxNodePoolNameLength}: use at most {GkePlanBuilder.MaxNodePoolBaseNameLength} characters in WithNodePool.");
-            }
-
-            if (pool.MinNodes < 0 || pool.MaxNodes < Math.Max(1, pool.MinNodes))
-            {
-                errors.Add($"Node pool '{pool.Name}': minNodes {pool.MinNodes} and maxNodes {pool.MaxNodes} need 0 <= minNodes <= maxNodes and maxNodes >= 1: fix WithNodePool.");
+                errors.Add($"Node pool name '{pool.Name}' has {pool.Name.Length} characters, but publishing appends '-' and a {GkePlanBuilder.NodePoolHashLength}-digit configuration hash and GKE allows {GkePlanBuilder.MaxNodePoolNameLength}: use at most {GkePlanBuilder.MaxNodePoolBaseNameLength} characters in AddNodePool.");
             }
 
             if (!MachineTypes.CanAttach(pool.MachineType, pool.BootDiskType))
             {
                 errors.Add($"Node pool '{pool.Name}': machine type {pool.MachineType} cannot attach boot disk type {pool.BootDiskType}: use bootDiskType: \"hyperdisk-balanced\" or a machine type that takes persistent disk (g2, a2, a3-high).");
             }
+        }
+
+        // Deploy builds one image cache for the environment (every image of the model); the pools that ask for it mount it.
+        var caches = environment.NodePoolResources.Where(p => p.ImageCache is not null).Select(p => (Pool: p.Name, Cache: p.ImageCache!.ImageName)).ToList();
+        if (caches.Select(c => c.Cache).Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            errors.Add($"The node pools of GKE environment '{environment.Name}' name different image caches ({string.Join(", ", caches.Select(c => $"{c.Pool}: {c.Cache}"))}): the environment builds one image cache, so give WithImageCache() the same name on every pool that has one.");
         }
 
         if (environment.ImageCache is { } cache && !GcpNames.IsGceName(cache.ImageName, 39))
@@ -188,17 +196,12 @@ public sealed partial class GkePublishModel
             errors.Add($"vLLM resource name '{vllm.Name}' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63): rename it in AddVllm.");
         }
 
-        // vLLM runs on the first GPU pool; a CPU build of vLLM may run on any pool.
-        var pool = environment.NodePools.FirstOrDefault(p => p.Accelerator is not null) ?? environment.NodePools.FirstOrDefault();
+        var poolResource = ResolveNodePool(environment, vllm, errors);
+        var pool = poolResource?.Configuration;
         var image = vllm.Image.Reference;
-        if (pool is null && !NeedsGpu(image))
+        if (pool is not null && pool.Accelerator is null && NeedsGpu(image))
         {
-            errors.Add($"GKE environment '{environment.Name}' has no node pool for vLLM '{vllm.Name}': add WithNodePool(\"vllm-pool\", machineType: ...).");
-        }
-
-        if (pool?.Accelerator is null && NeedsGpu(image))
-        {
-            errors.Add($"vLLM '{vllm.Name}' runs {image}, which needs an NVIDIA GPU, but GKE environment '{environment.Name}' has no node pool with a GPU: add WithNodePool(\"vllm-pool\", machineType: \"g2-standard-16\", accelerator: \"nvidia-l4\").");
+            errors.Add($"vLLM '{vllm.Name}' runs {image}, which needs an NVIDIA GPU, but its node pool '{pool.Name}' has none: give the pool a GPU, e.g. AddNodePool(\"{pool.Name}\", machineType: \"g2-standard-16\", accelerator: \"nvidia-l4\").");
         }
 
         // New nodes must run exactly the image the image cache holds and the model was tested with.
@@ -276,9 +279,37 @@ public sealed partial class GkePublishModel
                 PodMemoryLimitBytes = podLimit,
 
                 // Without a target the model has errors and is not published; the declared name keeps the workload whole.
-                NodePoolName = target is null ? pool.Name : GkePlanBuilder.NodePoolName(target, pool, environment.ImageCache?.ImageName),
+                NodePoolName = target is null ? pool.Name : GkePlanBuilder.NodePoolName(target, pool, poolResource?.ImageCache?.ImageName),
             }
             : null;
+    }
+
+    // The pool a workload names with WithNodePool; the only pool when there is one; otherwise a problem.
+    private static GkeNodePoolResource? ResolveNodePool(GkeEnvironmentResource environment, VllmResource vllm, List<string> errors)
+    {
+        var pools = environment.NodePoolResources;
+        if (vllm.TryGetLastAnnotation<GkeNodePoolPlacementAnnotation>(out var placement))
+        {
+            if (placement.Pool.Parent != environment)
+            {
+                errors.Add($"vLLM '{vllm.Name}' runs on node pool '{placement.Pool.Name}' of GKE environment '{placement.Pool.Parent.Name}', which is not the model's environment '{environment.Name}': pass a pool from {environment.Name}.AddNodePool(...) to WithNodePool.");
+                return null;
+            }
+
+            return placement.Pool;
+        }
+
+        switch (pools.Count)
+        {
+            case 0:
+                errors.Add($"GKE environment '{environment.Name}' has no node pool for vLLM '{vllm.Name}': add {environment.Name}.AddNodePool(\"vllm-pool\", machineType: \"g2-standard-16\", accelerator: \"nvidia-l4\").");
+                return null;
+            case 1:
+                return pools[0];
+            default:
+                errors.Add($"vLLM '{vllm.Name}' does not say which of the {pools.Count} node pools of GKE environment '{environment.Name}' ({string.Join(", ", pools.Select(p => p.Name))}) it runs on: call WithNodePool(pool) on it.");
+                return null;
+        }
     }
 
     // The load strategy's flags for the image's vLLM version, the sidecar's image, and the memory rule of storage.md §6:

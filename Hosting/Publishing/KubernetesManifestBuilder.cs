@@ -151,7 +151,13 @@ public static class KubernetesManifestBuilder
         };
         foreach (var zone in target.Zones)
         {
-            yield return VllmDeploymentBuilder.Build(workload, target, zone);
+            var deployment = VllmDeploymentBuilder.Build(workload, target, zone);
+            foreach (var customization in workload.Vllm.Annotations.OfType<GkeWorkloadCustomizationAnnotation>())
+            {
+                customization.Configure(deployment);
+            }
+
+            yield return deployment;
         }
 
         yield return new V1Service

@@ -18,7 +18,10 @@ public static class VllmDeploymentBuilder
     /// <summary>The name of the weights volume.</summary>
     public const string WeightsVolume = "weights";
 
-    /// <summary>The Secret the Hugging Face token is read from (created by deploy from the <c>hf-token</c> parameter).</summary>
+    /// <summary>
+    /// The suffix of the Secret (<c>{vllm}-hf-token</c>, key <c>token</c>) the pods read the Hugging Face token from, when
+    /// it exists: the user creates it with kubectl, so the token is never a parameter Aspire would save in clear text.
+    /// </summary>
     public const string HuggingFaceSecretSuffix = "-hf-token";
 
     /// <summary>The pod label naming the zone of a Deployment's pods when the model spans several zones (their selectors must not overlap).</summary>

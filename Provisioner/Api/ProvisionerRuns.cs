@@ -8,12 +8,12 @@ using VllmAspire.Provisioner.Stages.Observers;
 namespace VllmAspire.Provisioner.Api;
 
 /// <summary>
-/// The service's deploy and destroy runs: one at a time, in the background, over the same graph as the CLI, with
-/// every stage event kept for <c>GET /api/stages</c> and sent to the dashboard when <c>Dashboard:Url</c> and
-/// <c>Dashboard:Token</c> are configured.
+/// The service's deploy and destroy runs (the dashboard's commands): one at a time, in the background, over the same
+/// engine as <c>aspire deploy</c>, with every stage's latest state kept for <c>GET /api/stages</c> and each run
+/// exported as a trace.
 /// </summary>
 /// <param name="services">The deployment's services, apart from the web host's (<see cref="DeploymentServices.Build"/>).</param>
-/// <param name="configuration">Reads the dashboard's URL and token, and credentials.</param>
+/// <param name="configuration">Reads credentials.</param>
 /// <param name="options">The Provisioner options (default published folder).</param>
 /// <param name="lifetime">Stops a run when the service stops.</param>
 /// <param name="timeProvider">The clock.</param>
@@ -76,11 +76,9 @@ internal sealed class ProvisionerRuns(
 
             PublishedApp app;
             StageGraph graph;
-            DashboardStagePublisher? dashboard;
             try
             {
                 (app, graph) = Deployment.Prepare(from, configuration, services);
-                dashboard = DashboardStagePublisher.Create(configuration["Dashboard:Url"], configuration["Dashboard:Token"], logger);
             }
             catch (Exception e) when (e is DeploymentInputException or ArgumentException)
             {
@@ -106,19 +104,18 @@ internal sealed class ProvisionerRuns(
             {
                 // The run outlives the request that started it: it is a trace of its own, not a child of POST /api/deploy.
                 Activity.Current = null;
-                return RunAsync(app, graph, mode, dryRun, board, dashboard);
+                return RunAsync(app, graph, mode, dryRun, board);
             });
             return Results.Accepted("/api/run", _run);
         }
     }
 
-    private async Task RunAsync(PublishedApp app, StageGraph graph, StageRunMode mode, bool dryRun, StageStatusBoard board, DashboardStagePublisher? dashboard)
+    private async Task RunAsync(PublishedApp app, StageGraph graph, StageRunMode mode, bool dryRun, StageStatusBoard board)
     {
         RunSummary? summary = null;
         try
         {
-            IReadOnlyList<IStageObserver> observers = dashboard is null ? [board] : [board, dashboard];
-            summary = await Deployment.RunAsync(app, graph, mode, dryRun, services, observers, lifetime.ApplicationStopping).ConfigureAwait(false);
+            summary = await Deployment.RunAsync(app, graph, mode, dryRun, services, [board], lifetime.ApplicationStopping).ConfigureAwait(false);
             logger.LogInformation("{Summary}", ConsoleStageReporter.Describe(summary));
         }
         catch (Exception e)
@@ -127,11 +124,6 @@ internal sealed class ProvisionerRuns(
         }
         finally
         {
-            if (dashboard is not null)
-            {
-                await dashboard.DisposeAsync().ConfigureAwait(false);
-            }
-
             lock (_lock)
             {
                 _run = _run! with

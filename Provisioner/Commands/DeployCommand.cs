@@ -80,12 +80,10 @@ internal static class DeployCommand
     {
         PublishedApp app;
         StageGraph graph;
-        DashboardStagePublisher? dashboard;
         await using var services = DeploymentServices.Build(configuration, configure);
         try
         {
             (app, graph) = Deployment.Prepare(from, configuration, services);
-            dashboard = DashboardStagePublisher.Create(configuration["Dashboard:Url"], configuration["Dashboard:Token"], services.GetRequiredService<ILogger<DashboardStagePublisher>>());
         }
         catch (Exception e) when (e is DeploymentInputException or ArgumentException)
         {
@@ -98,30 +96,26 @@ internal static class DeployCommand
             return Failure;
         }
 
-        await using (dashboard)
+        if (graph.Stages.Count == 0)
         {
-            if (graph.Stages.Count == 0)
-            {
-                Error(errors, $"No provisioning stages for {app.Directory}: its plan has no steps and kubernetes/ no objects, so nothing would be {(mode == StageRunMode.Deploy ? "deployed" : "destroyed")}. Publish the app again.");
-                return Failure;
-            }
+            Error(errors, $"No provisioning stages for {app.Directory}: its plan has no steps and kubernetes/ no objects, so nothing would be {(mode == StageRunMode.Deploy ? "deployed" : "destroyed")}. Publish the app again.");
+            return Failure;
+        }
 
-            // Ctrl+C and SIGTERM cancel the run: running stages stop, none start, and the summary still prints.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            console.WriteLine($"{(mode == StageRunMode.Deploy ? "deploy" : "destroy")}{(dryRun ? " --dry-run" : string.Empty)}: {graph.Stages.Count} stages from {app.Directory} (project {app.Plan.Project}, cluster {app.Plan.Cluster} in {app.Plan.Location})");
-            var reporter = new ConsoleStageReporter(console);
-            IReadOnlyList<IStageObserver> observers = dashboard is null ? [reporter] : [reporter, dashboard];
-            var summary = await reporter.ShowAsync(() => Deployment.RunAsync(app, graph, mode, dryRun, services, observers, stop.Token)).ConfigureAwait(false);
-            reporter.WriteSummary(summary);
-            return summary.Canceled ? Canceled : summary.Succeeded ? Success : Failure;
+        // Ctrl+C and SIGTERM cancel the run: running stages stop, none start, and the summary still prints.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        console.WriteLine($"{(mode == StageRunMode.Deploy ? "deploy" : "destroy")}{(dryRun ? " --dry-run" : string.Empty)}: {graph.Stages.Count} stages from {app.Directory} (project {app.Plan.Project}, cluster {app.Plan.Cluster} in {app.Plan.Location})");
+        var reporter = new ConsoleStageReporter(console);
+        var summary = await reporter.ShowAsync(() => Deployment.RunAsync(app, graph, mode, dryRun, services, [reporter], stop.Token)).ConfigureAwait(false);
+        reporter.WriteSummary(summary);
+        return summary.Canceled ? Canceled : summary.Succeeded ? Success : Failure;
 
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
         }
     }
 

@@ -42,16 +42,17 @@ internal static class DeploymentServices
         return services;
     }
 
-    /// <summary>Builds the services of a CLI run, logging warnings and errors to standard error.</summary>
+    /// <summary>Builds the services of a run, logging warnings and errors to standard error unless told where.</summary>
     /// <param name="configuration">The configuration.</param>
     /// <param name="configure">Lets tests replace services.</param>
+    /// <param name="logging">Where the run logs (the pipeline step's log, in the AppHost); standard error by default.</param>
     /// <returns>The service provider.</returns>
-    public static ServiceProvider Build(IConfiguration configuration, Action<IServiceCollection>? configure = null)
+    public static ServiceProvider Build(IConfiguration configuration, Action<IServiceCollection>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
         var services = new ServiceCollection();
         configure?.Invoke(services);
-        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter(level => level >= LogLevel.Warning)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        services.AddLogging(logging ?? (builder => builder.AddSimpleConsole(o => o.SingleLine = true).AddFilter(level => level >= LogLevel.Warning)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)));
         services.AddDeployment(configuration);
         var provider = services.BuildServiceProvider();
         // No host starts the tracer provider here: resolve it so it listens from the start (disposing flushes it).

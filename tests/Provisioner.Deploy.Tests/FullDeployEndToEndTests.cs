@@ -6,49 +6,6 @@ namespace VllmAspire.Provisioner.Deploy.Tests;
 /// </summary>
 public sealed class FullDeployEndToEndTests
 {
-    // Every object of the golden manifests, as the fake API server stores it.
-    private static readonly (string Plural, string? Namespace, string Name)[] PublishedObjects =
-    [
-        ("namespaces", null, "vllm"),
-        ("namespaces", null, "custom-metrics"),
-        ("serviceaccounts", "vllm", "vllm"),
-        ("serviceaccounts", "vllm", "gemma-7b-bake"),
-        ("persistentvolumes", null, "gemma-7b-d64e632c-bake"),
-        ("persistentvolumeclaims", "vllm", "gemma-7b-d64e632c-bake"),
-        ("jobs", "vllm", "gemma-7b-d64e632c-bake"),
-        ("persistentvolumes", null, "gemma-7b-d64e632c-us-central1-a"),
-        ("persistentvolumeclaims", "vllm", "gemma-7b-d64e632c-us-central1-a"),
-        ("deployments", "vllm", "vllm"),
-        ("services", "vllm", "vllm"),
-        ("podmonitorings", "vllm", "vllm"),
-        ("deployments", "custom-metrics", "custom-metrics-stackdriver-adapter"),
-        ("horizontalpodautoscalers", "vllm", "vllm"),
-    ];
-
-    [Fact]
-    public async Task A_deploy_from_nothing_provisions_the_cloud_and_the_cluster_and_a_second_changes_nothing()
-    {
-        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
-
-        var (exit, output) = await deployment.RunAsync("deploy");
-
-        Assert.True(exit == 0, output);
-        deployment.AssertConverged();
-        Assert.All(PublishedObjects, o => Assert.True(deployment.Kubernetes!.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} was not applied:\n{output}"));
-        // The rollout waited for the Deployment's pods to be ready.
-        Assert.Equal(deployment.Kubernetes!.Get("deployments", "vllm", "vllm")!["spec"]!["replicas"]!.GetValue<int>(),
-            deployment.Kubernetes.Get("deployments", "vllm", "vllm")!["status"]?["readyReplicas"]?.GetValue<int>());
-        Assert.True(output.Contains(" failed, 0 not run", StringComparison.Ordinal) && output.Contains("deploy succeeded:", StringComparison.Ordinal), output);
-
-        deployment.Fake.ClearRequests();
-        var kubernetesWrites = deployment.Kubernetes.Writes.Count;
-        (exit, output) = await deployment.RunAsync("deploy");
-        Assert.True(exit == 0, output);
-        Assert.Empty(deployment.Fake.Writes);
-        Assert.Equal(kubernetesWrites, deployment.Kubernetes.Writes.Count);
-        Assert.True(output.Contains("0 created, 0 changed", StringComparison.Ordinal), output);
-    }
-
     [Fact]
     public async Task Deploy_builds_and_pushes_the_sidecar_image_before_the_image_cache_and_the_workload_use_it()
     {
@@ -92,26 +49,7 @@ public sealed class FullDeployEndToEndTests
 
         Assert.True(exit == 0, output);
         deployment.AssertConverged();
-        Assert.All(PublishedObjects, o => Assert.True(deployment.Kubernetes!.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} missing:\n{output}"));
-    }
-
-    [Fact]
-    public async Task With_20_percent_transient_faults_in_both_apis_deploy_succeeds_without_duplicates()
-    {
-        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
-        deployment.Fake.Faults.Seed(5);
-        deployment.Fake.Faults.TransientRate = 0.2;
-        deployment.Kubernetes!.Faults.TransientRate = 0.2;
-
-        var (exit, output) = await deployment.RunAsync("deploy");
-
-        Assert.True(exit == 0, output);
-        Assert.True(deployment.Kubernetes.Faults.TransientInjected > 0);
-        Assert.Contains(deployment.Fake.Requests, r => r.InjectedFault);
-        deployment.Fake.Faults.Clear();
-        deployment.Kubernetes.Faults.TransientRate = 0;
-        deployment.AssertConverged();
-        Assert.All(PublishedObjects, o => Assert.True(deployment.Kubernetes.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} missing:\n{output}"));
+        deployment.AssertPublishedObjectsApplied(output);
     }
 
     [Theory]
@@ -141,21 +79,7 @@ public sealed class FullDeployEndToEndTests
 
         Assert.True(exit == 0, output);
         deployment.AssertConverged();
-        Assert.All(PublishedObjects, o => Assert.True(deployment.Kubernetes.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} missing:\n{output}"));
-    }
-
-    [Fact]
-    public async Task A_permanent_cluster_error_fails_its_stage_and_blocks_the_autoscaler_while_the_cloud_side_finishes()
-    {
-        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
-        deployment.Kubernetes!.Faults.Permanent["deployments/vllm/vllm"] = 403;
-
-        var (exit, output) = await deployment.RunAsync("deploy");
-
-        Assert.True(exit == 1, output);
-        Assert.True(output.Contains("error: stage workload-vllm: ", StringComparison.Ordinal), output);
-        Assert.True(output.Contains("hpa Skipped not run: stage 'workload-vllm' failed", StringComparison.Ordinal), output);
-        deployment.AssertConverged();
+        deployment.AssertPublishedObjectsApplied(output);
     }
 
     [Fact]
@@ -179,22 +103,6 @@ public sealed class FullDeployEndToEndTests
         var during = deployment.Kubernetes.Cluster.ReadyCounts("vllm", "vllm").Skip(before).ToList();
         Assert.NotEmpty(during);
         Assert.All(during, sample => Assert.True(sample.Ready >= 1, $"no ready vLLM pod at {sample.At:O} ({sample.Ready}/{sample.Total})"));
-    }
-
-    [Fact]
-    public async Task Destroy_removes_the_cluster_objects_and_the_cloud_resources()
-    {
-        await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
-        var (exit, output) = await deployment.RunAsync("deploy");
-        Assert.True(exit == 0, output);
-
-        (exit, output) = await deployment.RunAsync("destroy");
-
-        Assert.True(exit == 0, output);
-        Assert.Empty(deployment.Fake.Compute.Disks);
-        Assert.Empty(deployment.Fake.Compute.Images);
-        Assert.Empty(deployment.Fake.Container.NodePools);
-        Assert.All(PublishedObjects.Where(o => o.Plural != "namespaces"), o => Assert.True(deployment.Kubernetes!.Get(o.Plural, o.Namespace, o.Name) is null, $"{o} is still there:\n{output}"));
     }
 
     [Fact]

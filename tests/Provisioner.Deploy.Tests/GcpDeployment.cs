@@ -26,6 +26,25 @@ internal sealed class GcpDeployment : IAsyncDisposable
     /// <summary>The registry and repository path of the golden plan's images.</summary>
     public const string GoldenRegistry = "us-central1-docker.pkg.dev/my-project/vllm";
 
+    /// <summary>Every object of the golden manifests (the AppHost's), as the fake API server stores it.</summary>
+    public static readonly (string Plural, string? Namespace, string Name)[] PublishedObjects =
+    [
+        ("namespaces", null, "vllm"),
+        ("namespaces", null, "custom-metrics"),
+        ("serviceaccounts", "vllm", "vllm"),
+        ("serviceaccounts", "vllm", "gemma-7b-bake"),
+        ("persistentvolumes", null, "gemma-7b-d64e632c-bake"),
+        ("persistentvolumeclaims", "vllm", "gemma-7b-d64e632c-bake"),
+        ("jobs", "vllm", "gemma-7b-d64e632c-bake"),
+        ("persistentvolumes", null, "gemma-7b-d64e632c-us-central1-a"),
+        ("persistentvolumeclaims", "vllm", "gemma-7b-d64e632c-us-central1-a"),
+        ("deployments", "vllm", "vllm"),
+        ("services", "vllm", "vllm"),
+        ("podmonitorings", "vllm", "vllm"),
+        ("deployments", "custom-metrics", "custom-metrics-stackdriver-adapter"),
+        ("horizontalpodautoscalers", "vllm", "vllm"),
+    ];
+
     private static readonly string Dll = typeof(StageRunner).Assembly.Location;
 
     private readonly string? _baseImage;
@@ -108,24 +127,7 @@ internal sealed class GcpDeployment : IAsyncDisposable
         }
 
         var cluster = await FakeKubernetesApi.StartAsync();
-        await File.WriteAllTextAsync(Path.Combine(folder.Root, "kubeconfig"), $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: fake
-              cluster:
-                server: {cluster.BaseAddress}
-            users:
-            - name: fake
-              user:
-                token: fake-token
-            contexts:
-            - name: fake
-              context:
-                cluster: fake
-                user: fake
-            current-context: fake
-            """);
+        await File.WriteAllTextAsync(Path.Combine(folder.Root, "kubeconfig"), cluster.Kubeconfig());
         return new GcpDeployment(fake, folder, plan, cluster, registry, baseImage);
     }
 
@@ -241,6 +243,11 @@ internal sealed class GcpDeployment : IAsyncDisposable
         Assert.All(PlannedMembers(), m => Assert.True(HasBinding(m.Role, m.Member), $"no {m.Role} binding for {m.Member}"));
         Assert.Empty(Fake.InvalidRequests);
     }
+
+    /// <summary>Asserts the fake API server holds every object of the golden manifests.</summary>
+    /// <param name="output">The run's output, shown when one is missing.</param>
+    public void AssertPublishedObjectsApplied(string output) =>
+        Assert.All(PublishedObjects, o => Assert.True(Kubernetes!.Get(o.Plural, o.Namespace, o.Name) is not null, $"{o} was not applied:\n{output}"));
 
     private IEnumerable<(string Id, string Name, string Url)> PlannedNames(string method) =>
         Plan.Steps.Where(s => s.ApiMethod == method).Select(s => (s.Id, s.Body!["name"]!.GetValue<string>(), s.Url));

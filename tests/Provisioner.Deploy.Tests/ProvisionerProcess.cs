@@ -19,6 +19,9 @@ internal sealed class ProvisionerProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>How long a run may take before the test gives up on it.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
+
     public string Output => string.Join('\n', _lines);
 
     /// <summary>Completes when a line matching the predicate is printed (or has been).</summary>
@@ -48,7 +51,9 @@ internal sealed class ProvisionerProcess : IDisposable
 
     public async Task<int> WaitAsync()
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        // Longer than the image build's own deadline (Deploy:Images:BuildTimeout, 3 min in the tests): a real
+        // `dotnet publish` on a loaded 2-core machine may take most of it.
+        using var deadline = new CancellationTokenSource(Deadline);
         try
         {
             await _process.WaitForExitAsync(deadline.Token);
@@ -56,7 +61,7 @@ internal sealed class ProvisionerProcess : IDisposable
         catch (OperationCanceledException)
         {
             _process.Kill();
-            throw new TimeoutException($"The Provisioner did not finish within 120 s. Output:\n{Output}");
+            throw new TimeoutException($"The Provisioner did not finish within {Deadline.TotalMinutes:F0} min. Output:\n{Output}");
         }
 
         return _process.ExitCode;

@@ -145,24 +145,6 @@ public sealed class ProvisionerServiceTests : IAsyncDisposable
         Assert.Contains("/no/such/published does not exist", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_run_publishes_its_stages_to_the_dashboard()
-    {
-        await using var dashboard = await DashboardFixture.StartAsync();
-        var http = await StartAsync($"--Dashboard:Url={dashboard.Url}", $"--Dashboard:Token={dashboard.Token}");
-        _release.SetResult();
-
-        using var response = await http.PostAsJsonAsync("/api/deploy", new { from = _folder.Root });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await WaitForRunEndAsync(http);
-
-        // The run ends once the publisher has flushed, so the dashboard already has every final state.
-        var stages = await dashboard.GetStagesAsync();
-        Assert.Equal(
-            [("image", KnownStageStates.Succeeded), ("pool", KnownStageStates.Succeeded)],
-            stages.EnumerateArray().Select(s => (s.GetProperty("name").GetString(), s.GetProperty("state").GetString())));
-    }
-
     public async ValueTask DisposeAsync()
     {
         _release.TrySetResult();

@@ -1,19 +1,29 @@
 using System.Text.Json.Nodes;
+using VllmAspire.Testing.Pipelines;
 
 namespace VllmAspire.Publishing.Tests;
 
-/// <summary>Publishes the real AppHost once (as a process) and checks what it wrote.</summary>
+/// <summary>Publishes the real AppHost once with <c>aspire publish -o DIR</c> and checks what it wrote.</summary>
 public sealed class PublishedAppHost : IAsyncLifetime
 {
-    public string Output { get; } = Path.Combine(Directory.CreateTempSubdirectory("vllm-aspire-publish-").FullName, "out");
+    private readonly string _root = Directory.CreateTempSubdirectory("vllm-aspire-publish-").FullName;
 
-    public (int ExitCode, string Stdout, string Stderr) Result { get; private set; }
+    public string Output => Path.Combine(_root, "out");
 
-    public async ValueTask InitializeAsync() => Result = await AppHostCli.RunAsync(AppHostCli.Parameters, "publish", "-o", Output);
+    public string AspireHome => Path.Combine(_root, "aspire-home");
+
+    public (int ExitCode, string Output) Result { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        // Parameters as CI passes them (environment variables), and one as a configuration argument after `--`.
+        var environment = TestModel.DefaultParameters.Where(p => p.Key != "gcp-project").ToDictionary(p => $"Parameters__{p.Key}", p => (string?)p.Value);
+        Result = await AspirePipelineRun.RunAsync(["publish", "-o", Output], AspireHome, environment, ["--Parameters:gcp-project=my-project"]);
+    }
 
     public ValueTask DisposeAsync()
     {
-        Directory.Delete(Path.GetDirectoryName(Output)!, recursive: true);
+        Directory.Delete(_root, recursive: true);
         return ValueTask.CompletedTask;
     }
 }
@@ -29,10 +39,21 @@ public sealed class PublishedAppHostCollection : ICollectionFixture<PublishedApp
 public sealed class AppHostPublishTests(PublishedAppHost published)
 {
     [Fact]
-    public void Publish_WritesTheGoldenManifestsAndPlan()
+    public void Publish_ExitsZero_AndWritesTheGoldenManifestsAndPlan()
     {
-        Assert.True(published.Result.ExitCode == 0, published.Result.Stderr + published.Result.Stdout);
+        Assert.True(published.Result.ExitCode == 0, published.Result.Output);
         GoldenFiles.AssertMatches(published.Output, Paths.Golden);
+        Assert.Contains("Kubernetes: 26 files; apply with kubectl apply -k", published.Result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Publish_NeedsNoContainerRuntime_ItsGraphHasNoBuildStep()
+    {
+        // Aspire's own container build steps (build-{project}) need Docker; our images are built by deploy with the .NET SDK.
+        Assert.True(published.Result.ExitCode == 0, published.Result.Output);
+        Assert.Contains("(publish-gke) ✓", published.Result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("(build-", published.Result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("check-container-runtime", published.Result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,5 +95,15 @@ public sealed class AppHostPublishTests(PublishedAppHost published)
         Assert.True((bool)config["gcfsConfig"]!["enabled"]!);
         Assert.Equal("1", (string?)config["accelerators"]![0]!["acceleratorCount"]);
         Assert.Equal("LATEST", (string?)config["accelerators"]![0]!["gpuDriverInstallationConfig"]!["gpuDriverVersion"]);
+    }
+
+    [Fact]
+    public void TheDeploymentState_HoldsTheFiveGkeParametersAndNoSecret()
+    {
+        // Aspire saves a published model's parameter values in clear text; only the GKE environment's five may be there.
+        var state = Assert.Single(Directory.EnumerateFiles(Path.Combine(published.AspireHome, "deployments"), "*.json", SearchOption.AllDirectories),
+            f => Path.GetFileName(f) == "production.json");
+        var keys = JsonNode.Parse(File.ReadAllText(state))!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(TestModel.DefaultParameters.Keys.Select(k => $"Parameters:{k}").Order(StringComparer.Ordinal), keys);
     }
 }

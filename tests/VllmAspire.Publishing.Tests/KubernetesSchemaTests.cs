@@ -12,7 +12,7 @@ public sealed class KubernetesSchemaTests(PublishedAppHost published)
     [Fact]
     public async Task EveryPublishedObject_PassesTheOfficialSchemas()
     {
-        Assert.True(published.Result.ExitCode == 0, published.Result.Stderr);
+        Assert.True(published.Result.ExitCode == 0, published.Result.Output);
         var files = Directory.EnumerateFiles(Path.Combine(published.Output, "kubernetes"), "*.yaml")
             .Where(f => Path.GetFileName(f) != "kustomization.yaml").ToList();
         Assert.Contains(files, f => f.EndsWith("podmonitoring-vllm.yaml", StringComparison.Ordinal));

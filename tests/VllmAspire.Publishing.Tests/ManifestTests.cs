@@ -1,6 +1,6 @@
 using k8s.Models;
-using VllmAspire.Hosting;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using VllmAspire.Hosting.Publishing;
 
 namespace VllmAspire.Publishing.Tests;
@@ -11,7 +11,7 @@ public sealed class ManifestTests
     public void OurAdapter_UsesThePlainMetricName_AndEmitsNoGoogleAdapterObjects()
     {
         using var app = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim }.Build();
-        var model = GkePublishModel.TryCreate(app.Model, out var problems);
+        var model = app.TryCreatePublishModel(out var problems);
         Assert.Empty(problems);
         var objects = KubernetesManifestBuilder.Build(model!);
         var hpa = Assert.Single(objects.OfType<V2HorizontalPodAutoscaler>());
@@ -26,7 +26,7 @@ public sealed class ManifestTests
     public void GoogleAdapter_NamesTheMetricForManagedPrometheus()
     {
         using var app = new TestModel().Build();
-        var objects = KubernetesManifestBuilder.Build(GkePublishModel.TryCreate(app.Model, out _)!);
+        var objects = KubernetesManifestBuilder.Build(app.PublishModel());
         var hpa = Assert.Single(objects.OfType<V2HorizontalPodAutoscaler>());
         Assert.Equal("prometheus.googleapis.com|vllm:num_requests_waiting|gauge", hpa.Spec.Metrics[0].Pods.Metric.Name);
         Assert.Equal("AverageValue", hpa.Spec.Metrics[0].Pods.Target.Type);
@@ -37,7 +37,7 @@ public sealed class ManifestTests
     public void GoogleAdapter_KeepsAMetricAlreadyInGooglesForm()
     {
         using var app = new TestModel { Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:num_requests_waiting|gauge", 10) }.Build();
-        var model = GkePublishModel.TryCreate(app.Model, out var problems);
+        var model = app.TryCreatePublishModel(out var problems);
         Assert.Empty(problems);
         var hpa = Assert.Single(KubernetesManifestBuilder.Build(model!).OfType<V2HorizontalPodAutoscaler>());
         Assert.Equal("prometheus.googleapis.com|vllm:num_requests_waiting|gauge", hpa.Spec.Metrics[0].Pods.Metric.Name);
@@ -46,14 +46,8 @@ public sealed class ManifestTests
     [Fact]
     public void VllmPodSpec_UsesTheNodePoolsGpus_AndNeverInlinesTheToken()
     {
-        var model = new TestModel();
-        using var app = model.Build();
-        app.Model.Resources.OfType<GkeEnvironmentResource>().Single().Annotations.Clear();
-        app.Model.Resources.OfType<GkeEnvironmentResource>().Single().Annotations.Add(new GkeNodePoolAnnotation
-        {
-            Name = "big", MachineType = "g2-standard-24", Accelerator = "nvidia-l4", AcceleratorCount = 2, MaxNodes = 2,
-        });
-        var publish = GkePublishModel.TryCreate(app.Model, out var problems);
+        using var app = new TestModel { PoolName = "big", MachineType = "g2-standard-24", AcceleratorCount = 2 }.Build();
+        var publish = app.TryCreatePublishModel(out var problems);
         Assert.Empty(problems);
         var spec = VllmDeploymentBuilder.BuildPodSpec(publish!.Workloads[0], publish.Target);
         var container = spec.Containers.Single();
@@ -73,7 +67,7 @@ public sealed class ManifestTests
     public void CpuBuildOfVllm_OnACpuPool_RequestsNoGpu()
     {
         using var app = new TestModel { Image = "vllm/vllm-openai-cpu:v0.10.1", Accelerator = null, MachineType = "n2-standard-32" }.Build();
-        var publish = GkePublishModel.TryCreate(app.Model, out var problems);
+        var publish = app.TryCreatePublishModel(out var problems);
         Assert.Empty(problems);
         var spec = VllmDeploymentBuilder.BuildPodSpec(publish!.Workloads[0], publish.Target);
         Assert.Null(spec.Containers[0].Resources);
@@ -84,9 +78,8 @@ public sealed class ManifestTests
     [Fact]
     public void NoNodePoolAtAll_IsAnError()
     {
-        using var app = new TestModel { Image = "vllm/vllm-openai-cpu:v0.10.1" }.Build();
-        app.Model.Resources.OfType<GkeEnvironmentResource>().Single().Annotations.Clear();
-        Assert.Null(GkePublishModel.TryCreate(app.Model, out var problems));
-        Assert.Contains(problems, p => p.Contains("has no node pool for vLLM 'vllm'", StringComparison.Ordinal) && p.Contains("WithNodePool", StringComparison.Ordinal));
+        using var app = new TestModel { Image = "vllm/vllm-openai-cpu:v0.10.1", PoolName = null }.Build();
+        Assert.Null(app.TryCreatePublishModel(out var problems));
+        Assert.Contains(problems, p => p.Contains("has no node pool for vLLM 'vllm'", StringComparison.Ordinal) && p.Contains("gke.AddNodePool(", StringComparison.Ordinal));
     }
 }

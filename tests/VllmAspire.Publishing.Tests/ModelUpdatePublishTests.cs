@@ -16,8 +16,8 @@ public sealed class ModelUpdatePublishTests
         try
         {
             using var app = new TestModel { ImageCacheName = "gke-image-cache-v2", WeightsRevision = "v2" }.Build();
-            var errors = new StringWriter();
-            Assert.True(Hosting.Publishing.GkePublisher.Publish(app.Model, output, TextWriter.Null, errors) == 0, errors.ToString());
+            var problems = app.Publish(output).Problems;
+            Assert.True(problems.Count == 0, string.Join('\n', problems));
 
             // Only the plan is kept: the GCP stages read it.
             Directory.Delete(Path.Combine(output, "kubernetes"), recursive: true);

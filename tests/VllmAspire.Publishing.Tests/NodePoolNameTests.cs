@@ -1,5 +1,5 @@
 using k8s.Models;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
 using VllmAspire.Hosting.Publishing;
 
 namespace VllmAspire.Publishing.Tests;
@@ -10,7 +10,7 @@ public sealed class NodePoolNameTests
     private static (string PlanPool, IReadOnlyList<string> Selected) Publish(TestModel model)
     {
         using var app = model.Build();
-        var publish = GkePublishModel.TryCreate(app.Model, out var problems);
+        var publish = app.TryCreatePublishModel(out var problems);
         Assert.Empty(problems);
         var plan = GkePlanBuilder.Build(publish!);
         var pool = (string)plan.Steps.Single(s => s.ApiMethod.EndsWith("nodePools.create", StringComparison.Ordinal)).Body!["nodePool"]!["name"]!;
@@ -56,20 +56,13 @@ public sealed class NodePoolNameTests
     [Fact]
     public void APoolNameWithoutRoomForTheHash_IsAValidationError_ThatSaysTheLimit()
     {
-        var model = new TestModel();
-        using var app = model.Build();
-        var gke = app.Model.Resources.OfType<GkeEnvironmentResource>().Single();
         var name = new string('p', GkePlanBuilder.MaxNodePoolBaseNameLength + 1);
-        foreach (var pool in gke.Annotations.OfType<GkeNodePoolAnnotation>().ToList())
-        {
-            gke.Annotations.Remove(pool);
-            gke.Annotations.Add(pool with { Name = name });
-        }
+        using var app = new TestModel { PoolName = name }.Build();
 
-        Assert.Null(GkePublishModel.TryCreate(app.Model, out var problems));
+        Assert.Null(app.TryCreatePublishModel(out var problems));
 
         var problem = Assert.Single(problems, p => p.Contains(name, StringComparison.Ordinal));
         Assert.Contains($"at most {GkePlanBuilder.MaxNodePoolBaseNameLength} characters", problem, StringComparison.Ordinal);
-        Assert.Contains("WithNodePool", problem, StringComparison.Ordinal);
+        Assert.Contains("AddNodePool", problem, StringComparison.Ordinal);
     }
 }

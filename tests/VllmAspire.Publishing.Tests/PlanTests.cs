@@ -9,7 +9,7 @@ public sealed class PlanTests
     public void WithoutImageCache_ThePoolHasNoSecondaryBootDisk_AndNoBuilderSteps()
     {
         using var app = new TestModel().Build();
-        var plan = GkePlanBuilder.Build(GkePublishModel.TryCreate(app.Model, out _)!);
+        var plan = GkePlanBuilder.Build(app.PublishModel());
         Assert.DoesNotContain(plan.Steps, s => s.Id.StartsWith("image-cache", StringComparison.Ordinal));
         var pool = plan.Steps.Single(s => s.Id == "node-pool-vllm-pool");
         Assert.True(pool.DependsOn.IsEmpty);
@@ -20,7 +20,7 @@ public sealed class PlanTests
     public void WithImageCache_TheBuilderPullsTheVllmImage_AndThePoolWaitsForTheImage()
     {
         using var app = new TestModel { ImageCacheName = "vllm-cache" }.Build();
-        var plan = GkePlanBuilder.Build(GkePublishModel.TryCreate(app.Model, out _)!);
+        var plan = GkePlanBuilder.Build(app.PublishModel());
         Assert.Equal(["image-cache-disk", "image-cache-builder", "image-cache-image", "node-pool-vllm-pool"], plan.Steps.Take(4).Select(s => s.Id));
         var script = (string)plan.Steps[1].Body!["metadata"]!["items"]![0]!["value"]!;
         Assert.Contains("ctr -n k8s.io image pull", script, StringComparison.Ordinal);
@@ -34,8 +34,8 @@ public sealed class PlanTests
     {
         using var first = new TestModel().Build();
         using var second = new TestModel().Build();
-        var a = GkePlanBuilder.Build(GkePublishModel.TryCreate(first.Model, out _)!).Steps.Select(s => s.Url).ToList();
-        var b = GkePlanBuilder.Build(GkePublishModel.TryCreate(second.Model, out _)!).Steps.Select(s => s.Url).ToList();
+        var a = GkePlanBuilder.Build(first.PublishModel()).Steps.Select(s => s.Url).ToList();
+        var b = GkePlanBuilder.Build(second.PublishModel()).Steps.Select(s => s.Url).ToList();
         Assert.Equal(a, b);
         var ids = a.Where(u => u.Contains("requestId=", StringComparison.Ordinal)).Select(u => u[(u.IndexOf("requestId=", StringComparison.Ordinal) + 10)..]).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
@@ -47,7 +47,7 @@ public sealed class PlanTests
     public void WeightsDisk_IsMadeFromTheBakedImage_AfterTheBakeJob()
     {
         using var app = new TestModel().Build();
-        var publish = GkePublishModel.TryCreate(app.Model, out _)!;
+        var publish = app.PublishModel();
         var v = publish.Workloads[0].WeightsVersion;
         var steps = GkePlanBuilder.Build(publish).Steps;
         var image = steps.Single(s => s.Id == $"gemma-7b-{v}-image");
@@ -63,7 +63,7 @@ public sealed class PlanTests
     public void TheObjectsThatNeedACloudResource_AreNamedByItsStep()
     {
         using var app = new TestModel().Build();
-        var publish = GkePublishModel.TryCreate(app.Model, out _)!;
+        var publish = app.PublishModel();
         var v = publish.Workloads[0].WeightsVersion;
         var steps = GkePlanBuilder.Build(publish).Steps.ToDictionary(s => s.Id);
 
@@ -80,7 +80,7 @@ public sealed class PlanTests
     public async Task TheBuilderScript_IsValidBash_WithEveryImageQuotedAndEveryPlaceholderFilled()
     {
         using var app = new TestModel { ImageCacheName = "vllm-cache" }.Build();
-        var plan = GkePlanBuilder.Build(GkePublishModel.TryCreate(app.Model, out _)!);
+        var plan = GkePlanBuilder.Build(app.PublishModel());
         var builder = plan.Steps.Single(s => s.Id == "image-cache-builder").BodyAs<VllmAspire.Contracts.Plan.Compute.Instance>();
         var script = Assert.Single(builder.Metadata!.Items, i => i.Key == "startup-script").Value!;
 

@@ -148,3 +148,52 @@ public sealed class PlannerTests
         Assert.True(rows.Single(c => c.Row.Label.Contains("1T pd-ssd, RA128", StringComparison.Ordinal)).Prediction.LoadSeconds <= best);
     }
 }
+
+/// <summary>The plan <c>aspire do plan</c> prints, built from the model as the step builds it.</summary>
+public sealed class StartupPlanReportTests
+{
+    private static string Report(TestModel model, double? targetSeconds = null)
+    {
+        // As the AppHost: the pool caches the images, so a new node pulls nothing.
+        model.ImageCacheName = "gke-image-cache";
+        using var app = model.Build();
+        return string.Join('\n', StartupPlanReport.Create(app.Model, app.Environment, app.Settings, new StartupPlanOptions { TargetSeconds = targetSeconds }));
+    }
+
+    [Fact]
+    public void TheConfiguredDisk_IsComparedWithTheRecipesLoader_AndTheSeedTableFollows()
+    {
+        var report = Report(new TestModel());
+        // The configured disk with the recipe's loader, for comparison: 6 + 15.7 + 13.6 s.
+        Assert.Matches(@"\| pd-ssd 2048 GiB, RA 4096\s*\| mmap \(recipe\)\s*\| 0\.0\s*\| 6\.0\s*\| 15\.7\s*\| 13\.6\s*\| 35\.3", report);
+        Assert.Matches(@"\| pd-ssd 2048 GiB, RA 4096\s*\| mmap \+ prefetch sidecar\s*\| 0\.0\s*\| 6\.0\s*\| 15\.7\s*\| 13\.6 \(overlapped\)\s*\| 22\.7", report);
+        Assert.Matches(@"\| PV, 1T pd-ssd, RA1024\s*\| 38\.0\s*\| 38\.0", report);
+        Assert.Matches(@"\| NFS, 2\.5T Basic-SSD, RA16384\s*\| 29\.4\s*\| 29\.3", report);
+        var unexplained = report[report.IndexOf("Rows the model does not explain", StringComparison.Ordinal)..];
+        Assert.Contains("- PV, 0.5T pd-ssd, RA1024", unexplained, StringComparison.Ordinal);
+        Assert.Contains("- NFS, 1T Zonal, RA1024", unexplained, StringComparison.Ordinal);
+        Assert.DoesNotContain("- PV, 2T pd-ssd", unexplained, StringComparison.Ordinal);
+        Assert.Contains("hydration", unexplained, StringComparison.Ordinal);
+        // The overlap model beside the weight-load benchmark at the seed's scale: 2 TiB max(15.7, 13.6) + 1; 1 TiB 22.3 + 1.
+        Assert.Matches(@"\| bench: PV, 1T pd-ssd, RA128 \+ prefetch sidecar\s*\| 23\.1\s*\| 23\.3", report);
+    }
+
+    [Fact]
+    public void ATargetNoOptionMeets_SaysSo_AndAnInvalidTargetNamesTheSetting()
+    {
+        Assert.Contains("No option with a known price starts within 5.0 s.", Report(new TestModel(), targetSeconds: 5), StringComparison.Ordinal);
+        var error = Assert.Throws<Aspire.Hosting.DistributedApplicationException>(() => Report(new TestModel(), targetSeconds: 0));
+        Assert.Contains("Plan:TargetSeconds", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryZone_PaysForItsOwnVolume()
+    {
+        var model = new TestModel();
+        model.Parameters["gcp-zone"] = "us-central1-a,us-central1-b";
+        var report = Report(model);
+        Assert.Contains("2 zone(s)", report, StringComparison.Ordinal);
+        // pd-ssd 2,048 GiB at $0.17 per GiB-month, one disk in each of two zones: $696.
+        Assert.Matches(@"\| pd-ssd 2048 GiB, RA 4096\s*\| 1200\s*\|[^|]*\| 696\s*\| configured", report);
+    }
+}

@@ -1,6 +1,7 @@
 using k8s.Models;
+using Aspire.Hosting;
 using VllmAspire.Hosting;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
 using VllmAspire.Hosting.Publishing;
 
 namespace VllmAspire.Publishing.Tests;
@@ -13,7 +14,7 @@ public sealed class PrefetchSidecarTests
     private static V1PodSpec PodSpec(TestModel model)
     {
         using var app = model.Build();
-        var publish = GkePublishModel.TryCreate(app.Model, out var problems);
+        var publish = app.TryCreatePublishModel(out var problems);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         return KubernetesManifestBuilder.Build(publish!).OfType<V1Deployment>().Single(d => d.Metadata.Name == "vllm").Spec.Template.Spec;
     }
@@ -48,12 +49,12 @@ public sealed class PrefetchSidecarTests
     }
 
     [Fact]
-    public void TheSidecarNeedsTheRegistry_ElseExitTwoNamingTheParameter()
+    public void TheSidecarNeedsTheRegistry_ElseAProblemNamingTheParameter()
     {
         var model = new TestModel();
         model.Parameters.Remove("container-registry");
-        var (exitCode, errors, written) = model.Publish();
-        Assert.Equal(2, exitCode);
+        var (problems, written) = model.Publish();
+        var errors = string.Join('\n', problems);
         Assert.Contains("Parameter 'container-registry' is missing", errors, StringComparison.Ordinal);
         Assert.Contains("Parameters__container-registry", errors, StringComparison.Ordinal);
         Assert.Contains("VllmLoadStrategy.Default", errors, StringComparison.Ordinal);
@@ -76,22 +77,21 @@ public sealed class PrefetchSidecarTests
     public void APodLimitThatCannotHoldModelAndVllm_IsRefusedWithTheNumbers()
     {
         // The seed's 20 Gi limit with Gemma 7B: 15.9 + 6.0 + 0.4 GiB do not fit.
-        var (exitCode, errors, written) = new TestModel { Memory = new VllmMemoryAnnotation(20) }.Publish();
-        Assert.Equal(2, exitCode);
+        var (problems, written) = new TestModel { Memory = new VllmMemoryAnnotation(20) }.Publish();
+        var errors = string.Join('\n', problems);
         Assert.Contains("the pod memory limit 20.0 GiB cannot hold PrefetchSidecar loading: it needs 22.3 GiB (model 15.9 GiB + vLLM host memory 6.0 GiB + prefetch sidecar 0.4 GiB)", errors, StringComparison.Ordinal);
         Assert.Contains("WithMemoryLimit(20)", errors, StringComparison.Ordinal);
         Assert.False(written);
 
         // The same limit holds the mmap loader alone: only vLLM's own memory must fit.
-        Assert.Equal(0, new TestModel { Memory = new VllmMemoryAnnotation(20), LoadStrategy = VllmLoadStrategy.Default }.Publish().ExitCode);
+        Assert.True(new TestModel { Memory = new VllmMemoryAnnotation(20), LoadStrategy = VllmLoadStrategy.Default }.Publish().Succeeded);
     }
 
     [Fact]
     public void WithoutALimit_TheNodesAllocatableMemoryMustHoldIt()
     {
         // g2-standard-4: 16 GiB, 13.3 GiB allocatable after GKE's reservation.
-        var (exitCode, errors, _) = new TestModel { MachineType = "g2-standard-4" }.Publish();
-        Assert.Equal(2, exitCode);
+        var errors = new TestModel { MachineType = "g2-standard-4" }.Publish().Errors;
         Assert.Contains("the pod memory limit 13.3 GiB cannot hold PrefetchSidecar loading", errors, StringComparison.Ordinal);
         Assert.Contains("allocatable memory of a g2-standard-4 node", errors, StringComparison.Ordinal);
 
@@ -124,10 +124,10 @@ public sealed class PrefetchSidecarTests
     [Theory]
     [InlineData(VllmLoadStrategy.MultithreadLoad, "vllm/vllm-openai:v0.10.1", "vLLM 0.10.1 has no MultithreadLoad loader: it needs vLLM 0.10.2 or later")]
     [InlineData(VllmLoadStrategy.RunAiStreamer, "vllm/vllm-openai:v0.6.3", "vLLM 0.6.3 has no RunAiStreamer loader: it needs vLLM 0.6.6 or later")]
-    public void ALoaderTheImagesVersionLacks_ExitsTwo(VllmLoadStrategy strategy, string image, string expected)
+    public void ALoaderTheImagesVersionLacks_IsAProblem(VllmLoadStrategy strategy, string image, string expected)
     {
-        var (exitCode, errors, written) = new TestModel { LoadStrategy = strategy, Image = image }.Publish();
-        Assert.Equal(2, exitCode);
+        var (problems, written) = new TestModel { LoadStrategy = strategy, Image = image }.Publish();
+        var errors = string.Join('\n', problems);
         Assert.Contains(expected, errors, StringComparison.Ordinal);
         Assert.Contains("WithLoadStrategy", errors, StringComparison.Ordinal);
         Assert.False(written);
@@ -137,7 +137,7 @@ public sealed class PrefetchSidecarTests
     public void TheImageCache_AlsoHoldsTheSidecarsImage()
     {
         using var app = new TestModel { ImageCacheName = "cache" }.Build();
-        var plan = GkePlanBuilder.Build(GkePublishModel.TryCreate(app.Model, out _)!);
+        var plan = GkePlanBuilder.Build(app.PublishModel());
         var script = (string)plan.Steps.Single(s => s.Id == "image-cache-builder").Body!["metadata"]!["items"]![0]!["value"]!;
         Assert.Contains($"'us-central1-docker.pkg.dev/my-project/vllm/vllm-aspire-provisioner:{ProvisionerContainerImage.Tag}'", script, StringComparison.Ordinal);
         Assert.Contains("'docker.io/vllm/vllm-openai:v0.10.1'", script, StringComparison.Ordinal);
@@ -150,16 +150,16 @@ public sealed class PrefetchSidecarTests
         var root = Directory.CreateTempSubdirectory("vllm-aspire-sidecar-").FullName;
         try
         {
-            var output = new StringWriter();
-            Assert.Equal(0, GkePublisher.Publish(app.Model, Path.Combine(root, "out"), output, TextWriter.Null));
+            var result = app.Publish(Path.Combine(root, "out"));
+            Assert.Empty(result.Problems);
             var reference = $"us-central1-docker.pkg.dev/my-project/vllm/vllm-aspire-provisioner:{ProvisionerContainerImage.Tag}";
             var plan = System.Text.Json.JsonSerializer.Deserialize<VllmAspire.Contracts.Plan.GkePlan>(File.ReadAllText(Path.Combine(root, "out", "gke-plan.json")))!;
             var image = Assert.Single(plan.ContainerImages);
             Assert.Equal((reference, "Provisioner/Provisioner.csproj"), (image.Reference, image.Project));
             Assert.True(File.Exists(Path.Combine(VllmAspire.Testing.RepositoryPaths.Root, image.Project)), image.Project);
             Assert.Contains(reference, plan.Steps.Single(s => s.Id == "image-cache-builder").DependsOn.ContainerImages);
-            Assert.Contains($"Deploy builds and pushes {reference} from Provisioner/Provisioner.csproj.", output.ToString(), StringComparison.Ordinal);
-            Assert.DoesNotContain("-t:PublishContainer", output.ToString(), StringComparison.Ordinal);
+            // The publish step tells the user which images deploy builds: the ones the result lists.
+            Assert.Equal([reference], result.ContainerImages.Select(i => i.Reference));
         }
         finally
         {

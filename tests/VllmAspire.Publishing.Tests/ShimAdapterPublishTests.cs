@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
-using VllmAspire.Hosting.ApplicationModel;
-using VllmAspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
 using VllmAspire.Hosting.Publishing;
 using VllmAspire.Testing;
 
@@ -24,8 +24,8 @@ public sealed class ShimAdapterPublishTests
             model.Parameters[GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName] = Registry;
             using (var app = model.Build())
             {
-                var errors = new StringWriter();
-                Assert.True(GkePublisher.Publish(app.Model, output, TextWriter.Null, errors) == 0, errors.ToString());
+                var problems = app.Publish(output).Problems;
+                Assert.True(problems.Count == 0, string.Join('\n', problems));
             }
 
             // Deploy builds and pushes the adapter's image: the plan lists it with its project.
@@ -96,7 +96,7 @@ public sealed class ShimAdapterPublishTests
         var model = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim, LoadStrategy = VllmLoadStrategy.Default };
         model.Parameters.Remove(GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName);
         using var app = model.Build();
-        Assert.Null(GkePublishModel.TryCreate(app.Model, out var problems));
+        Assert.Null(app.TryCreatePublishModel(out var problems));
         var problem = Assert.Single(problems);
         Assert.StartsWith("Parameter 'container-registry' is missing", problem, StringComparison.Ordinal);
         Assert.Contains("MetricsAdapterKind.VllmAspireShim", problem, StringComparison.Ordinal);
@@ -109,7 +109,7 @@ public sealed class ShimAdapterPublishTests
         var model = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim, LoadStrategy = VllmLoadStrategy.Default };
         model.Parameters[GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName] = "https://us-docker.pkg.dev/my-project/";
         using var app = model.Build();
-        Assert.Null(GkePublishModel.TryCreate(app.Model, out var problems));
+        Assert.Null(app.TryCreatePublishModel(out var problems));
         var problem = Assert.Single(problems);
         Assert.Contains("is not a registry and repository path for our adapter's image", problem, StringComparison.Ordinal);
         Assert.Contains("us-central1-docker.pkg.dev/my-project/vllm", problem, StringComparison.Ordinal);
@@ -120,7 +120,7 @@ public sealed class ShimAdapterPublishTests
         var model = new TestModel { MetricsAdapter = MetricsAdapterKind.VllmAspireShim };
         model.Parameters[GkeEnvironmentBuilderExtensions.ContainerRegistryParameterName] = registry;
         using var app = model.Build();
-        var publish = GkePublishModel.TryCreate(app.Model, out var problems);
+        var publish = app.TryCreatePublishModel(out var problems);
         Assert.Empty(problems);
         return KubernetesManifestBuilder.Build(publish!);
     }

@@ -1,12 +1,24 @@
-using VllmAspire.Hosting;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Gke;
+using VllmAspire.Hosting.Publishing;
 
 namespace VllmAspire.Publishing.Tests;
 
-/// <summary>The AppHost's model, built in publish mode in-process so each test can change one setting.</summary>
+/// <summary>The AppHost's model, built with Aspire's builder in publish mode in-process, so each test can change one setting.</summary>
 internal sealed class TestModel
 {
-    public Dictionary<string, string?> Parameters { get; } = AppHostCli.Parameters.ToDictionary(p => p.Key, p => (string?)p.Value);
+    /// <summary>The parameters of the test environment, as the AppHost tests set them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultParameters = new Dictionary<string, string>
+    {
+        ["gcp-project"] = "my-project",
+        ["gcp-location"] = "us-central1",
+        ["gcp-zone"] = "us-central1-a",
+        ["gke-cluster"] = "vllm-cluster",
+        ["container-registry"] = "us-central1-docker.pkg.dev/my-project/vllm",
+    };
+
+    public Dictionary<string, string?> Parameters { get; } = DefaultParameters.ToDictionary(p => p.Key, p => (string?)p.Value);
 
     public string VllmName { get; set; } = "vllm";
 
@@ -14,9 +26,14 @@ internal sealed class TestModel
 
     public string Image { get; set; } = "vllm/vllm-openai:v0.10.1";
 
+    /// <summary>Gets or sets the node pool's name; <see langword="null"/> for an environment without a pool.</summary>
+    public string? PoolName { get; set; } = "vllm-pool";
+
     public string MachineType { get; set; } = "g2-standard-16";
 
     public string? Accelerator { get; set; } = "nvidia-l4";
+
+    public int AcceleratorCount { get; set; } = 1;
 
     public string? ImageCacheName { get; set; }
 
@@ -36,12 +53,14 @@ internal sealed class TestModel
 
     public VllmMemoryAnnotation? Memory { get; set; }
 
-    public DistributedApplication Build(string verb = "publish")
+    /// <summary>Changes the model further before it is built, e.g. a second node pool.</summary>
+    public Action<IDistributedApplicationBuilder, IResourceBuilder<GkeEnvironmentResource>, IResourceBuilder<VllmResource>>? Configure { get; set; }
+
+    public TestApp Build(bool publishMode = true)
     {
         var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
         {
-            Args = [verb],
-            AppHostDirectory = Path.GetTempPath(),
+            Args = publishMode ? ["--operation", "publish"] : [],
             DisableDashboard = true,
         });
         foreach (var (name, value) in Parameters)
@@ -49,8 +68,8 @@ internal sealed class TestModel
             builder.Configuration[$"Parameters:{name}"] = value;
         }
 
-        var gke = builder.AddGkeEnvironment("gke")
-            .WithNodePool("vllm-pool", machineType: MachineType, accelerator: Accelerator, count: 1, minNodes: 1, maxNodes: 5);
+        var gke = builder.AddGkeEnvironment("gke");
+        var pool = PoolName is null ? null : gke.AddNodePool(PoolName, machineType: MachineType, accelerator: Accelerator, acceleratorCount: AcceleratorCount, count: 1, minNodes: 1, maxNodes: 5);
         if (MetricsAdapter is { } adapter)
         {
             gke.WithMetricsAdapter(adapter);
@@ -58,7 +77,7 @@ internal sealed class TestModel
 
         if (ImageCacheName is not null)
         {
-            gke.WithImageCache(ImageCacheName);
+            pool?.WithImageCache(ImageCacheName);
         }
 
         var weights = builder.AddModelWeights(WeightsName, source: WeightsSource)
@@ -82,24 +101,59 @@ internal sealed class TestModel
             vllm.WithAnnotation(Memory);
         }
 
-        return builder.Build();
+        Configure?.Invoke(builder, gke, vllm);
+        return new TestApp(builder);
     }
 
-    /// <summary>Publishes into a fresh folder and returns the exit code, the errors and whether anything was written.</summary>
-    public (int ExitCode, string Errors, bool Written) Publish()
+    /// <summary>Publishes into a fresh folder and returns the problems and whether anything was written.</summary>
+    public PublishAttempt Publish()
     {
         using var app = Build();
         var root = Directory.CreateTempSubdirectory("vllm-aspire-validate-").FullName;
         try
         {
-            var output = Path.Combine(root, "out");
-            var errors = new StringWriter();
-            var exitCode = Hosting.Publishing.GkePublisher.Publish(app.Model, output, TextWriter.Null, errors);
-            return (exitCode, errors.ToString(), Directory.EnumerateFileSystemEntries(root).Any());
+            var result = app.Publish(Path.Combine(root, "out"));
+            return new PublishAttempt(result.Problems, Directory.EnumerateFileSystemEntries(root).Any());
         }
         finally
         {
             Directory.Delete(root, recursive: true);
         }
     }
+}
+
+/// <summary>What a publish of a <see cref="TestModel"/> did.</summary>
+/// <param name="Problems">One line per problem; empty when it published.</param>
+/// <param name="Written">Whether anything was written.</param>
+internal sealed record PublishAttempt(IReadOnlyList<string> Problems, bool Written)
+{
+    public bool Succeeded => Problems.Count == 0;
+
+    public string Errors => string.Join('\n', Problems);
+}
+
+/// <summary>A <see cref="TestModel"/> built: its resources, as the publish step sees them.</summary>
+internal sealed class TestApp(IDistributedApplicationBuilder builder) : IDisposable
+{
+    public DistributedApplicationModel Model { get; } = new(builder.Resources);
+
+    public GkeEnvironmentResource Environment => Model.Resources.OfType<GkeEnvironmentResource>().Single();
+
+    /// <summary>Gets the environment's parameters resolved from configuration, as the steps resolve them.</summary>
+    public GkeSettings Settings => GkeSettings.ResolveAsync(Environment, builder.Configuration, CancellationToken.None).GetAwaiter().GetResult();
+
+    public GkePublishModel? TryCreatePublishModel(out IReadOnlyList<string> problems) => GkePublishModel.TryCreate(Model, Settings, out problems);
+
+    /// <summary>Gets the validated publish model; fails the test with the problems when there are any.</summary>
+    public GkePublishModel PublishModel()
+    {
+        var model = TryCreatePublishModel(out var problems);
+        Assert.True(model is not null, string.Join('\n', problems));
+        return model;
+    }
+
+    public GkePublishResult Publish(string output) => GkePublisher.Publish(Model, Settings, output);
+
+    // The builder's configuration watches files; nothing else of an unbuilt builder holds resources.
+    public void Dispose() => (builder.Configuration as IDisposable)?.Dispose();
 }

@@ -1,20 +1,20 @@
 namespace VllmAspire.Publishing.Tests;
 
-/// <summary>Every validation error exits with 2, names the setting and the fix, and writes nothing.</summary>
+/// <summary>Every validation problem stops the publish, names the setting and the fix, and writes nothing.</summary>
 public sealed class ValidationTests
 {
     [Fact]
     public void TheAppHostModel_IsValid()
     {
-        var (exitCode, errors, written) = new TestModel().Publish();
-        Assert.True(exitCode == 0, errors);
-        Assert.True(written);
+        var result = new TestModel().Publish();
+        Assert.True(result.Succeeded, result.Errors);
+        Assert.True(result.Written);
     }
 
     public static TheoryData<string, string[]> Cases => new()
     {
         { "missing gcp-project", ["Parameter 'gcp-project' is missing", "Parameters__gcp-project"] },
-        { "missing gke-cluster", ["Parameter 'gke-cluster' is missing", "dotnet user-secrets set Parameters:gke-cluster"] },
+        { "missing gke-cluster", ["Parameter 'gke-cluster' is missing", "--Parameters:gke-cluster=VALUE"] },
         { "project id", ["'gcp-project' = 'My Project'", "project ID"] },
         { "cluster name", ["'gke-cluster' = 'Cluster_1'", "set the cluster's name"] },
         { "vllm name", ["vLLM resource name 'Vllm' is not a DNS-1123 label", "rename it in AddVllm"] },
@@ -28,18 +28,19 @@ public sealed class ValidationTests
         { "read-ahead not multiple of 4", ["readAheadKb 1022 is not a positive multiple of 4", "PublishAsPersistentDisk"] },
         { "read-ahead zero", ["readAheadKb 0 is not a positive multiple of 4"] },
         { "no gpu", ["runs vllm/vllm-openai:v0.10.1, which needs an NVIDIA GPU", "accelerator: \"nvidia-l4\""] },
-        { "image not pinned", ["runs vllm/vllm-openai:latest, which is not pinned", "pass a version tag to AddVllm"] },
+        { "image not pinned", ["runs vllm/vllm-openai, which is not pinned", "pass a version tag to AddVllm"] },
         { "min above max", ["minReplicas 6 is above maxReplicas 2", "1 <= minReplicas <= maxReplicas"] },
         { "machine type cannot attach disk", ["machine type c4-standard-8 cannot attach pd-ssd", "Hyperdisk only"] },
         { "metric renamed in the version", ["WithAutoscaling metric 'vllm:gpu_cache_usage_perc' does not exist in vLLM 0.12.0", "use metric: \"vllm:kv_cache_usage_perc\""] },
         { "metric of a newer version", ["WithAutoscaling metric 'prometheus.googleapis.com|vllm:kv_cache_usage_perc|gauge' does not exist in vLLM 0.5.3", "use metric: \"prometheus.googleapis.com|vllm:gpu_cache_usage_perc|gauge\""] },
         { "metric unknown", ["WithAutoscaling metric 'vllm:queue_length' does not exist in vLLM 0.10.1", "vllm:num_requests_waiting"] },
         { "metric with the wrong google kind", ["has kind 'counter'", "use metric: \"prometheus.googleapis.com|vllm:num_requests_waiting|gauge\""] },
+        { "hf-token as a parameter", ["Parameter 'hf-token' is set", "saved in clear text", "kubectl create secret generic vllm-hf-token -n vllm --from-literal=token=TOKEN"] },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Problem_ExitsTwo_NamesTheSettingAndFix_AndWritesNothing(string problem, string[] expected)
+    public void Problem_StopsThePublish_NamesTheSettingAndFix_AndWritesNothing(string problem, string[] expected)
     {
         var model = new TestModel();
         switch (problem)
@@ -66,17 +67,19 @@ public sealed class ValidationTests
             case "metric of a newer version": model.Image = "vllm/vllm-openai:v0.5.3"; model.Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:kv_cache_usage_perc|gauge", 0.8); break;
             case "metric unknown": model.Autoscaling = new(1, 5, "vllm:queue_length", 10); break;
             case "metric with the wrong google kind": model.Autoscaling = new(1, 5, "prometheus.googleapis.com|vllm:num_requests_waiting|counter", 10); break;
+            case "hf-token as a parameter": model.Parameters["hf-token"] = "hf_not-to-be-echoed"; break;
             default: throw new ArgumentException(problem);
         }
 
-        var (exitCode, errors, written) = model.Publish();
-        Assert.Equal(2, exitCode);
+        var result = model.Publish();
+        Assert.False(result.Succeeded);
         foreach (var text in expected)
         {
-            Assert.Contains(text, errors, StringComparison.Ordinal);
+            Assert.Contains(text, result.Errors, StringComparison.Ordinal);
         }
 
-        Assert.False(written, "a failed publish must not create the output folder");
+        Assert.False(result.Written, "a failed publish must not create the output folder");
+        Assert.DoesNotContain("hf_not-to-be-echoed", result.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,10 +87,9 @@ public sealed class ValidationTests
     {
         var model = new TestModel { Disk = new("pd-ssd", 10, 1022), Accelerator = null };
         model.Parameters.Remove("gcp-zone");
-        var (exitCode, errors, _) = model.Publish();
-        Assert.Equal(2, exitCode);
-        var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+        var lines = model.Publish().Problems;
         Assert.Equal(4, lines.Count);
+        Assert.All(lines, l => Assert.DoesNotContain('\n', l));
         Assert.Contains(lines, l => l.Contains("'gcp-zone' is missing", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("sizeGb: 10", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("readAheadKb 1022", StringComparison.Ordinal));
@@ -103,14 +105,14 @@ public sealed class ValidationTests
             var output = Path.Combine(root, "out");
             using (var app = new TestModel().Build())
             {
-                Assert.Equal(0, Hosting.Publishing.GkePublisher.Publish(app.Model, output, TextWriter.Null, TextWriter.Null));
+                Assert.Empty(app.Publish(output).Problems);
             }
 
             var before = Snapshot(output);
             var broken = new TestModel { Disk = new("pd-ssd", 2048, 3) };
             using (var app = broken.Build())
             {
-                Assert.Equal(2, Hosting.Publishing.GkePublisher.Publish(app.Model, output, TextWriter.Null, TextWriter.Null));
+                Assert.NotEmpty(app.Publish(output).Problems);
             }
 
             Assert.Equal(before, Snapshot(output));
@@ -135,13 +137,13 @@ public sealed class ValidationTests
             var stale = Path.Combine(output, "kubernetes", "deployment-old.yaml");
             using (var app = new TestModel().Build())
             {
-                Assert.Equal(0, Hosting.Publishing.GkePublisher.Publish(app.Model, output, TextWriter.Null, TextWriter.Null));
+                Assert.Empty(app.Publish(output).Problems);
             }
 
             File.WriteAllText(stale, "kind: Deployment\n");
             using (var app = new TestModel().Build())
             {
-                Assert.Equal(0, Hosting.Publishing.GkePublisher.Publish(app.Model, output, TextWriter.Null, TextWriter.Null));
+                Assert.Empty(app.Publish(output).Problems);
             }
 
             Assert.False(File.Exists(stale));

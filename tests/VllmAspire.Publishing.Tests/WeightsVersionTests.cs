@@ -10,7 +10,7 @@ public sealed class WeightsVersionTests
     private static (GkePublishModel Model, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, Contracts.Plan.GkePlan Plan) Publish(TestModel model)
     {
         using var app = model.Build();
-        var publish = GkePublishModel.TryCreate(app.Model, out var problems);
+        var publish = app.TryCreatePublishModel(out var problems);
         Assert.Empty(problems);
         return (publish!, KubernetesManifestBuilder.Build(publish!), GkePlanBuilder.Build(publish!));
     }

@@ -93,6 +93,27 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <returns>The configuration.</returns>
     public KubernetesClientConfiguration ClientConfiguration() => new() { Host = BaseAddress.ToString() };
 
+    /// <summary>Gets a kubeconfig that points kubectl or KubernetesClient at this server, as <c>KUBECONFIG</c> names one.</summary>
+    /// <returns>The kubeconfig's YAML.</returns>
+    public string Kubeconfig() => $"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: fake
+          cluster:
+            server: {BaseAddress}
+        users:
+        - name: fake
+          user:
+            token: fake-token
+        contexts:
+        - name: fake
+          context:
+            cluster: fake
+            user: fake
+        current-context: fake
+        """;
+
     /// <summary>Reads a stored object.</summary>
     /// <param name="plural">Its resource, e.g. <c>deployments</c>.</param>
     /// <param name="namespace">Its namespace, or <see langword="null"/>.</param>
