@@ -53,6 +53,11 @@ internal sealed class TestModel
 
     public VllmMemoryAnnotation? Memory { get; set; }
 
+    public int? MaxNumSeqs { get; set; }
+
+    /// <summary>Gets or sets whether vLLM has <c>WithCompileCache()</c>.</summary>
+    public bool CompileCache { get; set; }
+
     /// <summary>Changes the model further before it is built, e.g. a second node pool.</summary>
     public Action<IDistributedApplicationBuilder, IResourceBuilder<GkeEnvironmentResource>, IResourceBuilder<VllmResource>>? Configure { get; set; }
 
@@ -99,6 +104,16 @@ internal sealed class TestModel
         if (Memory is not null)
         {
             vllm.WithAnnotation(Memory);
+        }
+
+        if (MaxNumSeqs is { } maxNumSeqs)
+        {
+            vllm.WithMaxNumSeqs(maxNumSeqs);
+        }
+
+        if (CompileCache)
+        {
+            vllm.WithCompileCache();
         }
 
         Configure?.Invoke(builder, gke, vllm);
