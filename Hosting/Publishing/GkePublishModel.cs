@@ -65,6 +65,7 @@ public sealed partial class GkePublishModel
             }
         }
 
+        StandbyCapacityManifests.Validate(environment, workloads, target?.Zones.Count ?? 1, errors);
         if (settings.HuggingFaceTokenGiven)
         {
             var secrets = string.Join(" and ", model.Resources.OfType<VllmResource>().Select(v => $"kubectl create secret generic {v.Name}{VllmDeploymentBuilder.HuggingFaceSecretSuffix} -n {environment.Namespace} --from-literal=token=TOKEN"));

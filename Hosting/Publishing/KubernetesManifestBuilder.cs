@@ -24,6 +24,7 @@ public static class KubernetesManifestBuilder
             new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = ns, Labels = KubernetesLabels.For(ns, model.Environment.Name, "namespace") } },
         };
 
+        objects.AddRange(StandbyCapacityManifests.Build(model));
         foreach (var workload in model.Workloads)
         {
             objects.AddRange(WeightsObjects(workload, target));

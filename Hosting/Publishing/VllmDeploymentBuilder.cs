@@ -53,9 +53,7 @@ public static class VllmDeploymentBuilder
             selector[ZoneLabel] = zone;
         }
 
-        var replicas = workload.Autoscaling is { } autoscaling
-            ? ZoneShare(autoscaling.MinReplicas, autoscaling.MaxReplicas, target.Zones.Count).Min
-            : ZoneShare(workload.Vllm.GetReplicaCount(), workload.Vllm.GetReplicaCount(), target.Zones.Count).Min;
+        var replicas = ReplicasPerZone(workload, target.Zones.Count);
         return new V1Deployment
         {
             ApiVersion = "apps/v1",
@@ -250,6 +248,14 @@ public static class VllmDeploymentBuilder
 
         return env;
     }
+
+    /// <summary>Gets the replicas each zone's Deployment starts with: its share of the autoscaler's minimum, or of the declared replicas.</summary>
+    /// <param name="workload">The workload.</param>
+    /// <param name="zones">How many zones share the replicas.</param>
+    /// <returns>The replicas per zone.</returns>
+    internal static int ReplicasPerZone(GkeWorkload workload, int zones) => workload.Autoscaling is { } autoscaling
+        ? ZoneShare(autoscaling.MinReplicas, autoscaling.MaxReplicas, zones).Min
+        : ZoneShare(workload.Vllm.GetReplicaCount(), workload.Vllm.GetReplicaCount(), zones).Min;
 
     /// <summary>Gets the GPUs each vLLM pod requests: the pool's per-node count, or 0 without GPUs.</summary>
     /// <param name="workload">The workload.</param>

@@ -37,6 +37,11 @@ internal sealed class TestModel
 
     public string? ImageCacheName { get; set; }
 
+    /// <summary>Gets or sets the pool's <c>WithStandbyCapacity(nodesPerZone)</c>, or <see langword="null"/> for none.</summary>
+    public int? StandbyNodesPerZone { get; set; }
+
+    public int MaxNodes { get; set; } = 5;
+
     public PersistentDiskAnnotation Disk { get; set; } = new("pd-ssd", 2048, 4096);
 
     public double WeightsGiB { get; set; } = 15.9;
@@ -74,7 +79,7 @@ internal sealed class TestModel
         }
 
         var gke = builder.AddGkeEnvironment("gke");
-        var pool = PoolName is null ? null : gke.AddNodePool(PoolName, machineType: MachineType, accelerator: Accelerator, acceleratorCount: AcceleratorCount, count: 1, minNodes: 1, maxNodes: 5);
+        var pool = PoolName is null ? null : gke.AddNodePool(PoolName, machineType: MachineType, accelerator: Accelerator, acceleratorCount: AcceleratorCount, count: 1, minNodes: 1, maxNodes: MaxNodes);
         if (MetricsAdapter is { } adapter)
         {
             gke.WithMetricsAdapter(adapter);
@@ -83,6 +88,11 @@ internal sealed class TestModel
         if (ImageCacheName is not null)
         {
             pool?.WithImageCache(ImageCacheName);
+        }
+
+        if (StandbyNodesPerZone is { } standby)
+        {
+            pool?.WithStandbyCapacity(standby);
         }
 
         var weights = builder.AddModelWeights(WeightsName, source: WeightsSource)

@@ -7,7 +7,7 @@ namespace VllmAspire.Provisioner.Stages.Kubernetes;
 /// <summary>
 /// Groups the published Kubernetes objects into stages and ties them to the GKE plan's steps:
 /// <list type="bullet">
-/// <item><c>kubernetes-base</c>: namespaces, service accounts, RBAC.</item>
+/// <item><c>kubernetes-base</c>: namespaces, service accounts, RBAC, the standby placeholders' PriorityClass.</item>
 /// <item><c>weights-bake-{weights}</c> (named by the weights, not their version, so a model update reconciles the same stage): the bake PV, PVC and Job (waits for the Job).</item>
 /// <item><c>weights-volumes-{weights}</c>: the per-zone read-only PVs and PVCs (waits until bound).</item>
 /// <item><c>workload-{app}</c>: an app's Deployments (one, or one per zone) with its Services and PodMonitorings (waits for the rollouts, then reports pod start-up); after its weights volumes and the plan's container images its pods run.</item>
@@ -36,7 +36,7 @@ internal static class KubernetesStageFactory
     private const string NameLabel = "app.kubernetes.io/name";
 
     private static readonly HashSet<KubernetesKind> BaseKinds =
-        [KubernetesKinds.Namespace, KubernetesKinds.ServiceAccount, KubernetesKinds.ClusterRole, KubernetesKinds.ClusterRoleBinding, KubernetesKinds.Role, KubernetesKinds.RoleBinding];
+        [KubernetesKinds.Namespace, KubernetesKinds.ServiceAccount, KubernetesKinds.ClusterRole, KubernetesKinds.ClusterRoleBinding, KubernetesKinds.Role, KubernetesKinds.RoleBinding, KubernetesKinds.PriorityClass];
 
     /// <summary>Creates the Kubernetes stages of a deployment.</summary>
     /// <param name="manifests">The published objects.</param>
