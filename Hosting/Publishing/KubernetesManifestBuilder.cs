@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s;
 using k8s.Models;
 using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Autoscaling;
 
 namespace VllmAspire.Hosting.Publishing;
 
@@ -234,13 +235,24 @@ public static class KubernetesManifestBuilder
                         },
                     },
                 ],
-                Behavior = new V2HorizontalPodAutoscalerBehavior
-                {
-                    ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = (int)autoscaling.ScaleDownStabilization.TotalSeconds },
-                },
+                Behavior = autoscaling.Behavior is { } behavior
+                    ? new V2HorizontalPodAutoscalerBehavior { ScaleUp = Rules(behavior.ScaleUp), ScaleDown = Rules(behavior.ScaleDown) }
+                    : new V2HorizontalPodAutoscalerBehavior
+                    {
+                        ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = (int)autoscaling.ScaleDownStabilization.TotalSeconds },
+                    },
             },
         };
     }
+
+    // WithAutoscalingBehavior (or a recommendation) as the HPA spec has it; unset rules keep the controller's defaults.
+    private static V2HPAScalingRules? Rules(HpaScalingRules? rules) => rules is null ? null : new V2HPAScalingRules
+    {
+        StabilizationWindowSeconds = rules.StabilizationWindowSeconds,
+        SelectPolicy = rules.SelectPolicy?.ToString(),
+        Policies = rules.Policies?.Select(p => new V2HPAScalingPolicy { Type = p.Type.ToString(), Value = p.Value, PeriodSeconds = p.PeriodSeconds }).ToList(),
+        Tolerance = rules.Tolerance is { } t ? new ResourceQuantity(t.ToString(CultureInfo.InvariantCulture)) : null,
+    };
 
     private static V1VolumeNodeAffinity ZoneAffinity(string zone) => new()
     {
