@@ -24,7 +24,11 @@ var vllm = builder.AddVllm("vllm", image: "vllm/vllm-openai:v0.10.1")
     // Published, a prefetch sidecar reads the weights into the page cache while vLLM starts (the default load
     // strategy). The pod's memory must hold the 15.9 GiB of weights beside vLLM itself; publish checks it.
     .WithMemoryLimit(podLimitGiB: 32)
-    .WithAutoscaling(minReplicas: 1, maxReplicas: 5, metric: "vllm:num_requests_waiting", averageValue: 10);
+    .WithAutoscaling(
+        minReplicas: builder.Configuration.GetValue("Vllm:MinReplicas", 1),
+        maxReplicas: builder.Configuration.GetValue("Vllm:MaxReplicas", 5),
+        metric: "vllm:num_requests_waiting",
+        averageValue: 10);
 
 // The metrics stack: Prometheus scrapes every vLLM replica; the adapter serves the queue metric to the autoscaler.
 var prometheus = builder.AddPrometheus("prometheus");
