@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using VllmAspire.Hosting.ServiceProjects;
 
 namespace VllmAspire.Bench.WeightLoad;
 
@@ -23,19 +24,19 @@ public sealed partial record LoadRun(double ReadySeconds, double WeightLoadSecon
     {
         if (loadCase == LoadCase.PrefetchAlone)
         {
-            using var alone = Start(new Projects.Provisioner().TargetPath, ["prefetch", modelPath, .. prefetchArgs]);
+            using var alone = Start(ProvisionerProject.TargetPath, ["prefetch", modelPath, .. prefetchArgs]);
             var (seconds, mbps) = await PrefetchReportAsync(alone).ConfigureAwait(false);
             return new LoadRun(seconds, seconds, seconds, mbps);
         }
 
-        using var simulator = Start(new Projects.VllmSimulator().TargetPath,
+        using var simulator = Start(VllmSimulatorProject.TargetPath,
         [
             "--model", modelPath, "--port", "0", "--vllm-version", "0.10.1", "--disable-log-stats",
             "--engine-start-seconds", profile.EngineStartSeconds.ToString("F3", CultureInfo.InvariantCulture),
         ]);
         // Started together, as kubelet starts a native sidecar and then, without a startup probe, vLLM at once.
         using var sidecar = loadCase == LoadCase.WithPrefetchSidecar
-            ? Start(new Projects.Provisioner().TargetPath, ["prefetch", modelPath, .. prefetchArgs])
+            ? Start(ProvisionerProject.TargetPath, ["prefetch", modelPath, .. prefetchArgs])
             : null;
         var prefetch = sidecar is null ? null : PrefetchReportAsync(sidecar);
         double? ready = null, load = null;

@@ -53,15 +53,24 @@ public sealed class TestProcess : IDisposable, IAsyncDisposable
             throw new FileNotFoundException($"{assemblyPath} is not built; build the project it comes from first.", assemblyPath);
         }
 
+        return Start(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [assemblyPath, .. arguments], options);
+    }
+
+    /// <summary>Starts <c><paramref name="fileName"/> <paramref name="arguments"/></c>, e.g. <c>dotnet aspire describe</c>.</summary>
+    /// <param name="fileName">The program, found on PATH unless rooted.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="options">Working directory and environment.</param>
+    /// <returns>The started process.</returns>
+    public static TestProcess Start(string fileName, IEnumerable<string> arguments, TestProcessOptions? options = null)
+    {
         options ??= new TestProcessOptions();
-        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var startInfo = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = options.WorkingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(assemblyPath);
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
