@@ -59,7 +59,15 @@ public sealed class RunningApp : IAsyncDisposable
     /// <param name="args">Configuration.</param>
     /// <returns>The started app.</returns>
     public static Task<RunningApp> StartAsync(Action<IDistributedApplicationTestingBuilder> model, params string[] args) =>
-        StartAsync((dataArgs, _) => Task.FromResult(DistributedApplicationTestingBuilder.Create(dataArgs)), model, args);
+        StartAsync(model, new DistributedApplicationTestingBuilderOptions(), args);
+
+    /// <summary>Builds and starts a small model of our integrations with testing options, e.g. with Aspire's dashboard.</summary>
+    /// <param name="model">Adds the resources.</param>
+    /// <param name="options">The testing options (<see cref="DistributedApplicationTestingBuilderOptions.EnableDashboard"/>).</param>
+    /// <param name="args">Configuration.</param>
+    /// <returns>The started app.</returns>
+    public static Task<RunningApp> StartAsync(Action<IDistributedApplicationTestingBuilder> model, DistributedApplicationTestingBuilderOptions options, params string[] args) =>
+        StartAsync((dataArgs, _) => Task.FromResult(DistributedApplicationTestingBuilder.Create(options, dataArgs)), model, args);
 
     private static async Task<RunningApp> StartAsync(
         Func<string[], CancellationToken, Task<IDistributedApplicationTestingBuilder>> create,
