@@ -181,6 +181,21 @@ public sealed record VllmMetricCatalog
         return false;
     }
 
+    /// <summary>
+    /// The OpenTelemetry instrument name of a vLLM metric: OTel names cannot contain <c>:</c>, so <c>vllm:</c> becomes
+    /// <c>vllm.</c>, and a counter loses the <c>_total</c> that Prometheus exposition adds (an OTel Prometheus exporter adds it
+    /// back). <c>vllm:num_requests_waiting</c> is <c>vllm.num_requests_waiting</c>; <c>vllm:prompt_tokens_total</c> is
+    /// <c>vllm.prompt_tokens</c>.
+    /// </summary>
+    /// <param name="prometheusName">vLLM's Prometheus name.</param>
+    /// <returns>The OTel name.</returns>
+    public static string OtelName(string prometheusName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prometheusName);
+        var name = prometheusName.Replace(':', '.');
+        return name.EndsWith("_total", StringComparison.Ordinal) ? name[..^"_total".Length] : name;
+    }
+
     /// <summary>vLLM's <c>build_1_2_5_buckets(max)</c>: 1, 2, 5, 10, 20, 50, ... up to <paramref name="max"/>.</summary>
     /// <param name="max">The largest bucket bound.</param>
     /// <returns>The buckets.</returns>

@@ -44,7 +44,20 @@ public static class SimulatorCommandLine
         var version = Opt("--vllm-version", "vLLM release to imitate: < 0.8 is the V0 engine, >= 0.8 V1.", () => "0.10.1");
         var ttft = Opt("--ttft-ms", "Time to first token once scheduled, in ms.", () => 50.0);
         var tpot = Opt("--tpot-ms", "Time per further output token, in ms.", () => 10.0);
-        var engineStart = Opt("--engine-start-seconds", "Delay before weight loading (engine start-up), in seconds.", () => 0.0);
+        var engineStart = Opt<double?>("--engine-start-seconds", "The old one-delay start: N seconds, then the weights, then ready (same as --imports-seconds 0 --engine-seconds N with no compile or graph phase). Not with the phase options.");
+        var defaults = new StartupPhaseOptions();
+        var timeScale = Opt("--startup-time-scale", "Multiplies every simulated start-up phase (0: instant). The weight load is real and not scaled (simulator only).", () => defaults.TimeScale);
+        var imports = Opt("--imports-seconds", "Python/CUDA imports before vLLM's first line, in seconds (simulator only).", () => defaults.ImportsSeconds);
+        var engine = Opt("--engine-seconds", "vLLM config and engine-core set-up before the weights, in seconds (simulator only).", () => defaults.EngineSeconds);
+        var compile = Opt("--compile-seconds", "torch.compile with no cache entry (writes one), in seconds (simulator only).", () => defaults.CompileSeconds);
+        var compileHit = Opt("--compile-cache-hit-seconds", "torch.compile from a matching cache entry, in seconds (simulator only).", () => defaults.CompileCacheHitSeconds);
+        var graphs = Opt("--graph-capture-seconds", "CUDA graph capture, in seconds (simulator only).", () => defaults.GraphCaptureSeconds);
+        var cacheRoot = Opt<string?>("--compile-cache-root", "vLLM's cache root (as VLLM_CACHE_ROOT, which is the default): torch_compile_cache/HASH/rank_0_0/backbone. Unset: no compile cache (simulator only).");
+        var gpuName = Opt("--gpu-name", "The simulated GPU, part of the compile-cache key (simulator only).", () => defaults.GpuName);
+        var enforceEager = Opt<bool>("--enforce-eager", "No torch.compile and no CUDA graphs.");
+        var dtype = Opt("--dtype", "Part of the compile-cache key; otherwise ignored.", () => "auto");
+        var tensorParallel = Opt("--tensor-parallel-size", "Part of the compile-cache key; otherwise ignored (one simulated GPU).", () => 1);
+        Option<double>[] phaseOptions = [timeScale, imports, engine, compile, compileHit, graphs];
         var kvTokens = Opt("--kv-cache-tokens", "KV-cache capacity in tokens.", () => 131072);
         var blockSize = Opt("--block-size", "KV-cache block size in tokens.", () => 16);
         var showHidden = Opt<string?>("--show-hidden-metrics-for-version", "Show metrics hidden since this version.");
@@ -61,14 +74,11 @@ public static class SimulatorCommandLine
         // Real vLLM flags that change nothing observable here: accepted so one argument list fits both.
         Option[] noOps =
         [
-            Opt<int?>("--tensor-parallel-size", "Accepted, ignored."),
             Opt<double?>("--gpu-memory-utilization", "Accepted, ignored."),
-            Opt<string?>("--dtype", "Accepted, ignored."),
             Opt<int?>("--seed", "Accepted, ignored."),
             Opt<double?>("--swap-space", "Accepted, ignored."),
             Opt<bool>("--disable-log-requests", "Accepted, ignored."),
             Opt<bool>("--trust-remote-code", "Accepted, ignored."),
-            Opt<bool>("--enforce-eager", "Accepted, ignored."),
             Opt<bool>("--enable-prefix-caching", "Accepted, ignored."),
         ];
 
@@ -77,6 +87,7 @@ public static class SimulatorCommandLine
         Positive(kvTokens);
         Positive(blockSize);
         Positive(prefetchConcurrency);
+        Positive(tensorParallel);
         port.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 65535)
@@ -84,7 +95,7 @@ public static class SimulatorCommandLine
                 r.AddError("--port must be between 0 and 65535.");
             }
         });
-        foreach (var o in new[] { ttft, tpot, engineStart })
+        foreach (Option<double> o in (Option<double>[])[ttft, tpot, .. phaseOptions])
         {
             o.Validators.Add(r =>
             {
@@ -95,8 +106,16 @@ public static class SimulatorCommandLine
             });
         }
 
+        engineStart.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() < 0)
+            {
+                r.AddError("--engine-start-seconds must not be negative.");
+            }
+        });
+
         var root = new RootCommand("VllmSimulator: a local stand-in for vLLM's OpenAI-compatible server (no GPU).");
-        Option[] all = [model, served, host, port, maxNumSeqs, maxModelLen, version, ttft, tpot, engineStart, kvTokens, blockSize, showHidden, apiKey, disableLogStats, loaderConfig, loadStrategy, loadFormat, prefetcher, prefetchConcurrency, .. noOps];
+        Option[] all = [model, served, host, port, maxNumSeqs, maxModelLen, version, ttft, tpot, engineStart, .. phaseOptions, cacheRoot, gpuName, enforceEager, dtype, tensorParallel, kvTokens, blockSize, showHidden, apiKey, disableLogStats, loaderConfig, loadStrategy, loadFormat, prefetcher, prefetchConcurrency, .. noOps];
         foreach (var o in all)
         {
             root.Options.Add(o);
@@ -110,6 +129,12 @@ public static class SimulatorCommandLine
             {
                 result.AddError($"--vllm-version '{v}' is not a version like 0.10.1.");
                 return;
+            }
+
+            // The old one-delay model and the phase model are two ways to say the same thing: one at a time.
+            if (result.GetResult(engineStart) is { Implicit: false } && phaseOptions.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } phase)
+            {
+                result.AddError($"--engine-start-seconds cannot be combined with {phase.Name}: it is the old start model (--imports-seconds 0 --engine-seconds N, no compile or graph phase). Use the phase options alone.");
             }
 
             var hidden = result.GetValue(showHidden);
@@ -141,6 +166,27 @@ public static class SimulatorCommandLine
             }
         });
 
+        StartupPhaseOptions StartupPhases(ParseResult parse)
+        {
+            // vLLM reads its cache root from VLLM_CACHE_ROOT; the flag names it explicitly.
+            var configured = parse.GetValue(cacheRoot) ?? Environment.GetEnvironmentVariable(VllmCompileCacheKey.CacheRootVariable);
+            var cache = string.IsNullOrWhiteSpace(configured) ? null : configured;
+            var gpu = parse.GetValue(gpuName)!;
+            return parse.GetValue(engineStart) is { } legacy
+                ? new StartupPhaseOptions { ImportsSeconds = 0, EngineSeconds = legacy, EngineStartOnly = true, CompileCacheRoot = cache, GpuName = gpu }
+                : new StartupPhaseOptions
+                {
+                    TimeScale = parse.GetValue(timeScale),
+                    ImportsSeconds = parse.GetValue(imports),
+                    EngineSeconds = parse.GetValue(engine),
+                    CompileSeconds = parse.GetValue(compile),
+                    CompileCacheHitSeconds = parse.GetValue(compileHit),
+                    GraphCaptureSeconds = parse.GetValue(graphs),
+                    CompileCacheRoot = cache,
+                    GpuName = gpu,
+                };
+        }
+
         root.SetAction(async (parse, ct) =>
         {
             VllmVersion.TryParse(parse.GetValue(version), out var v);
@@ -162,7 +208,10 @@ public static class SimulatorCommandLine
                 Version = v,
                 TtftMs = parse.GetValue(ttft),
                 TpotMs = parse.GetValue(tpot),
-                EngineStartSeconds = parse.GetValue(engineStart),
+                Startup = StartupPhases(parse),
+                EnforceEager = parse.GetValue(enforceEager),
+                Dtype = parse.GetValue(dtype)!,
+                TensorParallelSize = parse.GetValue(tensorParallel),
                 KvCacheTokens = parse.GetValue(kvTokens),
                 BlockSize = parse.GetValue(blockSize),
                 ShowHiddenMetricsForVersion = hidden,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -7,15 +8,21 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using VllmAspire.VllmSimulator.Api;
 using VllmAspire.VllmSimulator.Engine;
+using VllmAspire.VllmSimulator.Startup;
+using VllmAspire.VllmSimulator.Telemetry;
 using VllmAspire.VllmSimulator.Weights;
 
 namespace VllmAspire.VllmSimulator;
 
 /// <summary>
-/// Runs the simulator through vLLM's start-up sequence: version line, engine start-up delay, real weight
-/// loading with vLLM's log lines, and only then the HTTP server (vLLM does not answer HTTP while loading).
+/// Runs the simulator through a vLLM start (<see cref="StartupPlayer"/>: imports, engine, real weight loading,
+/// torch.compile with its cache, CUDA graphs) and only then serves HTTP, as vLLM does not answer while it starts.
+/// The start is one trace; the web host (and so its OpenTelemetry export) is built first, so the spans of a start that
+/// happens before the server listens are exported too.
 /// </summary>
 public static class SimulatorHost
 {
@@ -25,15 +32,22 @@ public static class SimulatorHost
     /// <param name="stderr">Where errors go.</param>
     /// <param name="ct">Stops start-up.</param>
     /// <returns>The process exit code: 0 after a clean shutdown, 1 when the weights cannot be loaded.</returns>
-    public static async Task<int> RunAsync(SimulatorOptions options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
-    {
-        var v1 = options.Version.IsV1;
-        var log = new VllmLog(options.Version, stdout, stderr);
-        log.Info(v1 ? "api_server.py:1805" : "api_server.py:219", $"vLLM API server version {options.Version.Text}");
-        log.Info(v1 ? "utils.py:326" : "api_server.py:220",
-            $"args: model='{options.Model}', served_model_name='{options.ServedModelName}', host='{options.Host}', port={options.Port}, max_num_seqs={options.MaxNumSeqs}, max_model_len={options.MaxModelLen}");
+    public static Task<int> RunAsync(SimulatorOptions options, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+        RunAsync(options, stdout, stderr, ProcessStart(), configureServices: null, ct);
 
-        // As the pod's native sidecar, the prefetcher starts with the container, before the engine: its reads overlap the start.
+    /// <summary>Runs until shut down, with the start measured from <paramref name="processStart"/>.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="stdout">Where log lines go.</param>
+    /// <param name="stderr">Where errors go.</param>
+    /// <param name="processStart">When the process (the container) started: the start-up trace's beginning.</param>
+    /// <param name="configureServices">Lets tests add services, e.g. an in-memory exporter.</param>
+    /// <param name="ct">Stops start-up.</param>
+    /// <returns>The exit code.</returns>
+    internal static async Task<int> RunAsync(SimulatorOptions options, TextWriter stdout, TextWriter stderr, DateTimeOffset processStart, Action<IServiceCollection>? configureServices, CancellationToken ct)
+    {
+        var log = new VllmLog(options.Version, stdout, stderr);
+
+        // As the pod's native sidecar, the prefetcher starts with the container: its reads overlap the whole start.
         PrefetchSidecarProcess? sidecar = null;
         if (options.Prefetcher is { } prefetcher)
         {
@@ -43,14 +57,39 @@ public static class SimulatorHost
             }
             catch (WeightLoadException ex)
             {
-                log.Error(v1 ? "core.py:700" : "engine.py:300", ex.Message);
+                log.Error(options.Version.IsV1 ? "core.py:700" : "engine.py:300", ex.Message);
                 return 1;
             }
         }
 
         try
         {
-            return await RunEngineAsync(options, log, ct).ConfigureAwait(false);
+            var app = BuildApp(options, configureServices, out var engine);
+            try
+            {
+                // The providers exist from here on, so the start's spans and histogram are exported.
+                _ = app.Services.GetService<TracerProvider>();
+                _ = app.Services.GetService<MeterProvider>();
+                var meter = app.Services.GetRequiredService<IMeterFactory>().Create(SimulatorTelemetry.Name);
+                using (var trace = new StartupTrace(processStart, options, meter))
+                {
+                    if (!await new StartupPlayer(options, log, trace).PlayAsync(processStart, app, ct).ConfigureAwait(false))
+                    {
+                        return 1;
+                    }
+                }
+
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(app.Lifetime.ApplicationStopping);
+                var stats = options.DisableLogStats ? Task.CompletedTask : engine.LogStatsAsync(log, StatsInterval(), stop.Token);
+                await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+                await stop.CancelAsync().ConfigureAwait(false);
+                await stats.ConfigureAwait(false);
+                return 0;
+            }
+            finally
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -61,70 +100,10 @@ public static class SimulatorHost
         }
     }
 
-    private static async Task<int> RunEngineAsync(SimulatorOptions options, VllmLog log, CancellationToken ct)
+    private static DateTimeOffset ProcessStart()
     {
-        var v1 = options.Version.IsV1;
-        var startup = Stopwatch.StartNew();
-        if (options.EngineStartSeconds > 0)
-        {
-            // Imports, CUDA context, NCCL and engine-core process start in real vLLM.
-            await Task.Delay(TimeSpan.FromSeconds(options.EngineStartSeconds), ct).ConfigureAwait(false);
-        }
-
-        WeightLoadResult weights;
-        try
-        {
-            var modelLoad = Stopwatch.StartNew();
-            weights = await SafetensorsLoader.LoadAsync(options.Model, options.LoadThreads, ct).ConfigureAwait(false);
-            var gib = weights.TensorBytes / (double)(1L << 30);
-            if (v1)
-            {
-                log.Info("default_loader.py:262", $"Loading weights took {VllmLog.Fmt("F2", weights.Elapsed.TotalSeconds)} seconds");
-                log.Info("gpu_model_runner.py:1892", $"Model loading took {VllmLog.Fmt("F4", gib)} GiB and {VllmLog.Fmt("F6", modelLoad.Elapsed.TotalSeconds)} seconds");
-                log.Info("kv_cache_utils.py:833", $"GPU KV cache size: {options.KvCacheTokens:N0} tokens");
-                log.Info("kv_cache_utils.py:837", $"Maximum concurrency for {options.MaxModelLen:N0} tokens per request: {VllmLog.Fmt("F2", (double)options.KvCacheTokens / options.MaxModelLen)}x");
-                log.Info("core.py:193", $"init engine (profile, create kv cache, warmup model) took {VllmLog.Fmt("F2", startup.Elapsed.TotalSeconds)} seconds");
-            }
-            else
-            {
-                log.Info("model_runner.py:680", $"Loading model weights took {VllmLog.Fmt("F4", gib)} GB");
-                log.Info("gpu_executor.py:102", $"# GPU blocks: {options.KvCacheTokens / options.BlockSize}, # CPU blocks: 2048");
-            }
-        }
-        catch (WeightLoadException ex)
-        {
-            log.Error(v1 ? "core.py:700" : "engine.py:300", "Failed to load the model weights: " + ex.Message);
-            return 1;
-        }
-        catch (IOException ex)
-        {
-            log.Error(v1 ? "core.py:700" : "engine.py:300", $"Failed to read the model weights in '{options.Model}': {ex.Message}");
-            return 1;
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            log.Error(v1 ? "core.py:700" : "engine.py:300", $"Cannot read the model weights in '{options.Model}': {ex.Message}");
-            return 1;
-        }
-
-        var app = BuildApp(options, out var engine);
-        await app.StartAsync(ct).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? $"http://{options.Host}:{options.Port}";
-        address = address.Replace("[::]", options.Host, StringComparison.Ordinal);
-        log.Info(v1 ? "api_server.py:1857" : "api_server.py:292", $"Starting vLLM API server on {address}");
-        log.Uvicorn($"Started server process [{Environment.ProcessId}]");
-        log.Uvicorn("Waiting for application startup.");
-        log.Uvicorn("Application startup complete.");
-        log.Uvicorn($"Uvicorn running on {address} (Press CTRL+C to quit)");
-
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(app.Lifetime.ApplicationStopping);
-        var stats = options.DisableLogStats ? Task.CompletedTask : engine.LogStatsAsync(log, StatsInterval(), stop.Token);
-        await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
-        await stop.CancelAsync().ConfigureAwait(false);
-        await stats.ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
-        return 0;
+        using var self = Process.GetCurrentProcess();
+        return new DateTimeOffset(self.StartTime);
     }
 
     private static TimeSpan StatsInterval() =>
@@ -132,11 +111,14 @@ public static class SimulatorHost
             ? TimeSpan.FromSeconds(s)
             : TimeSpan.FromSeconds(10);
 
-    private static WebApplication BuildApp(SimulatorOptions options, out LlmEngine engine)
+    private static WebApplication BuildApp(SimulatorOptions options, Action<IServiceCollection>? configureServices, out LlmEngine engine)
     {
         // No args: the vLLM flags are not configuration keys.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ApplicationName = "VllmAspire.VllmSimulator" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ApplicationName = SimulatorTelemetry.Name });
         builder.AddServiceDefaults();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(SimulatorTelemetry.Name));
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(SimulatorTelemetry.Name));
+        configureServices?.Invoke(builder.Services);
         // vLLM's flags decide where to listen, not ASPNETCORE_URLS.
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
         // Keep the console vLLM-shaped: ASP.NET's informational chatter would interleave with vLLM's lines.
@@ -145,12 +127,23 @@ public static class SimulatorHost
         builder.Services.AddSingleton(TimeProvider.System);
 
         var app = builder.Build();
-        engine = new LlmEngine(options, TimeProvider.System);
+        engine = new LlmEngine(options, TimeProvider.System, app.Services.GetRequiredService<IMeterFactory>().Create(SimulatorTelemetry.Name));
         // ServiceDefaults' MapDefaultEndpoints would put a health-check body at /health and OpenTelemetry at
         // /metrics, both of which vLLM owns; keep only its liveness route.
         app.MapHealthChecks(Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         OpenAiEndpoints.Map(app, engine);
         return app;
+    }
+
+    /// <summary>The address the started server listens on, with a wildcard host replaced by the configured one.</summary>
+    /// <param name="app">The started application.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The URL.</returns>
+    internal static string ListenAddress(WebApplication app, SimulatorOptions options)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? $"http://{options.Host}:{options.Port}";
+        return address.Replace("[::]", options.Host, StringComparison.Ordinal);
     }
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;

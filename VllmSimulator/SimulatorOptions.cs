@@ -32,8 +32,17 @@ public sealed record SimulatorOptions
     /// <summary><c>--tpot-ms</c>: time per further output token, in milliseconds.</summary>
     public double TpotMs { get; init; } = 10;
 
-    /// <summary><c>--engine-start-seconds</c>: delay before weight loading (imports, CUDA and engine set-up in vLLM).</summary>
-    public double EngineStartSeconds { get; init; }
+    /// <summary>The simulated start-up phases: their durations, scale and compile cache (see <see cref="StartupPhaseOptions"/>).</summary>
+    public StartupPhaseOptions Startup { get; init; } = new();
+
+    /// <summary><c>--enforce-eager</c>: no torch.compile and no CUDA graphs, as vLLM's eager mode.</summary>
+    public bool EnforceEager { get; init; }
+
+    /// <summary><c>--dtype</c>, part of the compile-cache key (vLLM's config hash).</summary>
+    public string Dtype { get; init; } = "auto";
+
+    /// <summary><c>--tensor-parallel-size</c>, part of the compile-cache key (vLLM's config hash).</summary>
+    public int TensorParallelSize { get; init; } = 1;
 
     /// <summary><c>--kv-cache-tokens</c>: KV-cache capacity in tokens, the denominator of the cache-usage gauge.</summary>
     public int KvCacheTokens { get; init; } = 131072;

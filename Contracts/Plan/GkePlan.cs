@@ -1,12 +1,19 @@
+using System.Collections;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace VllmAspire.Contracts.Plan;
 
 /// <summary>The GKE provisioning plan written as <c>gke-plan.json</c>: every cloud resource in creation order.</summary>
 public sealed record GkePlan
 {
-    private static readonly JsonSerializerOptions SerializerOptions = new() { WriteIndented = true };
+    // Optional lists and dependencies are left out when empty, so each step shows only the edges it has.
+    private static readonly JsonSerializerOptions SerializerOptions = new()
+    {
+        WriteIndented = true,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyOptionalProperties } },
+    };
 
     /// <summary>Gets the project.</summary>
     [JsonPropertyName("project")]
@@ -25,20 +32,25 @@ public sealed record GkePlan
     public required IReadOnlyList<GkePlanStep> Steps { get; init; }
 
     /// <summary>Gets the images of ours that deploy builds and pushes before the steps that need them (none by default).</summary>
-    [JsonIgnore]
-    public IReadOnlyList<GkePlanContainerImage> ContainerImages { get; init; } = [];
-
-    /// <summary>Gets or sets <see cref="ContainerImages"/> as written: left out when empty, so plans without images read as before.</summary>
-    [JsonInclude]
     [JsonPropertyName("containerImages")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    private IReadOnlyList<GkePlanContainerImage>? SerializedContainerImages
-    {
-        get => ContainerImages.Count == 0 ? null : ContainerImages;
-        init => ContainerImages = value ?? [];
-    }
+    public IReadOnlyList<GkePlanContainerImage> ContainerImages { get; init; } = [];
 
     /// <summary>Serializes the plan as indented JSON.</summary>
     /// <returns>The JSON.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, SerializerOptions) + "\n";
+
+    private static void OmitEmptyOptionalProperties(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties.Where(p => !p.IsRequired))
+        {
+            // Keeps what the property's own attributes decide (e.g. WhenWritingNull).
+            var own = property.ShouldSerialize;
+            property.ShouldSerialize = (owner, value) => (own?.Invoke(owner, value) ?? true) && value switch
+            {
+                ICollection { Count: 0 } => false,
+                GkePlanDependencies { IsEmpty: true } => false,
+                _ => true,
+            };
+        }
+    }
 }

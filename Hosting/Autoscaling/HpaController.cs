@@ -4,8 +4,9 @@ namespace VllmAspire.Hosting.Autoscaling;
 /// The HorizontalPodAutoscaler controller's algorithm for one HPA, exactly as kube-controller-manager runs it
 /// (reference/metrics.md §4): per-metric proposals with tolerance and missing/unready pod handling, the maximum over
 /// metrics with the invalid-metric rules, then the legacy normalisation or the one with <c>behavior</c>
-/// (stabilisation windows and rate policies). It keeps the controller's in-memory recommendation and scale-event
-/// history, so one instance must see every sync of its HPA. Pure: time is passed in, nothing is fetched.
+/// (stabilisation windows and rate policies), and scaling to and from zero as <c>HPAScaleToZero</c> does (on by default
+/// since Kubernetes 1.37). It keeps the controller's in-memory recommendation and scale-event history and the
+/// <c>ScaledToZero</c> condition, so one instance must see every sync of its HPA. Pure: time is passed in, nothing is fetched.
 /// </summary>
 public sealed class HpaController
 {
@@ -16,6 +17,7 @@ public sealed class HpaController
     private readonly List<(int Change, DateTimeOffset At)> _scaleUpEvents = [];
     private readonly List<(int Change, DateTimeOffset At)> _scaleDownEvents = [];
     private bool _seen;
+    private bool _scaledToZero;
 
     /// <summary>Initializes the controller for one HPA.</summary>
     /// <param name="minReplicas">The fewest replicas (<c>spec.minReplicas</c>, default 1).</param>
@@ -84,33 +86,44 @@ public sealed class HpaController
             _recommendations.Add((current, now));
         }
 
-        if (current == 0 && MinReplicas != 0)
+        var conditions = new ConditionList();
+        conditions.Set(HpaConditionType.AbleToScale, true, "SucceededGetScale");
+        if (current == 0)
         {
-            return new HpaDecision(now, current, 0, null, null, [], "ScalingDisabled: scaling is disabled since the replica count of the target is zero", null);
+            // HPAScaleToZero (on by default since 1.37): at zero the controller only computes metrics when it scaled the
+            // target to zero itself (the ScaledToZero condition); a target scaled to zero by hand stays there.
+            if (!(_scaledToZero && (MinReplicas != 0 || HasObjectOrExternalMetric)))
+            {
+                conditions.Set(HpaConditionType.ScalingActive, false, "ScalingDisabled");
+                return new HpaDecision(now, current, 0, null, null, [], "ScalingDisabled: scaling is disabled since the replica count of the target is zero", null)
+                {
+                    Conditions = conditions.ToList(),
+                };
+            }
         }
-
-        if (current > MaxReplicas)
+        else if (current > MaxReplicas)
         {
-            return Finish(now, current, MaxReplicas, null, null, [], "Current number of replicas above Spec.MaxReplicas", null);
+            return Finish(now, current, MaxReplicas, null, null, [], "Current number of replicas above Spec.MaxReplicas", null, conditions);
         }
-
-        if (current < MinReplicas)
+        else if (current < MinReplicas)
         {
-            return Finish(now, current, MinReplicas, null, null, [], "Current number of replicas below Spec.MinReplicas", null);
+            return Finish(now, current, MinReplicas, null, null, [], "Current number of replicas below Spec.MinReplicas", null, conditions);
         }
 
         var outcomes = new List<HpaMetricOutcome>();
-        int proposal = 0;
+        int? proposal = null;
         string? proposingMetric = null;
         var invalid = 0;
         string? firstError = null;
+        string? firstInvalidReason = null;
         for (var i = 0; i < Metrics.Count; i++)
         {
             var outcome = ComputeMetric(Metrics[i], observation.Readings[i], observation);
             outcomes.Add(outcome);
             if (outcome.Proposal is { } p)
             {
-                if (p > proposal)
+                // The first valid proposal, then any larger one (computeReplicasForMetrics).
+                if (proposal is null || p > proposal)
                 {
                     proposal = p;
                     proposingMetric = Metrics[i].Name;
@@ -120,35 +133,95 @@ public sealed class HpaController
             {
                 invalid++;
                 firstError ??= outcome.Error;
+                firstInvalidReason ??= FailedGetReason(Metrics[i].Source);
             }
         }
 
-        if (invalid >= Metrics.Count || (invalid > 0 && proposal < current))
+        if (proposal is not { } proposed || (invalid > 0 && proposed < current))
         {
             // The controller does not scale on partial data that points down.
+            conditions.Set(HpaConditionType.ScalingActive, false, firstInvalidReason!);
             return new HpaDecision(now, current, current, null, null, outcomes,
-                $"FailedComputeMetricsReplicas: invalid metrics ({invalid} invalid out of {Metrics.Count}), first error is: {firstError}", null);
+                $"FailedComputeMetricsReplicas: invalid metrics ({invalid} invalid out of {Metrics.Count}), first error is: {firstError}", null)
+            {
+                Conditions = conditions.ToList(),
+            };
         }
 
+        conditions.Set(HpaConditionType.ScalingActive, true, "ValidMetricFound");
         var (stabilized, desired, limit) = Behavior is null
-            ? NormalizeLegacy(current, proposal, now)
-            : NormalizeWithBehavior(current, proposal, now);
-        var reason = desired > current ? $"{proposingMetric} above target"
-            : desired < current ? "All metrics below target"
-            : proposal == current ? "metrics within tolerance of the target"
-            : stabilized == current ? $"proposal {proposal} held at {current} by the stabilization window"
+            ? NormalizeLegacy(current, proposed, now)
+            : NormalizeWithBehavior(current, proposed, now);
+        conditions.Set(HpaConditionType.AbleToScale, true, stabilized == proposed ? "ReadyForNewScale"
+            : Behavior is not null && proposed >= current ? "ScaleUpStabilized" : "ScaleDownStabilized");
+        conditions.Set(HpaConditionType.ScalingLimited, desired != stabilized, limit);
+        if (current == 0 && MinReplicas != 0 && desired < MinReplicas)
+        {
+            // Scaled to zero earlier, minReplicas raised since: come back to at least minReplicas.
+            desired = MinReplicas;
+        }
+
+        // A rescale carries the controller's event reason (from the proposal, before normalisation); no change says why.
+        var reason = desired != current
+            ? proposed > current ? $"{proposingMetric} above target"
+            : proposed < current ? "All metrics below target"
+            : "Current number of replicas below Spec.MinReplicas"
+            : proposed == current ? "metrics within tolerance of the target"
+            : stabilized == current ? $"proposal {proposed} held at {current} by the stabilization window"
             : $"recommendation {stabilized} limited to {current} ({limit})";
-        return Finish(now, current, desired, proposal, stabilized, outcomes, reason, limit);
+        return Finish(now, current, desired, proposed, stabilized, outcomes, reason, limit, conditions);
     }
 
-    private HpaDecision Finish(DateTimeOffset now, int current, int desired, int? proposal, int? stabilized, List<HpaMetricOutcome> outcomes, string reason, string? limit)
+    /// <summary>
+    /// Presets the controller's in-memory history, as kube-controller-manager's tests preset theirs: the recommendations
+    /// (when given, even empty, the first sight records none), the scale events and whether the HPA scaled the target
+    /// to zero itself.
+    /// </summary>
+    internal void Restore(IEnumerable<(int Replicas, DateTimeOffset At)>? recommendations,
+        IEnumerable<(int Change, DateTimeOffset At)> scaleUpEvents, IEnumerable<(int Change, DateTimeOffset At)> scaleDownEvents, bool scaledToZero)
     {
-        if (desired != current && Behavior is not null)
+        _recommendations.Clear();
+        if (recommendations is not null)
         {
-            RecordScaleEvent(current, desired, now);
+            _seen = true;
+            _recommendations.AddRange(recommendations);
         }
 
-        return new HpaDecision(now, current, desired, proposal, stabilized, outcomes, reason, limit);
+        _scaleUpEvents.Clear();
+        _scaleUpEvents.AddRange(scaleUpEvents);
+        _scaleDownEvents.Clear();
+        _scaleDownEvents.AddRange(scaleDownEvents);
+        _scaledToZero = scaledToZero;
+    }
+
+    /// <summary>Gets the stored (unstabilised) recommendations, oldest slot first.</summary>
+    internal IReadOnlyList<int> StoredRecommendations => [.. _recommendations.Select(r => r.Replicas)];
+
+    private bool HasObjectOrExternalMetric => Metrics.Any(m => m.Source is HpaMetricSource.Object or HpaMetricSource.External);
+
+    private static string FailedGetReason(HpaMetricSource source) => source switch
+    {
+        HpaMetricSource.Pods => "FailedGetPodsMetric",
+        HpaMetricSource.Object => "FailedGetObjectMetric",
+        _ => "FailedGetExternalMetric",
+    };
+
+    private HpaDecision Finish(DateTimeOffset now, int current, int desired, int? proposal, int? stabilized, List<HpaMetricOutcome> outcomes, string reason, string? limit, ConditionList conditions)
+    {
+        if (desired != current)
+        {
+            conditions.Set(HpaConditionType.AbleToScale, true, "SucceededRescale");
+            if (Behavior is not null)
+            {
+                RecordScaleEvent(current, desired, now);
+            }
+
+            // Set on every rescale so it is never stale: only the controller's own scale-in to zero sets it.
+            _scaledToZero = current > 0 && desired == 0 && MinReplicas == 0 && HasObjectOrExternalMetric;
+            conditions.Set(HpaConditionType.ScaledToZero, _scaledToZero, _scaledToZero ? "ScaledToZero" : "NotScaledToZero");
+        }
+
+        return new HpaDecision(now, current, desired, proposal, stabilized, outcomes, reason, limit) { Conditions = conditions.ToList() };
     }
 
     private HpaMetricOutcome ComputeMetric(HpaMetric metric, HpaMetricReading reading, HpaObservation observation)
@@ -176,16 +249,27 @@ public sealed class HpaController
 
             case (HpaMetricSource.Object or HpaMetricSource.External, HpaTargetType.Value) when reading.Value is { } value:
             {
+                // getUsageRatioReplicaCount: from zero the ratio alone decides; otherwise the tolerance, then the ready pods.
                 var ratio = (double)value / metric.TargetMilli;
                 int replicas;
                 if (current == 0)
                 {
                     replicas = CeilToInt(ratio);
                 }
+                else if (IsWithin(ratio))
+                {
+                    replicas = current;
+                }
+                else if (observation.Pods.Count == 0)
+                {
+                    return new HpaMetricOutcome(metric.Name, value, metric.TargetMilli, null,
+                        $"unable to get metric {metric.Name}: unable to calculate ready pods: no pods returned by selector while calculating replica count");
+                }
                 else
                 {
-                    var ready = observation.Pods.Count(p => p.Phase == HpaPodPhase.Running && p.Ready && !p.Deleting);
-                    replicas = IsWithin(ratio) ? current : CeilToInt(ratio * ready);
+                    // Running and Ready, whether or not the pod is being deleted (getReadyPodsCount).
+                    var ready = observation.Pods.Count(p => p.Phase == HpaPodPhase.Running && p.Ready);
+                    replicas = CeilToInt(ratio * ready);
                 }
 
                 return new HpaMetricOutcome(metric.Name, value, metric.TargetMilli, replicas, null);
@@ -196,8 +280,7 @@ public sealed class HpaController
                 var status = observation.StatusReplicas;
                 var ratio = value / ((double)metric.TargetMilli * status);
                 var replicas = IsWithin(ratio) ? status : CeilToInt((double)value / metric.TargetMilli);
-                var average = status == 0 ? value : (long)Math.Ceiling((double)value / status);
-                return new HpaMetricOutcome(metric.Name, average, metric.TargetMilli, replicas, null);
+                return new HpaMetricOutcome(metric.Name, PerPodUsage(value, status), metric.TargetMilli, replicas, null);
             }
 
             default:
@@ -214,46 +297,34 @@ public sealed class HpaController
             return new HpaMetricOutcome(metric.Name, null, target, null, $"unable to get metric {metric.Name}: no pods returned by selector while calculating replica count");
         }
 
+        var (readyCount, unready, missing, ignored) = GroupPods(pods, values);
         var metrics = new Dictionary<string, long>(values, StringComparer.Ordinal);
-        var unready = new List<string>();
-        var missing = new List<string>();
-        var readyCount = 0;
-        foreach (var pod in pods)
+        foreach (var name in ignored.Concat(unready))
         {
-            if (pod.Deleting || pod.Phase == HpaPodPhase.Failed)
-            {
-                metrics.Remove(pod.Name);
-            }
-            else if (pod.Phase == HpaPodPhase.Pending)
-            {
-                unready.Add(pod.Name);
-                metrics.Remove(pod.Name);
-            }
-            else if (!metrics.ContainsKey(pod.Name))
-            {
-                missing.Add(pod.Name);
-            }
-            else
-            {
-                readyCount++;
-            }
+            metrics.Remove(name);
         }
 
-        // What the metrics API returned and how the pods were classified, for the decision's record.
-        var inputs = (Values: (IReadOnlyDictionary<string, long>)new Dictionary<string, long>(values, StringComparer.Ordinal), Missing: (IReadOnlyList<string>)[.. missing], Unready: (IReadOnlyList<string>)[.. unready]);
+        // What the metrics API returned and how the pods were classified, kept on every outcome for the decision's record.
+        var classified = new HpaMetricOutcome(metric.Name, null, target, null, null)
+        {
+            PodValues = new Dictionary<string, long>(values, StringComparer.Ordinal),
+            MissingPods = missing,
+            UnreadyPods = unready,
+            IgnoredPods = ignored,
+        };
         if (metrics.Count == 0)
         {
-            return WithInputs(new HpaMetricOutcome(metric.Name, null, target, null, $"unable to get metric {metric.Name}: did not receive metrics for targeted pods (pods might be unready)"), inputs);
+            return classified with { Error = $"unable to get metric {metric.Name}: did not receive metrics for targeted pods (pods might be unready)" };
         }
 
         // Integer milli average, float ratio: the controller's arithmetic.
-        var usage = metrics.Values.Sum() / metrics.Count;
+        var usage = Sum(metrics.Values) / metrics.Count;
         var ratio = (double)usage / target;
         var scaleUpWithUnready = unready.Count > 0 && ratio > 1.0;
         if (!scaleUpWithUnready && missing.Count == 0)
         {
             var replicas = IsWithin(ratio) ? current : CeilToInt(ratio * readyCount);
-            return WithInputs(new HpaMetricOutcome(metric.Name, usage, target, replicas, null), inputs);
+            return classified with { CurrentMilli = usage, Proposal = replicas };
         }
 
         if (missing.Count > 0)
@@ -280,10 +351,10 @@ public sealed class HpaController
             }
         }
 
-        var newRatio = (double)(metrics.Values.Sum() / metrics.Count) / target;
+        var newRatio = (double)(Sum(metrics.Values) / metrics.Count) / target;
         if (IsWithin(newRatio) || (ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0))
         {
-            return WithInputs(new HpaMetricOutcome(metric.Name, usage, target, current, null), inputs);
+            return classified with { CurrentMilli = usage, Proposal = current };
         }
 
         var newReplicas = CeilToInt(newRatio * metrics.Count);
@@ -292,11 +363,54 @@ public sealed class HpaController
             newReplicas = current;
         }
 
-        return WithInputs(new HpaMetricOutcome(metric.Name, usage, target, newReplicas, null), inputs);
+        return classified with { CurrentMilli = usage, Proposal = newReplicas };
     }
 
-    private static HpaMetricOutcome WithInputs(HpaMetricOutcome outcome, (IReadOnlyDictionary<string, long> Values, IReadOnlyList<string> Missing, IReadOnlyList<string> Unready) inputs) =>
-        outcome with { PodValues = inputs.Values, MissingPods = inputs.Missing, UnreadyPods = inputs.Unready };
+    /// <summary>
+    /// groupPods for custom metrics: pods being deleted, Failed or Succeeded are ignored, Pending ones unready, Running
+    /// ones without a value missing, the rest ready (readiness is only consulted for CPU, which we do not implement).
+    /// </summary>
+    internal static (int Ready, IReadOnlyList<string> Unready, IReadOnlyList<string> Missing, IReadOnlyList<string> Ignored) GroupPods(
+        IEnumerable<HpaPod> pods, IReadOnlyDictionary<string, long> values)
+    {
+        var unready = new List<string>();
+        var missing = new List<string>();
+        var ignored = new List<string>();
+        var ready = 0;
+        foreach (var pod in pods)
+        {
+            if (pod.Deleting || pod.Phase is HpaPodPhase.Failed or HpaPodPhase.Succeeded)
+            {
+                ignored.Add(pod.Name);
+            }
+            else if (pod.Phase == HpaPodPhase.Pending)
+            {
+                unready.Add(pod.Name);
+            }
+            else if (!values.ContainsKey(pod.Name))
+            {
+                missing.Add(pod.Name);
+            }
+            else
+            {
+                ready++;
+            }
+        }
+
+        return (ready, unready, missing, ignored);
+    }
+
+    // int64 addition as Go does it: wraps rather than throwing on overflow.
+    private static long Sum(IEnumerable<long> values)
+    {
+        var sum = 0L;
+        foreach (var value in values)
+        {
+            sum = unchecked(sum + value);
+        }
+
+        return sum;
+    }
 
     private bool IsWithin(double ratio)
     {
@@ -326,10 +440,9 @@ public sealed class HpaController
 
         var scaleUpLimit = Math.Max(2 * current, 4);
         var (maxAllowed, maxReason) = MaxReplicas > scaleUpLimit ? (scaleUpLimit, "ScaleUpLimit") : (MaxReplicas, "TooManyReplicas");
-        var minAllowed = MinReplicas == 0 ? 1 : MinReplicas;
-        if (stabilized < minAllowed)
+        if (stabilized < MinReplicas)
         {
-            return (stabilized, minAllowed, "TooFewReplicas");
+            return (stabilized, MinReplicas, "TooFewReplicas");
         }
 
         return stabilized > maxAllowed ? (stabilized, maxAllowed, maxReason) : (stabilized, stabilized, "DesiredWithinRange");
@@ -468,5 +581,43 @@ public sealed class HpaController
         }
     }
 
-    private static int CeilToInt(double value) => value >= int.MaxValue ? int.MaxValue : (int)Math.Ceiling(value);
+    /// <summary>ceilToInt32: rounds up, saturating at the int range (NaN gives 0).</summary>
+    internal static int CeilToInt(double value)
+    {
+        var ceiling = Math.Ceiling(value);
+        return double.IsNaN(ceiling) ? 0 : ceiling >= int.MaxValue ? int.MaxValue : ceiling <= int.MinValue ? int.MinValue : (int)ceiling;
+    }
+
+    /// <summary>getPerPodUsage: the per-pod share of an AverageValue target's value, 0 with no replicas, saturating.</summary>
+    internal static long PerPodUsage(long usage, int statusReplicas)
+    {
+        if (statusReplicas == 0)
+        {
+            return 0;
+        }
+
+        var perPod = Math.Ceiling((double)usage / statusReplicas);
+        return perPod >= long.MaxValue ? long.MaxValue : (long)perPod;
+    }
+
+    // The conditions one sync sets on the HPA's status, in the order first set; setting a type again replaces it.
+    private sealed class ConditionList
+    {
+        private readonly List<HpaCondition> _list = [];
+
+        public void Set(HpaConditionType type, bool status, string reason)
+        {
+            var index = _list.FindIndex(c => c.Type == type);
+            if (index >= 0)
+            {
+                _list[index] = new HpaCondition(type, status, reason);
+            }
+            else
+            {
+                _list.Add(new HpaCondition(type, status, reason));
+            }
+        }
+
+        public IReadOnlyList<HpaCondition> ToList() => [.. _list];
+    }
 }

@@ -21,6 +21,31 @@ public sealed record HpaDecision(
 {
     /// <summary>Gets whether the replicas change.</summary>
     public bool Rescale => DesiredReplicas != CurrentReplicas;
+
+    /// <summary>Gets the conditions this sync set on the HPA's status, as kube-controller-manager sets them, in the order first set.</summary>
+    public IReadOnlyList<HpaCondition> Conditions { get; init; } = [];
+}
+
+/// <summary>One HPA status condition (<c>HorizontalPodAutoscalerCondition</c> without its message and time).</summary>
+/// <param name="Type">The condition.</param>
+/// <param name="Status">True or False.</param>
+/// <param name="Reason">The controller's reason, e.g. <c>ValidMetricFound</c>, <c>ScaleDownStabilized</c>, <c>TooManyReplicas</c>.</param>
+public sealed record HpaCondition(HpaConditionType Type, bool Status, string Reason);
+
+/// <summary>The HPA status conditions the controller sets.</summary>
+public enum HpaConditionType
+{
+    /// <summary>Whether the scale target could be read and updated, and whether a stabilisation window held the recommendation.</summary>
+    AbleToScale,
+
+    /// <summary>Whether the metrics gave a replica count (False: invalid metrics, or scaling disabled at zero replicas).</summary>
+    ScalingActive,
+
+    /// <summary>Whether the count was limited by minReplicas, maxReplicas or a rate limit.</summary>
+    ScalingLimited,
+
+    /// <summary>Whether the controller itself scaled the target to zero (HPAScaleToZero); only then it scales from zero.</summary>
+    ScaledToZero,
 }
 
 /// <summary>One metric's part in a decision.</summary>
@@ -39,4 +64,7 @@ public sealed record HpaMetricOutcome(string Name, long? CurrentMilli, long Targ
 
     /// <summary>Gets the pods left out as not yet running (counted as idle on a scale-up).</summary>
     public IReadOnlyList<string> UnreadyPods { get; init; } = [];
+
+    /// <summary>Gets the pods left out entirely: being deleted, Failed or Succeeded.</summary>
+    public IReadOnlyList<string> IgnoredPods { get; init; } = [];
 }

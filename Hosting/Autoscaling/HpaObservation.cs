@@ -10,7 +10,7 @@ public sealed record HpaObservation(int SpecReplicas, int StatusReplicas, IReadO
 /// <summary>A pod as the controller classifies it.</summary>
 /// <param name="Name">The pod name.</param>
 /// <param name="Phase">Pending, Running, Succeeded or Failed.</param>
-/// <param name="Ready">Whether PodReady is True (only Object metrics count ready pods).</param>
+/// <param name="Ready">Whether PodReady is True (only Object and External Value targets count ready pods).</param>
 /// <param name="Deleting">Whether a deletion timestamp is set.</param>
 public sealed record HpaPod(string Name, HpaPodPhase Phase, bool Ready = true, bool Deleting = false);
 
@@ -32,7 +32,7 @@ public enum HpaPodPhase
 
 /// <summary>One metric's reading from the metrics API: per-pod values, one object value, or an error.</summary>
 /// <param name="PodValues">Milli-values by pod name (Pods metrics), exactly as the API returned them.</param>
-/// <param name="Value">The object's or the summed external milli-value.</param>
+/// <param name="Value">The object's milli-value, or the external items' sum (see <see cref="External"/>).</param>
 /// <param name="Error">Why the metric could not be read (the metric is then invalid).</param>
 public sealed record HpaMetricReading(IReadOnlyDictionary<string, long>? PodValues = null, long? Value = null, string? Error = null)
 {
@@ -40,4 +40,24 @@ public sealed record HpaMetricReading(IReadOnlyDictionary<string, long>? PodValu
     /// <param name="error">The error.</param>
     /// <returns>The reading.</returns>
     public static HpaMetricReading Failed(string error) => new(Error: error);
+
+    /// <summary>An external metric's reading: the sum of the items the API returned, saturating at the largest value as the controller does.</summary>
+    /// <param name="items">The items' milli-values.</param>
+    /// <returns>The reading.</returns>
+    public static HpaMetricReading External(IEnumerable<long> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var sum = 0L;
+        foreach (var item in items)
+        {
+            if (item > 0 && sum > long.MaxValue - item)
+            {
+                return new HpaMetricReading(Value: long.MaxValue);
+            }
+
+            sum = unchecked(sum + item);
+        }
+
+        return new HpaMetricReading(Value: sum);
+    }
 }

@@ -1,15 +1,17 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using VllmAspire.Contracts.Plan;
 using Aspire.Hosting.ApplicationModel;
 
 namespace VllmAspire.Hosting.Publishing;
 
 /// <summary>
-/// Builds the GKE plan: the image-cache disk image and its builder VM, the node pools, the weights disk image and
-/// the per-zone disks, and the IAM bindings, each with the REST request of reference/gcp.md that creates it.
+/// Builds the GKE plan: the image-cache disk image and its builder VM, the node pools, the IAM bindings, the weights
+/// disk image and the per-zone disks, each with the REST request of reference/gcp.md that creates it (typed, one
+/// builder per REST resource: <see cref="DiskRequests"/>, <see cref="ImageRequests"/>, <see cref="InstanceRequests"/>,
+/// <see cref="NodePoolRequests"/>, <see cref="IamPolicyRequests"/>) and its edges in the deployment's graph: the steps,
+/// images and Kubernetes objects it waits for, and the Kubernetes objects that wait for it.
 /// </summary>
 public static class GkePlanBuilder
 {
@@ -22,13 +24,17 @@ public static class GkePlanBuilder
     /// <summary>The Cloud Resource Manager API base URL.</summary>
     public const string ResourceManagerBaseUrl = "https://cloudresourcemanager.googleapis.com/";
 
-    /// <summary>The line the image-cache builder VM prints on its serial port when the cache disk is complete.</summary>
-    public const string ImageCacheDoneSentinel = ImageCacheSentinels.Done;
+    /// <summary>The hex digits of the configuration hash a node pool's GKE name ends with.</summary>
+    public const int NodePoolHashLength = 8;
 
-    /// <summary>The line the builder VM prints when pulling an image fails.</summary>
-    public const string ImageCacheFailedSentinel = ImageCacheSentinels.Failed;
+    /// <summary>GKE's limit on node pool names.</summary>
+    public const int MaxNodePoolNameLength = 40;
 
-    private const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
+    /// <summary>The longest pool name <c>WithNodePool</c> takes: room is left for <c>-</c> and the configuration hash.</summary>
+    public const int MaxNodePoolBaseNameLength = MaxNodePoolNameLength - 1 - NodePoolHashLength;
+
+    /// <summary>The OAuth scope of the VMs and nodes the plan creates; IAM decides what they may do.</summary>
+    internal const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
     /// <summary>Builds the plan.</summary>
     /// <param name="model">The validated publish model.</param>
@@ -37,123 +43,29 @@ public static class GkePlanBuilder
     {
         ArgumentNullException.ThrowIfNull(model);
         var t = model.Target;
-        var app = t.Namespace;
-        var steps = new List<GkePlanStep>();
-        string? cacheImage = null;
         var containerImages = ContainerImages(model);
-
-        if (model.Environment.ImageCache is { } cache)
+        var steps = new List<GkePlanStep>();
+        var cache = model.Environment.ImageCache;
+        if (cache is not null)
         {
-            cacheImage = cache.ImageName;
-            // Every image the nodes run: vLLM's and the prefetch sidecar's (pushed by deploy before this builder runs).
-            var images = model.Workloads.SelectMany(w => w.PrefetchImage is { } sidecar ? new[] { w.Image, sidecar } : [w.Image])
-                .Select(FullReference).Distinct().Order(StringComparer.Ordinal).ToList();
-            var pool = model.Environment.NodePools.FirstOrDefault();
-            var diskType = pool?.BootDiskType ?? "pd-ssd";
-            var disk = $"{cache.ImageName}-disk";
-            var vm = $"{cache.ImageName}-builder";
-            steps.Add(ComputeInsert(t, "image-cache-disk", $"empty {diskType} disk the builder VM unpacks the images into", "compute.disks.insert",
-                $"projects/{t.Project}/zones/{t.Zone}/disks", [], new JsonObject
-                {
-                    ["name"] = disk,
-                    ["sizeGb"] = cache.DiskSizeGb.ToString(CultureInfo.InvariantCulture),
-                    ["type"] = $"projects/{t.Project}/zones/{t.Zone}/diskTypes/{diskType}",
-                    ["labels"] = Labels(app, model.Environment.Name),
-                }));
-            // Images deploy builds and pushes: the builder VM waits for their stages (dependsOn names their references).
-            var ours = containerImages.Select(i => i.Reference).Where(images.Contains).ToList();
-            var pushFirst = ours.Count == 0 ? "" : $"; deploy pushes {string.Join(", ", ours)} first";
-            steps.Add(ComputeInsert(t, "image-cache-builder", $"temporary VM that pulls {string.Join(", ", images)} into the cache disk (deleted after the image is made){pushFirst}",
-                "compute.instances.insert", $"projects/{t.Project}/zones/{t.Zone}/instances", ["image-cache-disk", .. ours], new JsonObject
-                {
-                    ["name"] = vm,
-                    ["machineType"] = $"zones/{t.Zone}/machineTypes/n2-standard-16",
-                    ["disks"] = new JsonArray(
-                        new JsonObject
-                        {
-                            ["boot"] = true, ["autoDelete"] = true, ["type"] = "PERSISTENT", ["mode"] = "READ_WRITE", ["deviceName"] = "boot",
-                            ["initializeParams"] = new JsonObject
-                            {
-                                ["diskSizeGb"] = "60",
-                                ["diskType"] = $"projects/{t.Project}/zones/{t.Zone}/diskTypes/pd-ssd",
-                                ["sourceImage"] = "projects/debian-cloud/global/images/family/debian-12",
-                            },
-                        },
-                        new JsonObject
-                        {
-                            ["boot"] = false, ["autoDelete"] = false, ["type"] = "PERSISTENT", ["mode"] = "READ_WRITE",
-                            ["deviceName"] = "secondary-disk-image-disk",
-                            ["source"] = $"projects/{t.Project}/zones/{t.Zone}/disks/{disk}",
-                        }),
-                    ["networkInterfaces"] = new JsonArray(new JsonObject
-                    {
-                        ["network"] = $"projects/{t.Project}/global/networks/default",
-                        ["subnetwork"] = $"projects/{t.Project}/regions/{t.Region}/subnetworks/default",
-                        ["accessConfigs"] = new JsonArray(new JsonObject { ["type"] = "ONE_TO_ONE_NAT", ["name"] = "External NAT" }),
-                    }),
-                    ["serviceAccounts"] = new JsonArray(new JsonObject { ["email"] = "default", ["scopes"] = new JsonArray(CloudPlatformScope) }),
-                    ["metadata"] = new JsonObject
-                    {
-                        ["items"] = new JsonArray(new JsonObject { ["key"] = "startup-script", ["value"] = ImageCacheStartupScript(images) }),
-                    },
-                    ["labels"] = Labels(app, model.Environment.Name),
-                }));
-            steps.Add(ComputeInsert(t, "image-cache-image", $"disk image {cache.ImageName} (CONTAINER_IMAGE_CACHE layout), once the builder printed '{ImageCacheDoneSentinel}' and the disk is detached",
-                "compute.images.insert", $"projects/{t.Project}/global/images", ["image-cache-builder"], new JsonObject
-                {
-                    ["name"] = cache.ImageName,
-                    ["sourceDisk"] = $"projects/{t.Project}/zones/{t.Zone}/disks/{disk}",
-                    ["family"] = $"{model.Environment.Name}-image-cache",
-                    ["labels"] = Labels(app, model.Environment.Name),
-                }));
+            steps.Add(DiskRequests.ImageCacheDisk(model, cache));
+            steps.Add(InstanceRequests.ImageCacheBuilder(model, cache, containerImages));
+            steps.Add(ImageRequests.ImageCacheImage(model, cache));
         }
 
-        foreach (var pool in model.Environment.NodePools)
+        steps.AddRange(model.Environment.NodePools.Select(pool => NodePoolRequests.Create(model, pool, cache?.ImageName)));
+
+        // IAM before the weights: the bake Job needs its Cloud Storage grant before it runs.
+        if (model.Workloads.Count > 0)
         {
-            steps.Add(NodePool(t, pool, cacheImage, app, model.Environment.Name));
+            steps.Add(IamPolicyRequests.ProjectIam(model));
         }
 
         foreach (var w in model.Workloads)
         {
-            var weights = w.Weights.Name;
-            // Step ids carry the weights version, so a new version's steps (and their request IDs) are new ones.
-            var step = $"{weights}-{w.WeightsVersion}";
-            var labels = Labels(app, weights);
-            labels[KubernetesLabels.WeightsVersionCloudLabel] = w.WeightsVersion;
-            steps.Add(ComputeInsert(t, $"{step}-bake-disk", $"writable {w.Disk.DiskType} disk the bake Job copies {w.Weights.Source} into",
-                "compute.disks.insert", $"projects/{t.Project}/zones/{t.Zone}/disks", [], new JsonObject
-                {
-                    ["name"] = w.BakeName,
-                    ["sizeGb"] = w.BakeDiskSizeGb.ToString(CultureInfo.InvariantCulture),
-                    ["type"] = $"projects/{t.Project}/zones/{t.Zone}/diskTypes/{w.Disk.DiskType}",
-                    ["labels"] = labels.DeepClone(),
-                }));
-            steps.Add(ComputeInsert(t, $"{step}-image", $"weights image {w.WeightsImageName}, once Job {t.Namespace}/{w.BakeName} completed and the disk is detached",
-                "compute.images.insert", $"projects/{t.Project}/global/images",
-                [$"{step}-bake-disk", $"kubernetes/Job/{t.Namespace}/{w.BakeName}", "project-iam"], new JsonObject
-                {
-                    ["name"] = w.WeightsImageName,
-                    ["sourceDisk"] = $"projects/{t.Project}/zones/{t.Zone}/disks/{w.BakeName}",
-                    ["labels"] = labels.DeepClone(),
-                }));
-            foreach (var zone in t.Zones)
-            {
-                steps.Add(ComputeInsert(t, $"{step}-disk-{zone}", $"read-only {w.Disk.DiskType} weights disk in {zone}, {w.Disk.SizeGb} GB",
-                    "compute.disks.insert", $"projects/{t.Project}/zones/{zone}/disks", [$"{step}-image"], new JsonObject
-                    {
-                        ["name"] = w.WeightsVolumeName(zone),
-                        ["sizeGb"] = w.Disk.SizeGb.ToString(CultureInfo.InvariantCulture),
-                        ["type"] = $"projects/{t.Project}/zones/{zone}/diskTypes/{w.Disk.DiskType}",
-                        ["sourceImage"] = $"projects/{t.Project}/global/images/{w.WeightsImageName}",
-                        ["labels"] = labels.DeepClone(),
-                    }));
-            }
-        }
-
-        // IAM comes before the first bake disk: the bake Job needs its Cloud Storage grant before it runs.
-        if (model.Workloads.Count > 0)
-        {
-            steps.Insert(steps.FindIndex(s => s.Id.EndsWith("-bake-disk", StringComparison.Ordinal)), ProjectIam(model));
+            steps.Add(DiskRequests.BakeDisk(t, w));
+            steps.Add(ImageRequests.WeightsImage(t, w));
+            steps.AddRange(t.Zones.Select(zone => DiskRequests.WeightsDisk(t, w, zone)));
         }
 
         return new GkePlan { Project = t.Project, Location = t.Location, Cluster = t.Cluster, Steps = steps, ContainerImages = containerImages };
@@ -184,19 +96,6 @@ public static class GkePlanBuilder
         return images;
     }
 
-    /// <summary>The hex digits of the configuration hash a node pool's GKE name ends with.</summary>
-    public const int NodePoolHashLength = 8;
-
-    /// <summary>GKE's limit on node pool names.</summary>
-    public const int MaxNodePoolNameLength = 40;
-
-    /// <summary>The longest pool name <c>WithNodePool</c> takes: room is left for <c>-</c> and the configuration hash.</summary>
-    public const int MaxNodePoolBaseNameLength = MaxNodePoolNameLength - 1 - NodePoolHashLength;
-
-    // The node configuration fields GKE cannot change on an existing pool (gcp.md §1.2, §1.5): a change needs a new pool.
-    private static readonly string[] ImmutableNodeConfigFields =
-        ["machineType", "imageType", "diskType", "diskSizeGb", "accelerators", "secondaryBootDisks", "oauthScopes", "serviceAccount", "spot", "preemptible"];
-
     /// <summary>
     /// Gets the GKE name of a node pool: the declared name, <c>-</c> and the first <see cref="NodePoolHashLength"/> hex
     /// digits of SHA-256 over the node configuration fields that cannot be updated in place (machine type, boot disk,
@@ -212,150 +111,7 @@ public static class GkePlanBuilder
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(pool);
-        var config = NodePoolConfig(target, pool, cacheImage, new JsonObject());
-        var immutable = new JsonObject();
-        foreach (var field in ImmutableNodeConfigFields)
-        {
-            if (config[field] is { } value)
-            {
-                immutable[field] = value.DeepClone();
-            }
-        }
-
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(immutable.ToJsonString())))[..NodePoolHashLength];
-        return $"{pool.Name}-{hash}";
-    }
-
-    private static JsonObject NodePoolConfig(GkeTarget t, GkeNodePoolAnnotation pool, string? cacheImage, JsonObject resourceLabels)
-    {
-        var config = new JsonObject
-        {
-            ["machineType"] = pool.MachineType,
-            ["imageType"] = "COS_CONTAINERD",
-            ["diskType"] = pool.BootDiskType,
-            ["diskSizeGb"] = pool.BootDiskSizeGb,
-            ["oauthScopes"] = new JsonArray(CloudPlatformScope),
-            ["workloadMetadataConfig"] = new JsonObject { ["mode"] = "GKE_METADATA" },
-            ["resourceLabels"] = resourceLabels,
-        };
-        if (pool.Accelerator is { } accelerator)
-        {
-            config["accelerators"] = new JsonArray(new JsonObject
-            {
-                ["acceleratorCount"] = pool.AcceleratorCount.ToString(CultureInfo.InvariantCulture),
-                ["acceleratorType"] = accelerator,
-                ["gpuDriverInstallationConfig"] = new JsonObject { ["gpuDriverVersion"] = "LATEST" },
-            });
-            // GKE adds this taint only when the cluster also has a non-GPU pool (gcp.md §5.5): set it always.
-            config["taints"] = new JsonArray(new JsonObject { ["key"] = "nvidia.com/gpu", ["value"] = "present", ["effect"] = "NO_SCHEDULE" });
-        }
-
-        if (cacheImage is not null)
-        {
-            // Secondary boot disks need image streaming (gcp.md §1.5).
-            config["gcfsConfig"] = new JsonObject { ["enabled"] = true };
-            config["secondaryBootDisks"] = new JsonArray(new JsonObject
-            {
-                ["diskImage"] = $"projects/{t.Project}/global/images/{cacheImage}",
-                ["mode"] = "CONTAINER_IMAGE_CACHE",
-            });
-        }
-
-        return config;
-    }
-
-    private static GkePlanStep NodePool(GkeTarget t, GkeNodePoolAnnotation pool, string? cacheImage, string app, string environment)
-    {
-        var config = NodePoolConfig(t, pool, cacheImage, Labels(app, environment));
-        var name = NodePoolName(t, pool, cacheImage);
-        return new GkePlanStep
-        {
-            Id = $"node-pool-{pool.Name}",
-            Description = $"node pool {name}: {pool.MachineType}" + (pool.Accelerator is null ? "" : $" with {pool.AcceleratorCount}× {pool.Accelerator}") +
-                (cacheImage is null ? "" : $", image cache {cacheImage}"),
-            DependsOn = cacheImage is null ? [] : ["image-cache-image"],
-            ApiMethod = "container.projects.locations.clusters.nodePools.create",
-            HttpMethod = "POST",
-            Url = $"{ContainerBaseUrl}v1/projects/{t.Project}/locations/{t.Location}/clusters/{t.Cluster}/nodePools",
-            Body = new JsonObject
-            {
-                ["nodePool"] = new JsonObject
-                {
-                    ["name"] = name,
-                    ["initialNodeCount"] = pool.Count,
-                    ["locations"] = new JsonArray([.. t.Zones.Select(z => (JsonNode)z)]),
-                    ["autoscaling"] = new JsonObject
-                    {
-                        ["enabled"] = true, ["totalMinNodeCount"] = pool.MinNodes, ["totalMaxNodeCount"] = pool.MaxNodes, ["locationPolicy"] = "ANY",
-                    },
-                    ["management"] = new JsonObject { ["autoRepair"] = true, ["autoUpgrade"] = true },
-                    ["config"] = config,
-                },
-            },
-        };
-    }
-
-    private static GkePlanStep ProjectIam(GkePublishModel model)
-    {
-        var t = model.Target;
-        var principal = $"principal://iam.googleapis.com/projects/{{projectNumber}}/locations/global/workloadIdentityPools/{t.Project}.svc.id.goog/subject/ns";
-        var bindings = new JsonArray();
-        foreach (var w in model.Workloads)
-        {
-            // The bake Job reads the weights from Cloud Storage as its own Kubernetes service account.
-            bindings.Add(new JsonObject { ["role"] = "roles/storage.objectViewer", ["members"] = new JsonArray($"{principal}/{t.Namespace}/sa/{w.BakeServiceAccountName}") });
-        }
-
-        if (model.Environment.MetricsAdapter == MetricsAdapterKind.GoogleStackdriver && model.Workloads.Any(w => w.Autoscaling is not null))
-        {
-            bindings.Add(new JsonObject
-            {
-                ["role"] = "roles/monitoring.viewer",
-                ["members"] = new JsonArray($"{principal}/{GoogleMetricsAdapterManifests.Namespace}/sa/{GoogleMetricsAdapterManifests.Name}"),
-            });
-        }
-
-        return new GkePlanStep
-        {
-            Id = "project-iam",
-            Description = "IAM bindings for Workload Identity principals: the bake Job reads Cloud Storage; Google's metrics adapter reads Cloud Monitoring",
-            ApiMethod = "cloudresourcemanager.projects.setIamPolicy",
-            HttpMethod = "POST",
-            Url = $"{ResourceManagerBaseUrl}v1/projects/{t.Project}:setIamPolicy",
-            Body = new JsonObject
-            {
-                ["policy"] = new JsonObject { ["version"] = 3, ["bindings"] = bindings },
-                ["updateMask"] = "bindings,etag",
-            },
-            ResolveAtDeploy = new Dictionary<string, string>
-            {
-                ["{projectNumber}"] = $"projectNumber from GET {ResourceManagerBaseUrl}v1/projects/{t.Project}",
-                ["policy"] = $"these bindings are added to the policy from POST {ResourceManagerBaseUrl}v1/projects/{t.Project}:getIamPolicy (requestedPolicyVersion 3), keeping its etag and every other binding",
-            },
-        };
-    }
-
-    private static GkePlanStep ComputeInsert(GkeTarget t, string id, string description, string apiMethod, string path, IReadOnlyList<string> dependsOn, JsonObject body) => new()
-    {
-        Id = id,
-        Description = description,
-        DependsOn = dependsOn,
-        ApiMethod = apiMethod,
-        HttpMethod = "POST",
-        // A request ID derived from the project and step makes a retried or repeated insert idempotent (gcp.md §8).
-        Url = $"{ComputeBaseUrl}{path}?requestId={RequestId(t.Project, id)}",
-        Body = body,
-    };
-
-    private static JsonObject Labels(string app, string resource)
-    {
-        var labels = new JsonObject();
-        foreach (var (key, value) in KubernetesLabels.ForCloud(app, resource))
-        {
-            labels[key] = value;
-        }
-
-        return labels;
+        return NodePoolRequests.Name(target, pool, cacheImage);
     }
 
     /// <summary>Gets a stable, non-zero UUID for a step of a project.</summary>
@@ -371,43 +127,51 @@ public static class GkePlanBuilder
         return new Guid(bytes);
     }
 
-    private static string FullReference(string image)
+    /// <summary>A Compute Engine insert step: a POST to the collection with a request ID derived from the project and step.</summary>
+    /// <param name="t">The target.</param>
+    /// <param name="id">The step ID.</param>
+    /// <param name="description">What it creates.</param>
+    /// <param name="apiMethod">The discovery method, e.g. <c>compute.disks.insert</c>.</param>
+    /// <param name="collection">The collection path, e.g. <c>projects/P/zones/Z/disks</c>.</param>
+    /// <param name="body">The typed request, as JSON.</param>
+    /// <param name="dependsOn">What it waits for.</param>
+    /// <param name="requiredBy">The Kubernetes objects that wait for it.</param>
+    /// <returns>The step.</returns>
+    internal static GkePlanStep ComputeInsert(GkeTarget t, string id, string description, string apiMethod, string collection, JsonObject body,
+        GkePlanDependencies? dependsOn = null, IReadOnlyList<GkePlanKubernetesObject>? requiredBy = null) => new()
     {
-        var firstSegment = image.Split('/')[0];
-        var hasRegistry = image.Contains('/', StringComparison.Ordinal) && (firstSegment.Contains('.', StringComparison.Ordinal) || firstSegment.Contains(':', StringComparison.Ordinal));
-        return hasRegistry ? image : image.Contains('/', StringComparison.Ordinal) ? $"docker.io/{image}" : $"docker.io/library/{image}";
+        Id = id,
+        Description = description,
+        DependsOn = dependsOn ?? GkePlanDependencies.None,
+        RequiredBy = requiredBy ?? [],
+        ApiMethod = apiMethod,
+        HttpMethod = "POST",
+        // A request ID derived from the project and step makes a retried or repeated insert idempotent (gcp.md §8).
+        Url = $"{ComputeBaseUrl}{collection}?requestId={RequestId(t.Project, id)}",
+        Body = body,
+    };
+
+    /// <summary>Gets the GCE labels of an object of the app: <see cref="KubernetesLabels.ForCloud"/>.</summary>
+    /// <param name="t">The target (its namespace names the app).</param>
+    /// <param name="resource">The model resource the object belongs to.</param>
+    /// <returns>The labels.</returns>
+    internal static Dictionary<string, string> CloudLabels(GkeTarget t, string resource) => KubernetesLabels.ForCloud(t.Namespace, resource);
+
+    /// <summary>Gets the GCE labels of an object holding a workload's weights: <see cref="CloudLabels"/> and the weights version.</summary>
+    /// <param name="t">The target.</param>
+    /// <param name="w">The workload.</param>
+    /// <returns>The labels.</returns>
+    internal static Dictionary<string, string> WeightsLabels(GkeTarget t, GkeWorkload w)
+    {
+        var labels = CloudLabels(t, w.Weights.Name);
+        labels[KubernetesLabels.WeightsVersionCloudLabel] = w.WeightsVersion;
+        return labels;
     }
 
-    // The layout GKE's CONTAINER_IMAGE_CACHE mode reads (gcp.md §3.3): ext4 on the whole device, snapshots/<N>/fs and the two metadata files.
-    private static string ImageCacheStartupScript(IReadOnlyList<string> images)
-    {
-        var script = new StringBuilder();
-        script.Append("#!/bin/bash\n");
-        script.Append("set -uo pipefail\n");
-        script.Append(CultureInfo.InvariantCulture, $"fail() {{ echo \"{ImageCacheFailedSentinel}: $1\" > /dev/ttyS0; exit 1; }}\n");
-        script.Append("apt-get update && apt-get install -y containerd jq || fail 'cannot install containerd'\n");
-        script.Append("mkdir -p /etc/containerd/certs.d/docker.io\n");
-        script.Append("printf 'server = \"https://registry-1.docker.io\"\\n[host.\"https://mirror.gcr.io\"]\\n  capabilities = [\"pull\", \"resolve\"]\\n' > /etc/containerd/certs.d/docker.io/hosts.toml\n");
-        script.Append("systemctl restart containerd\n");
-        script.Append("dev=/dev/disk/by-id/google-secondary-disk-image-disk\n");
-        script.Append("mkfs.ext4 -F -m 0 -E lazy_itable_init=0,lazy_journal_init=0,discard \"$dev\" || fail 'mkfs'\n");
-        script.Append("mnt=/mnt/disks/container_layers; mkdir -p \"$mnt\" && mount -o discard,defaults \"$dev\" \"$mnt\" || fail 'mount'\n");
-        script.Append("token=$(curl -s -H 'Metadata-Flavor: Google' http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token | jq -r .access_token)\n");
-        foreach (var image in images)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"ctr -n k8s.io image pull --hosts-dir /etc/containerd/certs.d --user \"oauth2accesstoken:$token\" '{image}' || fail 'pull {image}'\n");
-        }
-
-        script.Append("ctr -n k8s.io images ls > \"$mnt/images.metadata\"\n");
-        script.Append(": > \"$mnt/snapshots.metadata\"\n");
-        script.Append("for snap in $(ctr -n k8s.io snapshot list | awk '$3 == \"Committed\" {print $1}'); do\n");
-        script.Append("  ctr -n k8s.io snapshot view \"tmp_$snap\" \"$snap\" > /dev/null || fail \"view $snap\"\n");
-        script.Append("  src=$(ctr -n k8s.io snapshot mounts /tmp \"tmp_$snap\" | grep -o 'lowerdir=[^ ,]*' | cut -d= -f2 | cut -d: -f1)\n");
-        script.Append("  n=$(basename \"$(dirname \"$src\")\"); mkdir -p \"$mnt/snapshots/$n\" && cp -r -p \"$src\" \"$mnt/snapshots/$n/fs\" || fail \"copy $snap\"\n");
-        script.Append("  echo \"$snap snapshots/$n/fs\" >> \"$mnt/snapshots.metadata\"\n");
-        script.Append("done\n");
-        script.Append("umount \"$mnt\" || fail 'umount'\n");
-        script.Append(CultureInfo.InvariantCulture, $"echo '{ImageCacheDoneSentinel}' > /dev/ttyS0\n");
-        return script.ToString();
-    }
+    /// <summary>Names a published Kubernetes object in a plan step's edges.</summary>
+    /// <param name="kind">Its kind.</param>
+    /// <param name="namespace">Its namespace, or <see langword="null"/> when cluster-scoped.</param>
+    /// <param name="name">Its name.</param>
+    /// <returns>The reference.</returns>
+    internal static GkePlanKubernetesObject KubernetesObject(string kind, string? @namespace, string name) => new() { Kind = kind, Namespace = @namespace, Name = name };
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using VllmAspire.Contracts.Stages;
 using VllmAspire.Provisioner.Deploy;
@@ -73,14 +74,12 @@ internal sealed class ProvisionerRuns(
                     detail: $"A {_run!.Mode} of {_run.From} is running since {_run.Start:O}; wait for it to end (GET /api/run) and try again.");
             }
 
-            PublishedApp? app = null;
+            PublishedApp app;
             StageGraph graph;
             DashboardStagePublisher? dashboard;
             try
             {
-                app = PublishedApp.Load(from);
-                GcpCredentialCheck.Ensure(name => configuration[name]);
-                graph = Deployment.BuildGraph(app, services);
+                (app, graph) = Deployment.Prepare(from, configuration, services);
                 dashboard = DashboardStagePublisher.Create(configuration["Dashboard:Url"], configuration["Dashboard:Token"], logger);
             }
             catch (Exception e) when (e is DeploymentInputException or ArgumentException)
@@ -89,7 +88,7 @@ internal sealed class ProvisionerRuns(
             }
             catch (StageGraphException e)
             {
-                return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, detail: $"The stages of {app?.Directory} do not form a graph: {e.Message}");
+                return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, detail: $"The stages of {Path.GetFullPath(from)} do not form a graph: {e.Message}");
             }
 
             if (graph.Stages.Count == 0)
@@ -103,7 +102,12 @@ internal sealed class ProvisionerRuns(
             _board = new StageStatusBoard();
             _run = new RunInfo(verb, app.Directory, dryRun, KnownStageStates.Running, timeProvider.GetUtcNow(), null, null);
             var board = _board;
-            _current = Task.Run(() => RunAsync(app, graph, mode, dryRun, board, dashboard));
+            _current = Task.Run(() =>
+            {
+                // The run outlives the request that started it: it is a trace of its own, not a child of POST /api/deploy.
+                Activity.Current = null;
+                return RunAsync(app, graph, mode, dryRun, board, dashboard);
+            });
             return Results.Accepted("/api/run", _run);
         }
     }

@@ -62,14 +62,29 @@ internal static class DeployCommand
             return BadInput;
         }
 
-        PublishedApp app;
         var configuration = DeploymentServices.BuildConfiguration(overrides);
+        var tracing = CommandTracing.Start(configuration);
+        try
+        {
+            return await RunAsync(mode, from, dryRun, configuration, console, errors, configure, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The spans of the run reach the collector before the process exits.
+            CommandTracing.Flush(tracing);
+        }
+    }
+
+    private static async Task<int> RunAsync(
+        StageRunMode mode, string from, bool dryRun, IConfiguration configuration, IAnsiConsole console, TextWriter errors, Action<IServiceCollection>? configure, CancellationToken ct)
+    {
+        PublishedApp app;
+        StageGraph graph;
         DashboardStagePublisher? dashboard;
         await using var services = DeploymentServices.Build(configuration, configure);
         try
         {
-            app = PublishedApp.Load(from);
-            GcpCredentialCheck.Ensure(name => configuration[name]);
+            (app, graph) = Deployment.Prepare(from, configuration, services);
             dashboard = DashboardStagePublisher.Create(configuration["Dashboard:Url"], configuration["Dashboard:Token"], services.GetRequiredService<ILogger<DashboardStagePublisher>>());
         }
         catch (Exception e) when (e is DeploymentInputException or ArgumentException)
@@ -77,25 +92,14 @@ internal static class DeployCommand
             Error(errors, e.Message);
             return BadInput;
         }
+        catch (StageGraphException e)
+        {
+            Error(errors, $"The stages of {Path.GetFullPath(from)} do not form a graph: {e.Message}");
+            return Failure;
+        }
 
         await using (dashboard)
         {
-            StageGraph graph;
-            try
-            {
-                graph = Deployment.BuildGraph(app, services);
-            }
-            catch (StageGraphException e)
-            {
-                Error(errors, $"The stages of {app.Directory} do not form a graph: {e.Message}");
-                return Failure;
-            }
-            catch (DeploymentInputException e)
-            {
-                Error(errors, e.Message);
-                return BadInput;
-            }
-
             if (graph.Stages.Count == 0)
             {
                 Error(errors, $"No provisioning stages for {app.Directory}: its plan has no steps and kubernetes/ no objects, so nothing would be {(mode == StageRunMode.Deploy ? "deployed" : "destroyed")}. Publish the app again.");

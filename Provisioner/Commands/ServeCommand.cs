@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpenTelemetry.Trace;
 using VllmAspire.Provisioner.Api;
 using VllmAspire.Provisioner.Deploy;
 using VllmAspire.Provisioner.Stages;
@@ -37,6 +38,8 @@ internal static class ServeCommand
     {
         var builder = WebApplication.CreateBuilder(hostArgs);
         builder.AddServiceDefaults();
+        // Every run as a trace with a span per stage, exported with the service's other telemetry.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(StageTracing.SourceName));
         builder.Services.Configure<ProvisionerOptions>(builder.Configuration.GetSection(ProvisionerOptions.SectionName));
         // Runs get services of their own: the GCP clients have their own retries and long waits, which the web host's
         // default HTTP resilience (ServiceDefaults) would cut short.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VllmAspire.Provisioner.Stages;
@@ -9,6 +10,25 @@ internal static class Deployment
 {
     /// <summary>The label every object we create carries.</summary>
     public const string ManagedBy = "vllm-aspire";
+
+    /// <summary>
+    /// Reads a published folder and checks everything a run needs before anything is changed: the plan and the
+    /// manifests, GCP credentials, and the stage graph (with the kubeconfig when it has Kubernetes stages). The CLI
+    /// verbs, the service and any in-process caller start here, then call <see cref="RunAsync"/>.
+    /// </summary>
+    /// <param name="from">The folder publish wrote (<c>gke-plan.json</c> and <c>kubernetes/</c>).</param>
+    /// <param name="configuration">Where credentials such as <c>GOOGLE_OAUTH_ACCESS_TOKEN</c> are looked up.</param>
+    /// <param name="services">The deployment's services (<see cref="DeploymentServices"/>).</param>
+    /// <returns>The app and its validated graph, which may have no stages.</returns>
+    /// <exception cref="DeploymentInputException">Bad input (nothing was changed): the message names it and the fix.</exception>
+    /// <exception cref="StageGraphException">The stages do not form a graph: a defect of publish or of the stages.</exception>
+    public static (PublishedApp App, StageGraph Graph) Prepare(string from, IConfiguration configuration, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var app = PublishedApp.Load(from);
+        GcpCredentialCheck.Ensure(name => configuration[name]);
+        return (app, BuildGraph(app, services));
+    }
 
     /// <summary>Builds the validated stage graph of a published app.</summary>
     /// <param name="app">The published app.</param>
@@ -42,6 +62,7 @@ internal static class Deployment
             DryRun = dryRun,
             Services = services,
             Labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["app"] = app.ApplicationName, ["managed-by"] = ManagedBy },
+            Target = new RunTarget(app.Plan.Project, app.Plan.Location, app.Plan.Cluster),
         };
         return runner.RunAsync(graph, options, observers, cancellationToken);
     }

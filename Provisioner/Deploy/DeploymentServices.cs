@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 using VllmAspire.Provisioner.Gcp;
 using VllmAspire.Provisioner.Kubernetes;
 using VllmAspire.Provisioner.Stages.Gcp;
@@ -37,6 +38,7 @@ internal static class DeploymentServices
         services.TryAddSingleton(_ => KubernetesClientFactory.CreateFromEnvironment());
         services.TryAddSingleton(sp => new KubernetesOperations(sp.GetRequiredService<k8s.IKubernetes>(), sp.GetRequiredService<KubernetesWaitOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<StageComposer>(DeploymentGraph.Build);
+        services.AddPodStartupTracing(configuration);
         return services;
     }
 
@@ -51,6 +53,9 @@ internal static class DeploymentServices
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter(level => level >= LogLevel.Warning)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddDeployment(configuration);
-        return services.BuildServiceProvider();
+        var provider = services.BuildServiceProvider();
+        // No host starts the tracer provider here: resolve it so it listens from the start (disposing flushes it).
+        _ = provider.GetService<TracerProvider>();
+        return provider;
     }
 }

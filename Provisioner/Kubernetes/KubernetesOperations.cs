@@ -350,12 +350,13 @@ internal sealed class KubernetesOperations
     /// <param name="pod">The pod's name.</param>
     /// <param name="container">The container.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="timestamps">Whether kubelet puts each line's RFC 3339 time in front of it (<c>kubectl logs --timestamps</c>).</param>
     /// <returns>The log text, or empty when the container has not started.</returns>
-    public async Task<string> ReadLogAsync(string @namespace, string pod, string container, CancellationToken cancellationToken)
+    public async Task<string> ReadLogAsync(string @namespace, string pod, string container, CancellationToken cancellationToken, bool timestamps = false)
     {
         try
         {
-            await using var stream = await _client.CoreV1.ReadNamespacedPodLogAsync(pod, @namespace, container: container, cancellationToken: cancellationToken);
+            await using var stream = await _client.CoreV1.ReadNamespacedPodLogAsync(pod, @namespace, container: container, timestamps: timestamps, cancellationToken: cancellationToken);
             using var reader = new StreamReader(stream);
             return await reader.ReadToEndAsync(cancellationToken);
         }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using VllmAspire.Contracts.Plan;
 
 namespace VllmAspire.Provisioner.Kubernetes;
 
@@ -26,11 +27,10 @@ internal sealed record ManifestObject(KubernetesKind Kind, IKubernetesObject<V1O
     /// <returns>A fresh JSON tree.</returns>
     public JsonObject ToJson() => JsonNode.Parse(KubernetesJson.Serialize(Object))!.AsObject();
 
-    /// <summary>Builds the name plan steps and stages use for an object.</summary>
+    /// <summary>Builds the name plan steps and stages use for an object (<see cref="GkePlanKubernetesObject.KeyOf"/>).</summary>
     /// <param name="kind">The object's kind.</param>
     /// <param name="namespace">Its namespace, or <see langword="null"/>.</param>
     /// <param name="name">Its name.</param>
     /// <returns><c>kubernetes/Kind/namespace/name</c>, or <c>kubernetes/Kind/name</c>.</returns>
-    public static string KeyOf(KubernetesKind kind, string? @namespace, string name) =>
-        @namespace is null ? $"kubernetes/{kind.Kind}/{name}" : $"kubernetes/{kind.Kind}/{@namespace}/{name}";
+    public static string KeyOf(KubernetesKind kind, string? @namespace, string name) => GkePlanKubernetesObject.KeyOf(kind.Kind, @namespace, name);
 }

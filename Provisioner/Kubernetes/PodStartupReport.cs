@@ -1,7 +1,7 @@
 namespace VllmAspire.Provisioner.Kubernetes;
 
 /// <summary>
-/// How one new vLLM pod started, from Kubernetes events and its container log (issue #5 item 6). Times are absolute;
+/// How one new vLLM pod started, from Kubernetes events and its container log (issue #5 item 6, issue #13). Times are absolute;
 /// <see cref="PodStartupReportFormatter"/> shows them relative to <see cref="Created"/>.
 /// </summary>
 /// <param name="Pod">The pod's name.</param>
@@ -15,6 +15,8 @@ namespace VllmAspire.Provisioner.Kubernetes;
 /// <param name="Started">When the container started (event <c>Started</c>).</param>
 /// <param name="WeightLoad">What vLLM's log said about loading the weights, if it said it yet.</param>
 /// <param name="Ready">When the pod became Ready (its Ready condition's transition time).</param>
+/// <param name="Phases">The start's phases in order, from events and vLLM's log (<see cref="PodStartupReporter.Phases"/>).</param>
+/// <param name="Namespace">The pod's namespace.</param>
 internal sealed record PodStartupReport(
     string Pod,
     string? Node,
@@ -26,4 +28,6 @@ internal sealed record PodStartupReport(
     bool ImageAlreadyPresent,
     DateTimeOffset? Started,
     VllmWeightLoad? WeightLoad,
-    DateTimeOffset? Ready);
+    DateTimeOffset? Ready,
+    IReadOnlyList<PodStartupPhase> Phases,
+    string Namespace);

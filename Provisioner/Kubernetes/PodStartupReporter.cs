@@ -1,10 +1,15 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using k8s.Models;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.Provisioner.Kubernetes;
 
-/// <summary>Builds <see cref="PodStartupReport"/>s for a Deployment's pods from their events and container logs.</summary>
+/// <summary>
+/// Builds <see cref="PodStartupReport"/>s for a Deployment's pods by joining their events (scheduled, the cluster
+/// autoscaler's scale-up when the pod waited for a node, pulling, pulled, started, the Ready condition) with vLLM's log
+/// read through the one start-up grammar; each report is also one trace (<see cref="PodStartupTrace"/>).
+/// </summary>
 internal static partial class PodStartupReporter
 {
     /// <summary>Reports how the Deployment's pods started.</summary>
@@ -25,8 +30,11 @@ internal static partial class PodStartupReporter
                      .OrderBy(p => p.Metadata.CreationTimestamp))
         {
             var events = await operations.ListPodEventsAsync(ns, pod.Metadata.Name, cancellationToken);
-            var log = await operations.ReadLogAsync(ns, pod.Metadata.Name, container, cancellationToken);
-            reports.Add(Build(pod, events, log, container));
+            // kubelet's timestamps time vLLM's lines to the nanosecond.
+            var log = await operations.ReadLogAsync(ns, pod.Metadata.Name, container, cancellationToken, timestamps: true);
+            var report = Build(pod, events, log, container);
+            PodStartupTrace.Emit(report);
+            reports.Add(report);
         }
 
         return reports;
@@ -35,7 +43,7 @@ internal static partial class PodStartupReporter
     /// <summary>Builds one pod's report.</summary>
     /// <param name="pod">The pod.</param>
     /// <param name="events">The events about it.</param>
-    /// <param name="log">Its vLLM container's log.</param>
+    /// <param name="log">Its vLLM container's log, with or without kubelet's timestamps.</param>
     /// <param name="container">The vLLM container's name: kubelet's pull and start events of other containers (the prefetch sidecar, which starts first) are not its start-up.</param>
     /// <returns>The report.</returns>
     public static PodStartupReport Build(V1Pod pod, IReadOnlyList<Corev1Event> events, string log, string container)
@@ -46,19 +54,95 @@ internal static partial class PodStartupReporter
         DateTimeOffset? First(string reason) => events.Where(e => e.Reason == reason).Select(TimeOf).Cast<DateTimeOffset?>().FirstOrDefault();
         var pulled = events.FirstOrDefault(e => e.Reason == "Pulled");
         var alreadyPresent = pulled?.Message?.Contains("already present on machine", StringComparison.Ordinal) == true;
-        var ready = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready" && c.Status == "True")?.LastTransitionTime;
-        return new PodStartupReport(
+        var ready = ToOffset(pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready" && c.Status == "True")?.LastTransitionTime);
+        var created = ToOffset(pod.Metadata.CreationTimestamp) ?? DateTimeOffset.MinValue;
+        var lines = PodLog.Lines(log);
+        var started = First("Started");
+        var pulling = First("Pulling");
+        var pulledAt = pulled is null ? (DateTimeOffset?)null : TimeOf(pulled);
+        var report = new PodStartupReport(
             pod.Metadata.Name,
             pod.Spec?.NodeName,
-            ToOffset(pod.Metadata.CreationTimestamp) ?? DateTimeOffset.MinValue,
+            created,
             First("Scheduled"),
-            First("Pulling"),
-            pulled is null ? null : TimeOf(pulled),
+            pulling,
+            pulledAt,
             alreadyPresent ? TimeSpan.Zero : ParsePullDuration(pulled?.Message),
             alreadyPresent,
-            First("Started"),
-            VllmWeightLoad.Parse(log),
-            ToOffset(ready));
+            started,
+            VllmWeightLoad.From(lines.Select(l => l.Text)),
+            ready,
+            [],
+            pod.Metadata.NamespaceProperty ?? "");
+        return report with { Phases = Phases(report, First("TriggeredScaleUp"), lines) };
+    }
+
+    /// <summary>
+    /// The phases of a pod's start: scheduling (and node provisioning when the cluster autoscaler was asked for a node),
+    /// the image pull, then vLLM's phases from its log (<see cref="VllmStartupTimeline"/>), the last one ending at Ready.
+    /// </summary>
+    /// <param name="report">The report's events.</param>
+    /// <param name="scaleUp">When the cluster autoscaler triggered a scale-up for the pod, if it did.</param>
+    /// <param name="log">vLLM's log lines with kubelet's times where known.</param>
+    /// <returns>The phases in order.</returns>
+    public static IReadOnlyList<PodStartupPhase> Phases(PodStartupReport report, DateTimeOffset? scaleUp, IReadOnlyList<(DateTimeOffset? At, string Text)> log)
+    {
+        var phases = new List<PodStartupPhase>();
+        var none = new Dictionary<string, object>();
+        if (report.Scheduled is { } scheduled)
+        {
+            // Event times are whole seconds: a scale-up stamped with the scheduling second still came first.
+            var waitedForNode = scaleUp is { } s && s <= scheduled;
+            phases.Add(new(PodStartupPhases.Scheduling, report.Created, waitedForNode ? scaleUp!.Value : scheduled, none));
+            if (waitedForNode)
+            {
+                phases.Add(new(PodStartupPhases.NodeProvisioning, scaleUp!.Value, scheduled, none));
+            }
+        }
+
+        if (report.Pulled is { } pulled)
+        {
+            var attributes = new Dictionary<string, object> { [PodStartupPhases.ImageAlreadyPresentAttribute] = report.ImageAlreadyPresent };
+            phases.Add(new(PodStartupPhases.ImagePull, report.PullStarted ?? pulled, pulled, attributes));
+        }
+
+        if (report.Started is not { } started)
+        {
+            return phases;
+        }
+
+        // Lines without kubelet's time fall back to vLLM's own stamp, read in UTC (a container's usual zone).
+        var marks = new List<(DateTimeOffset, VllmStartupMark)>();
+        foreach (var (at, text) in log)
+        {
+            if (VllmStartupLog.TryParse(text, out var line, out var mark) && (at ?? line.Stamp?.ToInstant(started, TimeSpan.Zero)) is { } time)
+            {
+                marks.Add((time, mark));
+            }
+        }
+
+        foreach (var phase in VllmStartupTimeline.Build(started, marks, report.Ready))
+        {
+            var attributes = new Dictionary<string, object>();
+            if (phase.WeightsGib is { } gib)
+            {
+                attributes[VllmStartupTelemetry.WeightsGibAttribute] = gib;
+            }
+
+            if (phase.CompileCacheHit is { } hit)
+            {
+                attributes[VllmStartupTelemetry.CompileCacheHitAttribute] = hit;
+            }
+
+            if (phase.CompileCacheDirectory is { } dir)
+            {
+                attributes[VllmStartupTelemetry.CompileCacheDirectoryAttribute] = dir;
+            }
+
+            phases.Add(new(VllmStartupTelemetry.SpanName(phase.Phase), phase.Start, phase.End, attributes));
+        }
+
+        return phases;
     }
 
     /// <summary>Reads the pull time from kubelet's <c>Pulled</c> message, e.g. <c>Successfully pulled image "x" in 1m2.5s (1m2.5s including waiting)</c>.</summary>

@@ -1,56 +1,46 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.Provisioner.Kubernetes;
 
 /// <summary>
-/// vLLM's own account of loading the weights, from its log (reference/metrics.md §6.4): the V1 loader's
-/// <c>Loading weights took N seconds</c>, the V1 runner's <c>Model loading took N GiB [memory] and N seconds</c>, and V0's
-/// <c>Loading model weights took N GB</c>.
+/// vLLM's own account of loading the weights, read from its log with the one start-up grammar (<see cref="VllmStartupLog"/>):
+/// the V1 loader's <c>Loading weights took N seconds</c>, the V1 runner's <c>Model loading took N GiB [memory] and N seconds</c>,
+/// and V0's <c>Loading model weights took N GB</c>.
 /// </summary>
-/// <param name="Seconds">The load time vLLM reported, if it reported one.</param>
-/// <param name="Gib">The memory the weights took (GiB for V1, GB for V0), if reported.</param>
+/// <param name="Seconds">The load time vLLM reported, if it reported one (the loader's, else the runner's).</param>
+/// <param name="Gib">The memory the weights took, if reported.</param>
 /// <param name="Line">The log line the time (or size) came from.</param>
-internal sealed partial record VllmWeightLoad(double? Seconds, double? Gib, string Line)
+internal sealed record VllmWeightLoad(double? Seconds, double? Gib, string Line)
 {
-    /// <summary>Finds vLLM's weight-load lines in a container log.</summary>
-    /// <param name="log">The log text.</param>
+    /// <summary>Finds vLLM's weight-load lines among a container's log lines.</summary>
+    /// <param name="lines">The log's lines (without kubelet's timestamps).</param>
     /// <returns>The load, or <see langword="null"/> when the log has no such line yet.</returns>
-    public static VllmWeightLoad? Parse(string log)
+    public static VllmWeightLoad? From(IEnumerable<string> lines)
     {
-        double? seconds = null, gib = null;
-        string? line = null;
-        foreach (var text in log.Split('\n'))
+        (string Text, VllmStartupMark Mark)? loader = null, runner = null;
+        foreach (var text in lines)
         {
-            if (LoaderLine().Match(text) is { Success: true } loader)
+            if (VllmStartupLog.TryParse(text, out _, out var mark))
             {
-                seconds = Number(loader.Groups["s"]);
-                line = text.Trim();
-            }
-            else if (RunnerLine().Match(text) is { Success: true } runner)
-            {
-                gib = Number(runner.Groups["gib"]);
-                seconds ??= Number(runner.Groups["s"]);
-                line ??= text.Trim();
-            }
-            else if (V0Line().Match(text) is { Success: true } v0)
-            {
-                gib = Number(v0.Groups["gb"]);
-                line ??= text.Trim();
+                switch (mark.Kind)
+                {
+                    case VllmStartupMarkKind.WeightsLoaded:
+                        loader = (text.Trim(), mark);
+                        break;
+                    case VllmStartupMarkKind.ModelLoaded:
+                        runner = (text.Trim(), mark);
+                        break;
+                }
             }
         }
 
-        return line is null ? null : new VllmWeightLoad(seconds, gib, line);
+        return (loader ?? runner) is { } line
+            ? new VllmWeightLoad(loader?.Mark.Seconds ?? runner?.Mark.Seconds, runner?.Mark.Gib, line.Text)
+            : null;
     }
 
-    private static double Number(Group group) => double.Parse(group.Value, CultureInfo.InvariantCulture);
-
-    [GeneratedRegex(@"Loading weights took (?<s>[0-9.]+) seconds")]
-    private static partial Regex LoaderLine();
-
-    [GeneratedRegex(@"Model loading took (?<gib>[0-9.]+) GiB(?: memory)? and (?<s>[0-9.]+) seconds")]
-    private static partial Regex RunnerLine();
-
-    [GeneratedRegex(@"Loading model weights took (?<gb>[0-9.]+) GB")]
-    private static partial Regex V0Line();
+    /// <summary>Finds vLLM's weight-load lines in a container log.</summary>
+    /// <param name="log">The log text.</param>
+    /// <returns>The load, or <see langword="null"/> when the log has no such line yet.</returns>
+    public static VllmWeightLoad? Parse(string log) => From(log.Split('\n'));
 }

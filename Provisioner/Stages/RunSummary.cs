@@ -11,6 +11,7 @@ namespace VllmAspire.Provisioner.Stages;
 /// The longest chain of stage durations through the graph: the least wall time any scheduler could reach with these
 /// durations. A wall time near it means independent stages really ran in parallel.
 /// </param>
+/// <param name="CriticalPathStages">The stages of <paramref name="CriticalPath"/>, in the order they ran: what to make faster to make the run faster.</param>
 /// <param name="Canceled">Whether the run was canceled before it finished.</param>
 internal sealed record RunSummary(
     StageRunMode Mode,
@@ -18,6 +19,7 @@ internal sealed record RunSummary(
     IReadOnlyList<StageRunRecord> Stages,
     TimeSpan WallTime,
     TimeSpan CriticalPath,
+    IReadOnlyList<string> CriticalPathStages,
     bool Canceled)
 {
     /// <summary>Gets the stages that created objects.</summary>
@@ -46,23 +48,41 @@ internal sealed record RunSummary(
 
     private int Count(StageOutcome outcome) => Stages.Count(s => s.Outcome == outcome);
 
-    /// <summary>Computes the critical path of a run: for each stage, its duration plus the longest path to it over what it waited for.</summary>
+    /// <summary>
+    /// Computes the critical path of a run: for each stage, its duration plus the longest path to it over what it
+    /// waited for; the path is the chain that ends last.
+    /// </summary>
     /// <param name="graph">The graph.</param>
     /// <param name="mode">The run's direction.</param>
     /// <param name="durations">Each stage's duration (stages that did not run count zero).</param>
-    /// <returns>The longest path.</returns>
-    public static TimeSpan ComputeCriticalPath(StageGraph graph, StageRunMode mode, IReadOnlyDictionary<string, TimeSpan> durations)
+    /// <returns>The longest path's length and its stages in run order (none for an empty graph).</returns>
+    public static (TimeSpan Length, IReadOnlyList<string> Stages) ComputeCriticalPath(StageGraph graph, StageRunMode mode, IReadOnlyDictionary<string, TimeSpan> durations)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(durations);
         var order = mode == StageRunMode.Deploy ? graph.Stages : graph.Stages.Reverse();
         var finish = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var previous = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? last = null;
         foreach (var stage in order)
         {
-            var before = graph.GetPrerequisites(stage.Name, mode).Select(p => finish[p]).DefaultIfEmpty(TimeSpan.Zero).Max();
-            finish[stage.Name] = before + durations.GetValueOrDefault(stage.Name);
+            // The prerequisite that finishes last is the one this stage really waited for.
+            var before = graph.GetPrerequisites(stage.Name, mode).MaxBy(p => finish[p]);
+            finish[stage.Name] = (before is null ? TimeSpan.Zero : finish[before]) + durations.GetValueOrDefault(stage.Name);
+            previous[stage.Name] = before;
+            // On a tie the later stage wins: it ends the longer chain.
+            if (last is null || finish[stage.Name] >= finish[last])
+            {
+                last = stage.Name;
+            }
         }
 
-        return finish.Values.DefaultIfEmpty(TimeSpan.Zero).Max();
+        var path = new List<string>();
+        for (var stage = last; stage is not null; stage = previous[stage])
+        {
+            path.Insert(0, stage);
+        }
+
+        return (last is null ? TimeSpan.Zero : finish[last], path);
     }
 }

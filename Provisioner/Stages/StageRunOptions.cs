@@ -14,4 +14,7 @@ internal sealed record StageRunOptions
 
     /// <summary>Gets the services the stages use.</summary>
     public required IServiceProvider Services { get; init; }
+
+    /// <summary>Gets where the run deploys, for its trace; <see langword="null"/> when the stages are not a published app's.</summary>
+    public RunTarget? Target { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using VllmAspire.VllmSimulator.Engine;
+using VllmAspire.VllmSimulator.Telemetry;
 
 namespace VllmAspire.VllmSimulator.Api;
 
@@ -121,12 +122,13 @@ public static class OpenAiEndpoints
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var model = options.ServedModelName;
         var usage = new { prompt_tokens = request.PromptTokens, total_tokens = request.PromptTokens + pieces.Length, completion_tokens = pieces.Length };
+        var info = new LlmRequestInfo(id, chat ? "chat" : "text_completion", model, request.MaxTokensParam, request.Temperature, request.TopP);
 
         try
         {
             if (!request.Stream)
             {
-                await engine.RunAsync(request.PromptTokens, pieces.Length, finishReason, request.MaxTokens, null, ctx.RequestAborted).ConfigureAwait(false);
+                await engine.RunAsync(request.PromptTokens, pieces.Length, finishReason, request.MaxTokens, null, ctx.RequestAborted, info).ConfigureAwait(false);
                 var text = string.Concat(pieces);
                 object body = chat
                     ? new
@@ -199,7 +201,7 @@ public static class OpenAiEndpoints
                 await SendAsync(ctx, chunk).ConfigureAwait(false);
             }
 
-            await engine.RunAsync(request.PromptTokens, pieces.Length, finishReason, request.MaxTokens, OnToken, ctx.RequestAborted).ConfigureAwait(false);
+            await engine.RunAsync(request.PromptTokens, pieces.Length, finishReason, request.MaxTokens, OnToken, ctx.RequestAborted, info).ConfigureAwait(false);
             if (request.IncludeUsage)
             {
                 await SendAsync(ctx, new { id, @object = objectName, created, model, choices = Array.Empty<object>(), usage }).ConfigureAwait(false);

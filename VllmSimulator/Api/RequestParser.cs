@@ -146,6 +146,7 @@ public static class RequestParser
     private static (ParsedRequest?, Failure?) Finish(JsonElement root, SimulatorOptions options, string text, int promptTokens, int defaultMaxTokens, string? altMaxName = null)
     {
         var maxTokens = defaultMaxTokens;
+        int? given = null;
         foreach (var name in altMaxName is null ? new[] { "max_tokens" } : ["max_completion_tokens", "max_tokens"])
         {
             if (root.TryGetProperty(name, out var mt) && mt.ValueKind != JsonValueKind.Null)
@@ -161,8 +162,19 @@ public static class RequestParser
                 }
 
                 maxTokens = v;
+                given = v;
                 break;
             }
+        }
+
+        if (Sampling(root, "temperature", 1, double.PositiveInfinity) is { Error: { } badTemperature })
+        {
+            return (null, badTemperature);
+        }
+
+        if (Sampling(root, "top_p", 1, 1) is { Error: { } badTopP })
+        {
+            return (null, badTopP);
         }
 
         var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
@@ -184,6 +196,22 @@ public static class RequestParser
             return (null, new(400, $"This model's maximum context length is {limit} tokens. However, you requested {promptTokens + maxTokens} tokens ({promptTokens} in the messages, {maxTokens} in the completion). Please reduce the length of the messages or completion."));
         }
 
-        return (new ParsedRequest(text, promptTokens, maxTokens, stream, includeUsage), null);
+        return (new ParsedRequest(text, promptTokens, maxTokens, stream, includeUsage, given,
+            Sampling(root, "temperature", 1, double.PositiveInfinity).Value, Sampling(root, "top_p", 1, 1).Value), null);
+    }
+
+    /// <summary>A sampling number between 0 and <paramref name="max"/>, or its default when absent or null.</summary>
+    private static (double Value, Failure? Error) Sampling(JsonElement root, string name, double fallback, double max)
+    {
+        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return (fallback, null);
+        }
+
+        return e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var v) && v >= 0 && v <= max
+            ? (v, null)
+            : (fallback, new(400, double.IsPositiveInfinity(max)
+                ? $"{name} must be a non-negative number, got {e.GetRawText()}."
+                : $"{name} must be a number between 0 and {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}, got {e.GetRawText()}."));
     }
 }

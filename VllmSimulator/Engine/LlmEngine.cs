@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using VllmAspire.VllmSimulator.Metrics;
+using VllmAspire.VllmSimulator.Telemetry;
 
 namespace VllmAspire.VllmSimulator.Engine;
 
@@ -18,12 +20,13 @@ public sealed class LlmEngine
     /// <summary>Creates the engine and its metrics.</summary>
     /// <param name="options">The simulator options.</param>
     /// <param name="time">The clock and timer source.</param>
-    public LlmEngine(SimulatorOptions options, TimeProvider time)
+    /// <param name="meter">The meter of vLLM's metrics as OpenTelemetry instruments; none when <see langword="null"/>.</param>
+    public LlmEngine(SimulatorOptions options, TimeProvider time, Meter? meter = null)
     {
         _options = options;
         _time = time;
         Scheduler = new Scheduler(options.MaxNumSeqs);
-        Metrics = new VllmMetrics(options, Snapshot);
+        Metrics = new VllmMetrics(options, Snapshot, meter);
     }
 
     /// <summary>The admission queue.</summary>
@@ -68,9 +71,11 @@ public sealed class LlmEngine
     /// <param name="maxTokens">The request's max_tokens, for the parameter histograms.</param>
     /// <param name="onToken">Called after each token is produced; may stream it.</param>
     /// <param name="ct">The request's cancellation.</param>
+    /// <param name="info">The request's identity and sampling parameters for its <c>llm_request</c> span; no span when <see langword="null"/>.</param>
     /// <returns>A task that completes after the last token.</returns>
-    public async Task RunAsync(int promptTokens, int tokenCount, string finishReason, int maxTokens, Func<int, ValueTask>? onToken, CancellationToken ct)
+    public async Task RunAsync(int promptTokens, int tokenCount, string finishReason, int maxTokens, Func<int, ValueTask>? onToken, CancellationToken ct, LlmRequestInfo? info = null)
     {
+        var span = info is null ? null : RequestSpan.Start(info);
         var arrival = _time.GetTimestamp();
         long blocks = 0;
         var generated = 0;
@@ -123,7 +128,7 @@ public sealed class LlmEngine
             }
 
             var end = _time.GetTimestamp();
-            Metrics.Finished(new RequestTiming(
+            var timing = new RequestTiming(
                 finishReason,
                 _time.GetElapsedTime(arrival, end).TotalSeconds,
                 _time.GetElapsedTime(arrival, scheduled).TotalSeconds,
@@ -131,11 +136,14 @@ public sealed class LlmEngine
                 _time.GetElapsedTime(scheduled, end).TotalSeconds,
                 promptTokens,
                 generated,
-                maxTokens));
+                maxTokens);
+            Metrics.Finished(timing);
+            RequestSpan.Finish(span, timing, _time.GetElapsedTime(arrival, firstToken).TotalSeconds);
         }
         catch (Exception) when (ct.IsCancellationRequested)
         {
             Metrics.Finished(new RequestTiming("abort", 0, 0, 0, 0, promptTokens, generated, maxTokens));
+            RequestSpan.Abort(span);
             throw;
         }
         finally

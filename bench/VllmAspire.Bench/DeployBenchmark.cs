@@ -34,8 +34,8 @@ internal static class DeployBenchmark
                 return 2;
             }
 
-            Console.WriteLine("| run | stages | wall time | critical path | wall / critical path | sum of stages | sum / wall |");
-            Console.WriteLine("|---|---|---|---|---|---|---|");
+            Console.WriteLine("| run | stages | wall time | critical path | wall / critical path | sum of stages | sum / wall | stages on the critical path |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
             var ratios = new List<double>();
             for (var run = 1; run <= count; run++)
             {
@@ -49,7 +49,7 @@ internal static class DeployBenchmark
                 var ratio = summary.WallTime / summary.CriticalPath;
                 ratios.Add(ratio);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {run} | {summary.Stages.Count} | {Stats.Format(summary.WallTime.TotalSeconds)} | {Stats.Format(summary.CriticalPath.TotalSeconds)} | {ratio:F3}× | {Stats.Format(summary.SumOfStages.TotalSeconds)} | {summary.SumOfStages / summary.WallTime:F2}× |"));
+                    $"| {run} | {summary.Stages.Count} | {Stats.Format(summary.WallTime.TotalSeconds)} | {Stats.Format(summary.CriticalPath.TotalSeconds)} | {ratio:F3}× | {Stats.Format(summary.SumOfStages.TotalSeconds)} | {summary.SumOfStages / summary.WallTime:F2}× | {string.Join(" → ", summary.CriticalPathStages)} |"));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median wall / critical path: {Stats.Percentile(ratios, 50):F3}× (target ≤ 1.1×)"));
@@ -83,6 +83,11 @@ internal static class DeployBenchmark
 
         var golden = Path.Combine(RepositoryPaths.Root, "tests", "VllmAspire.Publishing.Tests", "Golden");
         var app = PublishedApp.Load(golden);
+        // The images of ours count as pushed: building them is `dotnet publish`, not the graph's scheduling.
+        app = app with
+        {
+            Plan = app.Plan with { ContainerImages = [], Steps = [.. app.Plan.Steps.Select(s => s with { DependsOn = s.DependsOn with { ContainerImages = [] } })] },
+        };
         var services = new ServiceCollection();
         services.AddSingleton(KubernetesClientFactory.Create(cluster.ClientConfiguration(), retryDelay: TimeSpan.FromMilliseconds(20)));
         await using var provider = services.AddLogging().AddDeployment(configuration).BuildServiceProvider();

@@ -52,6 +52,8 @@ internal static class SimulatorThroughputBenchmark
         {
             VllmSimulatorProject.TargetPath, "--model", modelDirectory, "--served-model-name", "bench", "--port", port.ToString(CultureInfo.InvariantCulture),
             "--max-num-seqs", maxNumSeqs.ToString(CultureInfo.InvariantCulture), "--ttft-ms", ttft.ToString(CultureInfo.InvariantCulture), "--tpot-ms", tpot.ToString(CultureInfo.InvariantCulture),
+            // Throughput, not start-up: the simulated start-up phases play instantly.
+            "--startup-time-scale", "0",
         })
         {
             startInfo.ArgumentList.Add(argument);

@@ -11,4 +11,13 @@ public enum LoadCase
 
     /// <summary><c>prefetch</c> alone, no engine.</summary>
     PrefetchAlone,
+
+    /// <summary>The whole start of a current vLLM (imports, engine, sequential load, torch.compile without a cache, graphs): the recipe.</summary>
+    WholeRecipe,
+
+    /// <summary>The whole start with the prefetch sidecar started with the container.</summary>
+    WholePrefetch,
+
+    /// <summary>The whole start with the prefetch sidecar and a compile cache that holds this start's entry.</summary>
+    WholePrefetchCache,
 }

@@ -57,7 +57,7 @@ internal sealed class GcpDeployment : IAsyncDisposable
 
     /// <summary>Gets the disks a converged deploy leaves: every planned disk except the image-cache builder's.</summary>
     public IReadOnlyList<string> PlannedDisks => [.. PlannedNames("compute.disks.insert")
-        .Where(d => !Plan.Steps.Any(s => s.ApiMethod == "compute.instances.insert" && s.DependsOn.Contains(d.Id)))
+        .Where(d => !Plan.Steps.Any(s => s.ApiMethod == "compute.instances.insert" && s.DependsOn.Steps.Contains(d.Id)))
         .Select(d => $"projects/{Project}/zones/{ZoneOf(d.Url)}/disks/{d.Name}").Order(StringComparer.Ordinal)];
 
     /// <summary>Gets the images of the plan.</summary>
@@ -92,13 +92,12 @@ internal sealed class GcpDeployment : IAsyncDisposable
         if (!images)
         {
             // An app without images of ours: no image stages, and nothing waits for them.
-            var built = plan.ContainerImages.Select(i => i.Reference).ToHashSet(StringComparer.Ordinal);
-            plan = plan with { ContainerImages = [], Steps = [.. plan.Steps.Select(s => s with { DependsOn = [.. s.DependsOn.Where(d => !built.Contains(d))] })] };
+            plan = plan with { ContainerImages = [], Steps = [.. plan.Steps.Select(s => s with { DependsOn = s.DependsOn with { ContainerImages = [] } })] };
         }
 
         if (!kubernetes)
         {
-            plan = plan with { Steps = [.. plan.Steps.Select(s => s with { DependsOn = [.. s.DependsOn.Where(d => !d.StartsWith("kubernetes/", StringComparison.Ordinal))] })] };
+            plan = plan with { Steps = [.. plan.Steps.Select(s => s with { DependsOn = s.DependsOn with { KubernetesObjects = [] } })] };
             return new GcpDeployment(fake, new PublishedFolder(plan.ToJson()), plan, null, registry, baseImage);
         }
 
@@ -169,9 +168,17 @@ internal sealed class GcpDeployment : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        foreach (var (key, value) in ExtraEnvironment)
+        {
+            start.Environment[key] = value;
+        }
+
         start.Environment["COLUMNS"] = "400";
         return new ProvisionerProcess(Process.Start(start)!);
     }
+
+    /// <summary>Gets settings a test adds to the processes' environment, e.g. where to export traces.</summary>
+    public Dictionary<string, string> ExtraEnvironment { get; } = [];
 
     /// <summary>Gets the environment that points a Provisioner process at the fakes with short timings.</summary>
     public Dictionary<string, string?> Environment()

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VllmAspire.Contracts.Stages;
 using VllmAspire.Provisioner.Commands;
 using VllmAspire.Provisioner.Stages;
+using VllmAspire.Testing.Fakes.Otlp;
 
 namespace VllmAspire.Provisioner.Deploy.Tests;
 
@@ -22,6 +23,7 @@ public sealed class ProvisionerServiceTests : IAsyncDisposable
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly PublishedFolder _folder = new();
     private WebApplication? _app;
+    private FakeOtlpCollector? _collector;
     private HttpClient? _http;
 
     private async Task<HttpClient> StartAsync(params string[] extraArgs)
@@ -171,6 +173,37 @@ public sealed class ProvisionerServiceTests : IAsyncDisposable
             await _app.DisposeAsync();
         }
 
+        // After the service: it sends its last spans as it stops.
+        if (_collector is not null)
+        {
+            await _collector.DisposeAsync();
+        }
+
         _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task Each_run_is_exported_over_OTLP_as_a_trace_of_its_own_with_a_span_per_stage()
+    {
+        var collector = _collector = await FakeOtlpCollector.StartAsync();
+        var http = await StartAsync([.. collector.Environment.Select(e => $"--{e.Key}={e.Value}")]);
+        _release.SetResult();
+
+        using var response = await http.PostAsJsonAsync("/api/deploy", new { from = _folder.Root });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await WaitForRunEndAsync(http);
+
+        var spans = await collector.WaitForAsync(
+            all => all.Any(s => s.Scope == StageTracing.SourceName && s.Name == "deploy") && all.Any(s => s.Name.StartsWith("POST", StringComparison.Ordinal)),
+            Deadline);
+        var run = Assert.Single(spans, s => s.Scope == StageTracing.SourceName && s.Name == "deploy");
+        // The run outlives the request that started it, so it is a trace of its own rather than a child of POST /api/deploy.
+        Assert.Equal("", run.ParentSpanId);
+        Assert.DoesNotContain(spans, s => s.Name.StartsWith("POST", StringComparison.Ordinal) && s.TraceId == run.TraceId);
+        Assert.Equal(("my-project", "vllm-cluster"), ((string?)run.Attributes[StageTracing.ProjectAttribute], (string?)run.Attributes[StageTracing.ClusterAttribute]));
+        var stages = spans.Where(s => s.ParentSpanId == run.SpanId).ToDictionary(s => s.Name);
+        Assert.Equal(["image", "pool"], stages.Keys.Order());
+        Assert.True(stages["pool"].Start >= stages["image"].End, "pool's span starts before image's ends");
+        Assert.Contains(stages["image"].Events, e => (string?)e.Attributes[StageTracing.ObjectPathAttribute] == "compute/v1/projects/my-project/global/images/x");
     }
 }

@@ -292,10 +292,19 @@ public sealed class StageRunnerTests
         };
 
         // image-cache → node-pool → workloads = 21 min beats weights-image → disks → workloads = 19 min.
-        Assert.Equal(TimeSpan.FromMinutes(21), RunSummary.ComputeCriticalPath(graph, StageRunMode.Deploy, durations));
-        Assert.Equal(TimeSpan.FromMinutes(21), RunSummary.ComputeCriticalPath(graph, StageRunMode.Destroy, durations));
+        var deploy = RunSummary.ComputeCriticalPath(graph, StageRunMode.Deploy, durations);
+        Assert.Equal(TimeSpan.FromMinutes(21), deploy.Length);
+        Assert.Equal(["image-cache", "node-pool", "workloads"], deploy.Stages);
+        var destroy = RunSummary.ComputeCriticalPath(graph, StageRunMode.Destroy, durations);
+        Assert.Equal(TimeSpan.FromMinutes(21), destroy.Length);
+        Assert.Equal(["workloads", "node-pool", "image-cache"], destroy.Stages);
         durations["weights-image"] = TimeSpan.FromMinutes(30);
-        Assert.Equal(TimeSpan.FromMinutes(34), RunSummary.ComputeCriticalPath(graph, StageRunMode.Deploy, durations));
+        deploy = RunSummary.ComputeCriticalPath(graph, StageRunMode.Deploy, durations);
+        Assert.Equal(TimeSpan.FromMinutes(34), deploy.Length);
+        Assert.Equal(["weights-image", "disks", "workloads"], deploy.Stages);
+        var empty = RunSummary.ComputeCriticalPath(StageGraph.Create([]), StageRunMode.Deploy, durations);
+        Assert.Equal(TimeSpan.Zero, empty.Length);
+        Assert.Empty(empty.Stages);
     }
 
     private static string ConsoleDescription(RunSummary summary) =>

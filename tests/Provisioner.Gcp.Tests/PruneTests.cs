@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using VllmAspire.Contracts.Plan;
+using VllmAspire.Contracts.Plan.Container;
 using VllmAspire.Provisioner.Stages;
 using VllmAspire.Provisioner.Stages.Gcp;
 
@@ -176,11 +177,11 @@ public sealed class PruneTests
         public static Planned Of(GkePlan plan)
         {
             var requests = plan.Steps.Select(PlannedRequest.From).ToList();
-            var builderDisks = requests.Where(r => r.Step.ApiMethod == "compute.instances.insert").SelectMany(r => r.Step.DependsOn).ToHashSet();
+            var builderDisks = requests.Where(r => r.Step.ApiMethod == "compute.instances.insert").SelectMany(r => r.Step.DependsOn.Steps).ToHashSet();
             return new Planned(
                 [.. requests.Where(r => r.Step.ApiMethod == "compute.disks.insert" && !builderDisks.Contains(r.Step.Id)).Select(r => r.ComputeResourcePath).Order(StringComparer.Ordinal)],
                 [.. requests.Where(r => r.Step.ApiMethod == "compute.images.insert").Select(r => r.ComputeResourcePath).Order(StringComparer.Ordinal)],
-                [.. requests.Where(r => r.Step.ApiMethod.EndsWith("nodePools.create", StringComparison.Ordinal)).Select(r => $"{GcpTestbed.Cluster}/nodePools/{r.Body["nodePool"]!["name"]}")]);
+                [.. requests.Where(r => r.Step.ApiMethod.EndsWith("nodePools.create", StringComparison.Ordinal)).Select(r => $"{GcpTestbed.Cluster}/nodePools/{r.As<CreateNodePoolRequest>().NodePool.Name}")]);
         }
     }
 }

@@ -41,7 +41,7 @@ public sealed class StageTests
         Assert.Equal([plan.ContainerImages.Single().Reference], cache.DependsOn);
         Assert.Equal(["image-cache-image"], stages.Single(s => s.Name == "node-pool-vllm-pool").DependsOn);
         // Publish names the bake Job as its disk (<weights>-<version>-bake); the image waits for both.
-        Assert.Equal([BakeDiskStep, $"kubernetes/Job/vllm/{BakeDisk}", "project-iam"], stages.Single(s => s.Name == WeightsImageStep).DependsOn);
+        Assert.Equal([BakeDiskStep, "project-iam", $"kubernetes/Job/vllm/{BakeDisk}"], stages.Single(s => s.Name == WeightsImageStep).DependsOn);
         Assert.Equal([WeightsImageStep], stages.Single(s => s.Name == WeightsDiskStep).DependsOn);
     }
 

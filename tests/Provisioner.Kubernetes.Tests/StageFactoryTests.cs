@@ -34,7 +34,7 @@ public sealed class StageFactoryTests
         Assert.All(bed.Stages.SelectMany(s => s.DependsOn), d => Assert.True(stages.ContainsKey(d) || planSteps.Contains(d), d));
 
         // The plan's image step waits for the Job the bake stage provides.
-        Assert.Contains(bed.BakeJob.Key, bed.Plan.Steps.Single(s => s.ApiMethod == "compute.images.insert" && s.DependsOn.Contains(bakeDisk)).DependsOn);
+        Assert.Contains(bed.BakeJob.Key, bed.Plan.Steps.Single(s => s.ApiMethod == "compute.images.insert" && s.DependsOn.Steps.Contains(bakeDisk)).DependsOn.Keys);
     }
 
     [Fact]
@@ -67,6 +67,30 @@ public sealed class StageFactoryTests
         Assert.Equal(manifests.Objects.Select(o => o.Key).Order(), stages.SelectMany(s => s.Provides).Order());
         var planSteps = plan.Steps.Select(s => s.Id).Concat(plan.ContainerImages.Select(i => i.Reference)).ToHashSet();
         Assert.All(stages.SelectMany(s => s.DependsOn), d => Assert.True(byName.ContainsKey(d) || planSteps.Contains(d), d));
+    }
+
+    [Fact]
+    public void A_stage_waits_for_exactly_the_plan_steps_whose_requiredBy_names_one_of_its_objects()
+    {
+        var manifests = ManifestSet.Load(Paths.GoldenOutput);
+        var plan = JsonSerializer.Deserialize<GkePlan>(File.ReadAllText(Path.Combine(Paths.GoldenOutput, "gke-plan.json")))!;
+        Assert.Contains("node-pool-vllm-pool", KubernetesStageFactory.Create(manifests, plan).Single(s => s.Name == "workload-vllm").DependsOn);
+
+        // The edges are read from the plan, not worked out from node selectors, volume handles or IAM members: without
+        // the pool's requiredBy the workload no longer waits for the pool, and a step naming the namespace holds back the base.
+        var edited = plan with
+        {
+            Steps = [.. plan.Steps.Select(s => s.Id switch
+            {
+                "node-pool-vllm-pool" => s with { RequiredBy = [] },
+                "project-iam" => s with { RequiredBy = [.. s.RequiredBy, new GkePlanKubernetesObject { Kind = "Namespace", Name = "vllm" }] },
+                _ => s,
+            })],
+        };
+        var stages = KubernetesStageFactory.Create(manifests, edited).ToDictionary(s => s.Name);
+
+        Assert.DoesNotContain("node-pool-vllm-pool", stages["workload-vllm"].DependsOn);
+        Assert.Equal(["project-iam"], stages["kubernetes-base"].DependsOn);
     }
 
     private static string DiskStep(TestBed bed, ManifestObject volume) => DiskStep(bed.Plan, volume);

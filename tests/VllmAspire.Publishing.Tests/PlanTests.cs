@@ -1,3 +1,4 @@
+using VllmAspire.Contracts.Plan;
 using VllmAspire.Hosting.Publishing;
 
 namespace VllmAspire.Publishing.Tests;
@@ -11,7 +12,7 @@ public sealed class PlanTests
         var plan = GkePlanBuilder.Build(GkePublishModel.TryCreate(app.Model, out _)!);
         Assert.DoesNotContain(plan.Steps, s => s.Id.StartsWith("image-cache", StringComparison.Ordinal));
         var pool = plan.Steps.Single(s => s.Id == "node-pool-vllm-pool");
-        Assert.Empty(pool.DependsOn);
+        Assert.True(pool.DependsOn.IsEmpty);
         Assert.Null(pool.Body!["nodePool"]!["config"]!["secondaryBootDisks"]);
     }
 
@@ -24,8 +25,8 @@ public sealed class PlanTests
         var script = (string)plan.Steps[1].Body!["metadata"]!["items"]![0]!["value"]!;
         Assert.Contains("ctr -n k8s.io image pull", script, StringComparison.Ordinal);
         Assert.Contains("'docker.io/vllm/vllm-openai:v0.10.1'", script, StringComparison.Ordinal);
-        Assert.Contains(GkePlanBuilder.ImageCacheDoneSentinel, script, StringComparison.Ordinal);
-        Assert.Equal(["image-cache-image"], plan.Steps[3].DependsOn);
+        Assert.Contains(ImageCacheSentinels.Done, script, StringComparison.Ordinal);
+        Assert.Equal(["image-cache-image"], plan.Steps[3].DependsOn.Steps);
     }
 
     [Fact]
@@ -50,11 +51,54 @@ public sealed class PlanTests
         var v = publish.Workloads[0].WeightsVersion;
         var steps = GkePlanBuilder.Build(publish).Steps;
         var image = steps.Single(s => s.Id == $"gemma-7b-{v}-image");
-        Assert.Contains($"kubernetes/Job/vllm/gemma-7b-{v}-bake", image.DependsOn);
+        Assert.Contains(new GkePlanKubernetesObject { Kind = "Job", Namespace = "vllm", Name = $"gemma-7b-{v}-bake" }, image.DependsOn.KubernetesObjects);
         Assert.Equal($"projects/my-project/zones/us-central1-a/disks/gemma-7b-{v}-bake", (string?)image.Body!["sourceDisk"]);
         var disk = steps.Single(s => s.Id == $"gemma-7b-{v}-disk-us-central1-a");
         Assert.Equal($"projects/my-project/global/images/gemma-7b-weights-{v}", (string?)disk.Body!["sourceImage"]);
         Assert.Equal("2048", (string?)disk.Body["sizeGb"]);
         Assert.True(steps.ToList().FindIndex(s => s.Id == "project-iam") < steps.ToList().FindIndex(s => s.Id == $"gemma-7b-{v}-bake-disk"));
+    }
+
+    [Fact]
+    public void TheObjectsThatNeedACloudResource_AreNamedByItsStep()
+    {
+        using var app = new TestModel().Build();
+        var publish = GkePublishModel.TryCreate(app.Model, out _)!;
+        var v = publish.Workloads[0].WeightsVersion;
+        var steps = GkePlanBuilder.Build(publish).Steps.ToDictionary(s => s.Id);
+
+        // Deploy reads these edges instead of matching volume handles, node selectors and IAM members against the requests.
+        Assert.Equal([$"kubernetes/PersistentVolume/gemma-7b-{v}-bake"], steps[$"gemma-7b-{v}-bake-disk"].RequiredBy.Select(o => o.Key));
+        Assert.Equal([$"kubernetes/PersistentVolume/gemma-7b-{v}-us-central1-a"], steps[$"gemma-7b-{v}-disk-us-central1-a"].RequiredBy.Select(o => o.Key));
+        Assert.Equal(["kubernetes/Deployment/vllm/vllm"], steps["node-pool-vllm-pool"].RequiredBy.Select(o => o.Key));
+        Assert.Equal([$"kubernetes/Job/vllm/gemma-7b-{v}-bake", "kubernetes/Deployment/custom-metrics/custom-metrics-stackdriver-adapter"],
+            steps["project-iam"].RequiredBy.Select(o => o.Key));
+        Assert.Empty(steps[$"gemma-7b-{v}-image"].RequiredBy);
+    }
+
+    [Fact]
+    public async Task TheBuilderScript_IsValidBash_WithEveryImageQuotedAndEveryPlaceholderFilled()
+    {
+        using var app = new TestModel { ImageCacheName = "vllm-cache" }.Build();
+        var plan = GkePlanBuilder.Build(GkePublishModel.TryCreate(app.Model, out _)!);
+        var builder = plan.Steps.Single(s => s.Id == "image-cache-builder").BodyAs<VllmAspire.Contracts.Plan.Compute.Instance>();
+        var script = Assert.Single(builder.Metadata!.Items, i => i.Key == "startup-script").Value!;
+
+        Assert.StartsWith("#!/bin/bash\n", script, StringComparison.Ordinal);
+        Assert.DoesNotMatch("@[A-Z_]+@", script);
+        Assert.Matches("\nimages=\\('docker.io/vllm/vllm-openai:v0.10.1'( '[^']+')*\\)\n", script);
+        Assert.Contains("device='secondary-disk-image-disk'", script, StringComparison.Ordinal);
+        Assert.Contains($"done_line='{ImageCacheSentinels.Done}'", script, StringComparison.Ordinal);
+        Assert.Contains($"failed_line='{ImageCacheSentinels.Failed}'", script, StringComparison.Ordinal);
+        Assert.Contains("secondary-disk-image-disk", builder.Disks.Select(d => d.DeviceName));
+
+        // bash -n parses the whole script without running it.
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", "-n") { RedirectStandardInput = true, RedirectStandardError = true };
+        using var bash = System.Diagnostics.Process.Start(psi)!;
+        await bash.StandardInput.WriteAsync(script);
+        bash.StandardInput.Close();
+        var errors = await bash.StandardError.ReadToEndAsync();
+        await bash.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(bash.ExitCode == 0, errors);
     }
 }

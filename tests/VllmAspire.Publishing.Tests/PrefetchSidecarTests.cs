@@ -157,7 +157,7 @@ public sealed class PrefetchSidecarTests
             var image = Assert.Single(plan.ContainerImages);
             Assert.Equal((reference, "Provisioner/Provisioner.csproj"), (image.Reference, image.Project));
             Assert.True(File.Exists(Path.Combine(VllmAspire.Testing.RepositoryPaths.Root, image.Project)), image.Project);
-            Assert.Contains(reference, plan.Steps.Single(s => s.Id == "image-cache-builder").DependsOn);
+            Assert.Contains(reference, plan.Steps.Single(s => s.Id == "image-cache-builder").DependsOn.ContainerImages);
             Assert.Contains($"Deploy builds and pushes {reference} from Provisioner/Provisioner.csproj.", output.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain("-t:PublishContainer", output.ToString(), StringComparison.Ordinal);
         }

@@ -82,7 +82,7 @@ public sealed class TwoZonePublishTests(TwoZonePublish published) : IClassFixtur
         var steps = PlanAssertions.PassesDiscoveryDocumentsInOrder(Path.Combine(published.Output, "gke-plan.json"));
         var disks = steps.Where(s => (string?)s!["apiMethod"] == "compute.disks.insert" && s!["body"]!["sourceImage"] is not null).ToList();
         Assert.Equal(["us-central1-a", "us-central1-b"], disks.Select(d => ((string)d!["url"]!).Split("/zones/")[1].Split('/')[0]));
-        Assert.All(disks, d => Assert.Contains("-image", d!["dependsOn"]!.AsArray().Select(x => (string)x!).Single(), StringComparison.Ordinal));
+        Assert.All(disks, d => Assert.EndsWith("-image", d!["dependsOn"]!["steps"]!.AsArray().Select(x => (string)x!).Single(), StringComparison.Ordinal));
         var pool = steps.Single(s => (string?)s!["apiMethod"] == "container.projects.locations.clusters.nodePools.create")!;
         Assert.Equal(["us-central1-a", "us-central1-b"], pool["body"]!["nodePool"]!["locations"]!.AsArray().Select(z => (string)z!));
         // The bake and the image cache are built once, in the primary zone.

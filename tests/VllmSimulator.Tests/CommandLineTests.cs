@@ -66,6 +66,30 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Startup_phases_default_to_the_reference_start_and_scale()
+    {
+        // reference/startup-2026.md [P5] (imports 10.0; config 16.1 + engine core 3.8; compile 19.0; graphs 4.0) and [P13] (cache hit 7.5).
+        var o = Parse("--model", "m")!.Startup;
+        Assert.Equal((1.0, 10.0, 19.9, 19.0, 7.5, 4.0), (o.TimeScale, o.ImportsSeconds, o.EngineSeconds, o.CompileSeconds, o.CompileCacheHitSeconds, o.GraphCaptureSeconds));
+        Assert.False(o.EngineStartOnly);
+
+        var scaled = Parse("--model", "m", "--startup-time-scale", "0.05", "--compile-seconds", "30", "--compile-cache-root", "/tmp/vllm-cache", "--gpu-name", "NVIDIA H100")!.Startup;
+        Assert.Equal(TimeSpan.FromSeconds(1.5), scaled.Scaled(scaled.CompileSeconds));
+        Assert.Equal(("/tmp/vllm-cache", "NVIDIA H100"), (scaled.CompileCacheRoot, scaled.GpuName));
+    }
+
+    [Fact]
+    public void The_old_engine_start_option_maps_onto_the_phases()
+    {
+        var o = Parse("--model", "m", "--engine-start-seconds", "3.5")!.Startup;
+        Assert.Equal((0.0, 3.5, true, 1.0), (o.ImportsSeconds, o.EngineSeconds, o.EngineStartOnly, o.TimeScale));
+
+        var ex = Assert.Throws<ArgumentException>(() => Parse("--model", "m", "--engine-start-seconds", "1", "--compile-seconds", "2"));
+        Assert.Contains("--engine-start-seconds cannot be combined with --compile-seconds", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("must not be negative", Assert.Throws<ArgumentException>(() => Parse("--model", "m", "--graph-capture-seconds", "-1")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_model_flag_is_an_error()
     {
         var ex = Assert.Throws<ArgumentException>(() => Parse());

@@ -33,7 +33,7 @@ public sealed partial class PrefetchSidecarTests
         var started = lines.FindIndex(l => StartedLine().IsMatch(l));
         Assert.True(started >= 0, sim.ToString());
         Assert.True(started < lines.FindIndex(l => l.Contains("Loading weights took", StringComparison.Ordinal)), sim.ToString());
-        Assert.Matches(@"^INFO \d\d-\d\d \d\d:\d\d:\d\d \[prefetch-weights\] ", lines[started]);
+        Assert.Matches(@"^\(APIServer pid=\d+\) INFO \d\d-\d\d \d\d:\d\d:\d\d \[prefetch-weights\] ", lines[started]);
         var pid = int.Parse(StartedLine().Match(lines[started]).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
         // Its own report, forwarded into the simulator's log: every byte of the weights folder, read once.

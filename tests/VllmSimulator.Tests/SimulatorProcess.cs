@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using VllmAspire.Testing.Processes;
+using VllmAspire.VllmCatalog;
 
 namespace VllmSimulator.Tests;
 
 /// <summary>The built simulator run as a real child process, with its output captured line by line.</summary>
-public sealed partial class SimulatorProcess : IAsyncDisposable
+public sealed class SimulatorProcess : IAsyncDisposable
 {
     private readonly TestProcess _child;
 
@@ -24,22 +24,32 @@ public sealed partial class SimulatorProcess : IAsyncDisposable
 
     public int ProcessId => _child.Process.Id;
 
-    [GeneratedRegex(@"Starting vLLM API server on (http://\S+)")]
-    private static partial Regex StartingLine();
-
-    public static SimulatorProcess Start(params string[] args) =>
-        new(TestProcess.StartDotnet(DllPath, args, new TestProcessOptions
+    /// <summary>
+    /// Starts the simulator. A test that does not set the start-up phases plays them instantly (<c>--startup-time-scale 0</c>),
+    /// so only the real weight load takes time.
+    /// </summary>
+    public static SimulatorProcess Start(params string[] args)
+    {
+        string[] phases = args.Any(a => a is "--startup-time-scale" or "--engine-start-seconds") ? [] : ["--startup-time-scale", "0"];
+        return new(TestProcess.StartDotnet(DllPath, [.. args, .. phases], new TestProcessOptions
         {
-            Environment = new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = null, ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null },
+            Environment = new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = null, ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null, [VllmCompileCacheKey.CacheRootVariable] = null },
         }));
+    }
+
+    /// <summary>Reads the URL from vLLM's "Starting vLLM API server [N ]on URL" line, through the start-up grammar.</summary>
+    public static Uri? ListenUrl(string line) =>
+        VllmStartupLog.TryParse(line, out _, out var mark) && mark.Kind == VllmStartupMarkKind.ApiServerStarting
+            ? new Uri(mark.Text!.TrimEnd('/') + "/")
+            : null;
 
     /// <summary>Waits for the "Starting vLLM API server on URL" line and returns the URL.</summary>
     public async Task<Uri> WaitForUrlAsync(TimeSpan? timeout = null)
     {
         try
         {
-            var line = await _child.WaitForLineAsync(l => !l.IsError && StartingLine().IsMatch(l.Text), "the simulator to listen", timeout ?? TimeSpan.FromSeconds(30));
-            return new Uri(StartingLine().Match(line).Groups[1].Value.TrimEnd('/') + "/");
+            var line = await _child.WaitForLineAsync(l => !l.IsError && ListenUrl(l.Text) is not null, "the simulator to listen", timeout ?? TimeSpan.FromSeconds(30));
+            return ListenUrl(line)!;
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
         {

@@ -1,3 +1,6 @@
+using VllmAspire.Contracts.Plan.Compute;
+using VllmAspire.Provisioner.Gcp.Compute;
+
 namespace VllmAspire.Provisioner.Stages.Gcp;
 
 /// <summary>
@@ -7,37 +10,21 @@ namespace VllmAspire.Provisioner.Stages.Gcp;
 /// <param name="request">The planned insert.</param>
 /// <param name="options">The stage timings.</param>
 internal sealed class ComputeDiskStage(PlannedRequest request, GcpStageOptions options)
-    : GcpStage(request.Step.Id, request.Step.DependsOn, [request.Step.Id], options)
+    : GcpStage(request.Step.Id, request.DependsOn, [request.Step.Id], options)
 {
-    /// <inheritdoc />
-    protected override async Task<StageResult> ReconcileCoreAsync(StageContext context, CancellationToken cancellationToken)
-    {
-        var path = request.ComputeResourcePath;
-        var existing = await ObserveOursAsync(context, request, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
-        {
-            // Deploy never resizes or refills a disk: a new model version gets new disk names in the plan.
-            var planned = request.Body["sizeGb"] is { } size ? long.Parse(size.ToString(), System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
-            return planned is not null && existing.SizeGb is { } actual && actual != planned
-                ? new StageResult(StageOutcome.Unchanged, [path], $"disk exists with {actual} GB where the plan says {planned} GB; deploy does not resize disks (destroy it to recreate)")
-                : StageResult.Unchanged(path);
-        }
-
-        if (context.DryRun)
-        {
-            return new StageResult(StageOutcome.Created, [path], $"would create disk {path}");
-        }
-
-        await InsertComputeAsync(context, request, cancellationToken).ConfigureAwait(false);
-        return new StageResult(StageOutcome.Created, [path], $"created disk {path}");
-    }
+    private readonly Disk _disk = request.As<Disk>();
 
     /// <inheritdoc />
-    protected override async Task<StageResult> DestroyCoreAsync(StageContext context, CancellationToken cancellationToken)
-    {
-        var path = request.ComputeResourcePath;
-        return await DeleteComputeIfOursAsync(context, path, request.Labels, cancellationToken).ConfigureAwait(false)
-            ? new StageResult(StageOutcome.Deleted, [path], context.DryRun ? $"would delete disk {path}" : $"deleted disk {path}")
-            : StageResult.Unchanged(path);
-    }
+    protected override Task<StageResult> ReconcileCoreAsync(StageContext context, CancellationToken cancellationToken) =>
+        CreateOnceAsync(context, request, "disk", cancellationToken, existing: SizeNote);
+
+    /// <inheritdoc />
+    protected override Task<StageResult> DestroyCoreAsync(StageContext context, CancellationToken cancellationToken) =>
+        DestroyPlannedAsync(context, request, "disk", cancellationToken);
+
+    // Deploy never resizes or refills a disk: a new model version gets new disk names in the plan.
+    private StageResult? SizeNote(ComputeResource existing) =>
+        _disk.SizeGb is { } planned && existing.SizeGb is { } actual && actual != planned
+            ? new StageResult(StageOutcome.Unchanged, [request.ComputeResourcePath], $"disk exists with {actual} GB where the plan says {planned} GB; deploy does not resize disks (destroy it to recreate)")
+            : null;
 }

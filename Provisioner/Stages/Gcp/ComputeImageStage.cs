@@ -1,3 +1,4 @@
+using VllmAspire.Contracts.Plan.Compute;
 using VllmAspire.Provisioner.Gcp.Compute;
 
 namespace VllmAspire.Provisioner.Stages.Gcp;
@@ -10,41 +11,23 @@ namespace VllmAspire.Provisioner.Stages.Gcp;
 /// <param name="request">The planned insert.</param>
 /// <param name="options">The stage timings.</param>
 internal sealed class ComputeImageStage(PlannedRequest request, GcpStageOptions options)
-    : GcpStage(request.Step.Id, request.Step.DependsOn, [request.Step.Id], options)
+    : GcpStage(request.Step.Id, request.DependsOn, [request.Step.Id], options)
 {
-    /// <inheritdoc />
-    protected override async Task<StageResult> ReconcileCoreAsync(StageContext context, CancellationToken cancellationToken)
-    {
-        var path = request.ComputeResourcePath;
-        var existing = await ObserveOursAsync(context, request, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
-        {
-            return StageResult.Unchanged(path);
-        }
-
-        var sourceDisk = (string?)request.Body["sourceDisk"];
-        if (context.DryRun)
-        {
-            return new StageResult(StageOutcome.Created, [path], $"would create image {path} from {sourceDisk}");
-        }
-
-        if (sourceDisk is not null)
-        {
-            await WaitUntilDetachedAsync(context, sourceDisk, cancellationToken).ConfigureAwait(false);
-        }
-
-        await InsertComputeAsync(context, request, cancellationToken).ConfigureAwait(false);
-        return new StageResult(StageOutcome.Created, [path], $"created image {path}");
-    }
+    private readonly Image _image = request.As<Image>();
 
     /// <inheritdoc />
-    protected override async Task<StageResult> DestroyCoreAsync(StageContext context, CancellationToken cancellationToken)
-    {
-        var path = request.ComputeResourcePath;
-        return await DeleteComputeIfOursAsync(context, path, request.Labels, cancellationToken).ConfigureAwait(false)
-            ? new StageResult(StageOutcome.Deleted, [path], context.DryRun ? $"would delete image {path}" : $"deleted image {path}")
-            : StageResult.Unchanged(path);
-    }
+    protected override Task<StageResult> ReconcileCoreAsync(StageContext context, CancellationToken cancellationToken) =>
+        CreateOnceAsync(
+            context,
+            request,
+            "image",
+            cancellationToken,
+            beforeInsert: _image.SourceDisk is { } disk ? () => WaitUntilDetachedAsync(context, disk, cancellationToken) : null,
+            source: _image.SourceDisk);
+
+    /// <inheritdoc />
+    protected override Task<StageResult> DestroyCoreAsync(StageContext context, CancellationToken cancellationToken) =>
+        DestroyPlannedAsync(context, request, "image", cancellationToken);
 
     private async Task WaitUntilDetachedAsync(StageContext context, string diskPath, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using VllmAspire.Contracts.Plan;
 using VllmAspire.Provisioner.Gcp.Compute;
 using VllmAspire.Provisioner.Gcp.Container;
+using CreateNodePoolRequest = VllmAspire.Contracts.Plan.Container.CreateNodePoolRequest;
 
 namespace VllmAspire.Provisioner.Stages.Gcp;
 
@@ -39,19 +40,21 @@ internal sealed class GcpPruneStage : GcpStage
         var requests = plan.Steps.Select(PlannedRequest.From).ToList();
         var disks = requests.Where(r => r.Step.ApiMethod == "compute.disks.insert").ToList();
         var images = requests.Where(r => r.Step.ApiMethod == "compute.images.insert").ToList();
-        var pools = requests.Where(r => r.Step.ApiMethod == "container.projects.locations.clusters.nodePools.create").ToList();
+        var pools = requests.Where(r => r.Step.ApiMethod == "container.projects.locations.clusters.nodePools.create")
+            .Select(r => (Cluster: ClusterOf(r), Pool: r.As<CreateNodePoolRequest>().NodePool)).ToList();
         _project = plan.Project;
         _plannedDisks = [.. disks.Select(d => d.ComputeResourcePath)];
         _plannedImages = [.. images.Select(i => i.ComputeResourcePath)];
-        _plannedPools = [.. pools.Select(p => $"{ClusterOf(p)}/nodePools/{(string?)p.Body["nodePool"]?["name"]}")];
-        _clusters = [.. pools.Select(ClusterOf).Append($"projects/{plan.Project}/locations/{plan.Location}/clusters/{plan.Cluster}").Distinct(StringComparer.Ordinal)];
+        _plannedPools = [.. pools.Select(p => $"{p.Cluster}/nodePools/{p.Pool.Name}")];
+        _clusters = [.. pools.Select(p => p.Cluster).Append($"projects/{plan.Project}/locations/{plan.Location}/clusters/{plan.Cluster}").Distinct(StringComparer.Ordinal)];
 
         // Old disks may lie in any zone the app used: the planned disks' zones and the pools' node zones.
         _zones = [.. disks.Select(d => d.CollectionPath.Split('/')[3])
-            .Concat(pools.SelectMany(p => p.Body["nodePool"]?["locations"]?.AsArray().Select(z => (string?)z) ?? []).OfType<string>())
+            .Concat(pools.SelectMany(p => p.Pool.Locations ?? []))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
-        var labels = requests.Select(r => PlannedRequest.LabelsOf(r.Body["labels"] ?? r.Body["nodePool"]?["config"]?["resourceLabels"]))
+        // Compute objects carry labels; node pools carry them as their nodes' resource labels.
+        var labels = requests.Select(r => r.Labels).Concat(pools.Select(p => p.Pool.Config?.ResourceLabels ?? new Dictionary<string, string>()))
             .FirstOrDefault(l => OwnershipLabelKeys.All(l.ContainsKey));
         _ours = labels?.Where(l => OwnershipLabelKeys.Contains(l.Key)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal)
             ?? throw new ArgumentException("No step of the plan labels its object with managed-by and app, so the prune could not tell this app's objects from others; republish the plan.", nameof(plan));

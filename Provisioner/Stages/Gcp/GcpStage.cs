@@ -101,6 +101,62 @@ internal abstract class GcpStage(string name, IReadOnlyList<string> dependsOn, I
     protected static TimeProvider Time(StageContext context) => context.Services.GetService<TimeProvider>() ?? TimeProvider.System;
 
     /// <summary>
+    /// Reconciles a planned Compute object that deploy creates once and never changes (a new model version gets new
+    /// names in the plan): one that exists and is ours is left as it is; a missing one is inserted, or on a dry run
+    /// only reported.
+    /// </summary>
+    /// <param name="context">The run's context.</param>
+    /// <param name="request">The planned insert.</param>
+    /// <param name="kind">What the object is, for messages, e.g. <c>disk</c>.</param>
+    /// <param name="cancellationToken">Cancels the stage.</param>
+    /// <param name="existing">Describes an existing object when there is more to say than "up to date", else returns <see langword="null"/>.</param>
+    /// <param name="beforeInsert">Runs before the insert (never on a dry run), e.g. waits for the source disk to be detached.</param>
+    /// <param name="source">Where the object comes from, for the dry-run message, e.g. <c>projects/p/zones/z/disks/d</c>.</param>
+    /// <returns>What the stage did.</returns>
+    protected async Task<StageResult> CreateOnceAsync(
+        StageContext context,
+        PlannedRequest request,
+        string kind,
+        CancellationToken cancellationToken,
+        Func<ComputeResource, StageResult?>? existing = null,
+        Func<Task>? beforeInsert = null,
+        string? source = null)
+    {
+        var path = request.ComputeResourcePath;
+        if (await ObserveOursAsync(context, request, cancellationToken).ConfigureAwait(false) is { } found)
+        {
+            return existing?.Invoke(found) ?? StageResult.Unchanged(path);
+        }
+
+        if (context.DryRun)
+        {
+            return new StageResult(StageOutcome.Created, [path], $"would create {kind} {path}{(source is null ? "" : $" from {source}")}");
+        }
+
+        if (beforeInsert is not null)
+        {
+            await beforeInsert().ConfigureAwait(false);
+        }
+
+        await InsertComputeAsync(context, request, cancellationToken).ConfigureAwait(false);
+        return new StageResult(StageOutcome.Created, [path], $"created {kind} {path}");
+    }
+
+    /// <summary>Destroys a planned Compute object: deletes it if it exists and is ours (<see cref="DeleteComputeIfOursAsync"/>).</summary>
+    /// <param name="context">The run's context.</param>
+    /// <param name="request">The planned insert.</param>
+    /// <param name="kind">What the object is, for messages, e.g. <c>disk</c>.</param>
+    /// <param name="cancellationToken">Cancels the stage.</param>
+    /// <returns>What the stage did.</returns>
+    protected async Task<StageResult> DestroyPlannedAsync(StageContext context, PlannedRequest request, string kind, CancellationToken cancellationToken)
+    {
+        var path = request.ComputeResourcePath;
+        return await DeleteComputeIfOursAsync(context, path, request.Labels, cancellationToken).ConfigureAwait(false)
+            ? new StageResult(StageOutcome.Deleted, [path], context.DryRun ? $"would delete {kind} {path}" : $"deleted {kind} {path}")
+            : StageResult.Unchanged(path);
+    }
+
+    /// <summary>
     /// Inserts a planned Compute object with the plan's <c>requestId</c>, waits for the operation and checks that the
     /// object exists. Compute remembers a <c>requestId</c> for a while and answers a repeat with the old operation
     /// without doing anything, so an insert whose earlier operation failed, or whose object was deleted since (a

@@ -9,7 +9,7 @@ internal static class GcpStageFactory
     /// Creates one stage per plan step, except that the builder VM (<c>compute.instances.insert</c>), the disk it writes
     /// and the image made from that disk form one image-cache stage, which provides all three step IDs. Stage names are
     /// the step IDs (the image-cache stage is named after the builder step without <c>-builder</c>); dependencies are
-    /// the steps' <c>dependsOn</c>, which may name Kubernetes objects as <c>kubernetes/Kind/namespace/name</c>.
+    /// the steps' <c>dependsOn</c>: steps, the container images deploy pushes, and Kubernetes objects (<c>kubernetes/Kind/namespace/name</c>).
     /// </summary>
     /// <param name="plan">The plan published as <c>gke-plan.json</c>.</param>
     /// <param name="options">The stage timings, or <see langword="null"/> for the defaults.</param>
@@ -23,12 +23,13 @@ internal static class GcpStageFactory
         var grouped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var builder in requests.Where(r => r.Step.ApiMethod == "compute.instances.insert"))
         {
-            var disk = requests.FirstOrDefault(r => r.Step.ApiMethod == "compute.disks.insert" && builder.Step.DependsOn.Contains(r.Step.Id))
+            var disk = requests.FirstOrDefault(r => r.Step.ApiMethod == "compute.disks.insert" && builder.Step.DependsOn.Steps.Contains(r.Step.Id))
                 ?? throw new ArgumentException($"Plan step '{builder.Step.Id}' (builder VM) depends on no disk step; republish the plan.", nameof(plan));
-            var image = requests.FirstOrDefault(r => r.Step.ApiMethod == "compute.images.insert" && r.Step.DependsOn.Contains(builder.Step.Id))
+            var image = requests.FirstOrDefault(r => r.Step.ApiMethod == "compute.images.insert" && r.Step.DependsOn.Steps.Contains(builder.Step.Id))
                 ?? throw new ArgumentException($"No image step of the plan depends on the builder VM '{builder.Step.Id}'; republish the plan.", nameof(plan));
-            string[] ids = [disk.Step.Id, builder.Step.Id, image.Step.Id];
-            var dependsOn = ids.SelectMany(id => requests.First(r => r.Step.Id == id).Step.DependsOn).Except(ids).Distinct().ToList();
+            PlannedRequest[] parts = [disk, builder, image];
+            string[] ids = [.. parts.Select(r => r.Step.Id)];
+            var dependsOn = parts.SelectMany(r => r.DependsOn).Except(ids).Distinct().ToList();
             var name = builder.Step.Id.EndsWith("-builder", StringComparison.Ordinal) ? builder.Step.Id[..^"-builder".Length] : builder.Step.Id;
             grouped.UnionWith(ids);
             stages.Add(new ImageCacheStage(name, disk, builder, image, dependsOn, options));

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using VllmAspire.Provisioner.Gcp;
 using VllmAspire.Provisioner.Gcp.Container;
+using CreateNodePoolRequest = VllmAspire.Contracts.Plan.Container.CreateNodePoolRequest;
 
 namespace VllmAspire.Provisioner.Stages.Gcp;
 
@@ -14,14 +15,14 @@ namespace VllmAspire.Provisioner.Stages.Gcp;
 /// <param name="request">The planned <c>nodePools.create</c>.</param>
 /// <param name="options">The stage timings.</param>
 internal sealed class NodePoolStage(PlannedRequest request, GcpStageOptions options)
-    : GcpStage(request.Step.Id, request.Step.DependsOn, [request.Step.Id], options)
+    : GcpStage(request.Step.Id, request.DependsOn, [request.Step.Id], options)
 {
     private readonly string _cluster = request.CollectionPath["v1/".Length..^"/nodePools".Length];
-    private readonly JsonObject _pool = request.Body["nodePool"] as JsonObject ?? throw new ArgumentException($"Plan step '{request.Step.Id}' has no nodePool; republish the plan.");
+    private readonly CreateNodePoolRequest _create = request.As<CreateNodePoolRequest>();
 
-    private string PoolName => (string?)_pool["name"] ?? throw new ArgumentException($"Plan step '{request.Step.Id}' has a node pool without a name; republish the plan.");
+    private string PoolName => _create.NodePool.Name;
 
-    private IReadOnlyDictionary<string, string> Labels => PlannedRequest.LabelsOf(_pool["config"]?["resourceLabels"]);
+    private IReadOnlyDictionary<string, string> Labels => _create.NodePool.Config?.ResourceLabels ?? new Dictionary<string, string>();
 
     /// <inheritdoc />
     protected override async Task<StageResult> ReconcileCoreAsync(StageContext context, CancellationToken cancellationToken)

@@ -28,6 +28,9 @@ internal sealed class PlannedRequest
     /// <summary>Gets the planned body.</summary>
     public JsonObject Body { get; }
 
+    /// <summary>Gets what the step waits for, as the stages provide it: step IDs, image references, Kubernetes object keys.</summary>
+    public IReadOnlyList<string> DependsOn => [.. Step.DependsOn.Keys];
+
     /// <summary>Gets the path of the Compute object the request creates, e.g. <c>projects/p/zones/z/disks/d</c>.</summary>
     public string ComputeResourcePath => $"{CollectionPath}/{Name}";
 
@@ -36,6 +39,23 @@ internal sealed class PlannedRequest
 
     /// <summary>Gets the labels the body gives the object (what marks it as ours).</summary>
     public IReadOnlyDictionary<string, string> Labels => LabelsOf(Body["labels"]);
+
+    /// <summary>Reads the body as the typed request the step's method takes.</summary>
+    /// <typeparam name="T">The request type, e.g. <see cref="Contracts.Plan.Compute.Disk"/>.</typeparam>
+    /// <returns>The request.</returns>
+    /// <exception cref="ArgumentException">The body does not read as <typeparamref name="T"/>.</exception>
+    public T As<T>()
+        where T : class
+    {
+        try
+        {
+            return Step.BodyAs<T>();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    }
 
     /// <summary>Reads a plan step whose URL is on one of the real Google endpoints.</summary>
     /// <param name="step">The step.</param>

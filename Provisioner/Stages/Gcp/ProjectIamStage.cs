@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using VllmAspire.Contracts.Plan.ResourceManager;
 using VllmAspire.Provisioner.Gcp;
 using VllmAspire.Provisioner.Gcp.ResourceManager;
 
@@ -14,11 +14,12 @@ namespace VllmAspire.Provisioner.Stages.Gcp;
 /// <param name="request">The planned <c>setIamPolicy</c>, whose members may hold <c>{projectNumber}</c>.</param>
 /// <param name="options">The stage timings.</param>
 internal sealed class ProjectIamStage(PlannedRequest request, GcpStageOptions options)
-    : GcpStage(request.Step.Id, request.Step.DependsOn, [request.Step.Id], options)
+    : GcpStage(request.Step.Id, request.DependsOn, [request.Step.Id], options)
 {
     private const string ProjectNumberPlaceholder = "{projectNumber}";
 
     private readonly string _project = request.CollectionPath["v1/projects/".Length..^":setIamPolicy".Length];
+    private readonly SetIamPolicyRequest _planned = request.As<SetIamPolicyRequest>();
 
     /// <inheritdoc />
     protected override Task<StageResult> ReconcileCoreAsync(StageContext context, CancellationToken cancellationToken) =>
@@ -35,7 +36,7 @@ internal sealed class ProjectIamStage(PlannedRequest request, GcpStageOptions op
         var resource = $"projects/{_project}";
         var number = (await ResourceManager(context).GetProjectAsync(_project, cancellationToken).ConfigureAwait(false)).ProjectNumber;
         var planned = PlannedBindings(number.ToString(CultureInfo.InvariantCulture));
-        var updateMask = (string?)request.Body["updateMask"] ?? "bindings,etag";
+        var updateMask = _planned.UpdateMask ?? SetIamPolicyRequest.BindingsAndEtag;
         for (var attempt = 1; ; attempt++)
         {
             var policy = await ResourceManager(context).GetIamPolicyAsync(_project, cancellationToken).ConfigureAwait(false);
@@ -68,9 +69,7 @@ internal sealed class ProjectIamStage(PlannedRequest request, GcpStageOptions op
     }
 
     private List<(string Role, string Member)> PlannedBindings(string projectNumber) =>
-        (request.Body["policy"]?["bindings"] as JsonArray ?? [])
-            .SelectMany(b => (b?["members"] as JsonArray ?? []).Select(m => ((string)b!["role"]!, ((string)m!).Replace(ProjectNumberPlaceholder, projectNumber, StringComparison.Ordinal))))
-            .ToList();
+        [.. _planned.Policy.Bindings.SelectMany(b => b.Members.Select(m => (b.Role, m.Replace(ProjectNumberPlaceholder, projectNumber, StringComparison.Ordinal))))];
 
     // Conditional bindings are someone else's: ours are unconditional.
     private static List<string> AddMembers(IamPolicy policy, List<(string Role, string Member)> planned)

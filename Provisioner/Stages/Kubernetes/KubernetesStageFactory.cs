@@ -8,12 +8,14 @@ namespace VllmAspire.Provisioner.Stages.Kubernetes;
 /// Groups the published Kubernetes objects into stages and ties them to the GKE plan's steps:
 /// <list type="bullet">
 /// <item><c>kubernetes-base</c>: namespaces, service accounts, RBAC.</item>
-/// <item><c>weights-bake-{weights}</c> (named by the weights, not their version, so a model update reconciles the same stage): the bake PV, PVC and Job (waits for the Job); after the plan's step creating the bake disk and the IAM grant of the Job's account.</item>
-/// <item><c>weights-volumes-{weights}</c>: the per-zone read-only PVs and PVCs (waits until bound); after the plan's disk steps.</item>
-/// <item><c>workload-{app}</c>: an app's Deployments (one, or one per zone) with its Services and PodMonitorings (waits for the rollouts, then reports pod start-up); after their node pools, weights volumes, accounts' grants and the plan's container images their pods run.</item>
-/// <item><c>metrics-adapter</c>: the adapter's Deployment, Service and APIServices; after its account's IAM grant and its container image when the plan builds it.</item>
+/// <item><c>weights-bake-{weights}</c> (named by the weights, not their version, so a model update reconciles the same stage): the bake PV, PVC and Job (waits for the Job).</item>
+/// <item><c>weights-volumes-{weights}</c>: the per-zone read-only PVs and PVCs (waits until bound).</item>
+/// <item><c>workload-{app}</c>: an app's Deployments (one, or one per zone) with its Services and PodMonitorings (waits for the rollouts, then reports pod start-up); after its weights volumes and the plan's container images its pods run.</item>
+/// <item><c>metrics-adapter</c>: the adapter's Deployment, Service and APIServices; after its container image when the plan builds it.</item>
 /// <item><c>hpa</c>: the autoscalers; after the workloads they scale and the metrics adapter.</item>
 /// </list>
+/// Each stage also waits for every plan step that names one of its objects in <see cref="GkePlanStep.RequiredBy"/>: the
+/// disk behind a PersistentVolume, the node pool of a Deployment, the IAM grant of a Job's or Deployment's account.
 /// Objects are grouped by their <c>app.kubernetes.io/component</c> and <c>app.kubernetes.io/name</c> labels, as publish writes them.
 /// </summary>
 internal static class KubernetesStageFactory
@@ -43,7 +45,8 @@ internal static class KubernetesStageFactory
     /// <exception cref="InvalidOperationException">An object fits no stage (a kind or component publish does not write).</exception>
     public static IReadOnlyList<KubernetesObjectsStage> Create(ManifestSet manifests, GkePlan plan)
     {
-        var steps = new PlanDependencies(plan);
+        var requiredBy = plan.Steps.SelectMany(s => s.RequiredBy.Select(o => (o.Key, Step: s.Id))).ToLookup(e => e.Key, e => e.Step, StringComparer.Ordinal);
+        IEnumerable<string> PlanSteps(IEnumerable<ManifestObject> objects) => objects.SelectMany(o => requiredBy[o.Key]);
         var placed = new HashSet<ManifestObject>();
         var stages = new List<KubernetesObjectsStage>();
         List<ManifestObject> Take(Func<ManifestObject, bool> predicate)
@@ -56,7 +59,7 @@ internal static class KubernetesStageFactory
         var baseObjects = Take(o => BaseKinds.Contains(o.Kind));
         if (baseObjects.Count > 0)
         {
-            stages.Add(new KubernetesObjectsStage(BaseStage, baseObjects, []));
+            stages.Add(new KubernetesObjectsStage(BaseStage, baseObjects, [.. PlanSteps(baseObjects).Distinct()]));
         }
 
         string[] afterBase = baseObjects.Count > 0 ? [BaseStage] : [];
@@ -65,11 +68,7 @@ internal static class KubernetesStageFactory
         {
             var weights = NameOf(job);
             var objects = Take(o => Component(o) == "weights-bake" && NameOf(o) == weights);
-            var podSpec = ((V1Job)job.Object).Spec.Template.Spec;
-            stages.Add(new KubernetesObjectsStage(
-                $"weights-bake-{weights}",
-                objects,
-                [.. afterBase, .. DiskSteps(objects, steps), .. steps.GrantSteps(job.Namespace!, podSpec.ServiceAccountName)]));
+            stages.Add(new KubernetesObjectsStage($"weights-bake-{weights}", objects, [.. afterBase, .. PlanSteps(objects).Distinct()]));
         }
 
         var claimStages = new Dictionary<string, string>();
@@ -82,17 +81,15 @@ internal static class KubernetesStageFactory
                 claimStages[$"{claim.Namespace}/{claim.Name}"] = name;
             }
 
-            stages.Add(new KubernetesObjectsStage(name, objects, [.. afterBase, .. DiskSteps(objects, steps)]));
+            stages.Add(new KubernetesObjectsStage(name, objects, [.. afterBase, .. PlanSteps(objects).Distinct()]));
         }
 
         var adapterObjects = Take(o => Component(o) == "metrics-adapter" && o.Kind != KubernetesKinds.HorizontalPodAutoscaler);
         if (adapterObjects.Count > 0)
         {
-            var grants = adapterObjects.Where(o => o.Kind == KubernetesKinds.Deployment)
-                .SelectMany(d => steps.GrantSteps(d.Namespace!, ((V1Deployment)d.Object).Spec.Template.Spec.ServiceAccountName));
             var adapterImages = adapterObjects.Where(o => o.Kind == KubernetesKinds.Deployment)
                 .SelectMany(d => BuiltImages(((V1Deployment)d.Object).Spec.Template.Spec, plan));
-            stages.Add(new KubernetesObjectsStage(MetricsAdapterStage, adapterObjects, [.. afterBase, .. grants.Distinct(), .. adapterImages.Distinct()]));
+            stages.Add(new KubernetesObjectsStage(MetricsAdapterStage, adapterObjects, [.. afterBase, .. PlanSteps(adapterObjects).Distinct(), .. adapterImages.Distinct()]));
         }
 
         var autoscaled = manifests.OfKind(KubernetesKinds.HorizontalPodAutoscaler)
@@ -114,9 +111,7 @@ internal static class KubernetesStageFactory
                 var podSpec = ((V1Deployment)deployment.Object).Spec.Template.Spec;
                 var claims = (podSpec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null)
                     .Select(v => claimStages.GetValueOrDefault($"{deployment.Namespace}/{v.PersistentVolumeClaim.ClaimName}")).OfType<string>();
-                var pool = podSpec.NodeSelector?.TryGetValue("cloud.google.com/gke-nodepool", out var p) == true ? steps.NodePoolStep(p) : null;
-                dependsOn.AddRange([.. claims, .. (pool is null ? [] : new[] { pool }), .. steps.GrantSteps(deployment.Namespace!, podSpec.ServiceAccountName),
-                    .. BuiltImages(podSpec, plan)]);
+                dependsOn.AddRange([.. claims, .. PlanSteps([deployment]), .. BuiltImages(podSpec, plan)]);
             }
 
             var name = $"{WorkloadStagePrefix}{app.Key.App}";
@@ -139,7 +134,7 @@ internal static class KubernetesStageFactory
         {
             var targets = autoscalers.Select(h => workloadStages.GetValueOrDefault($"{h.Namespace}/{((V2HorizontalPodAutoscaler)h.Object).Spec.ScaleTargetRef.Name}")).OfType<string>();
             string[] adapter = adapterObjects.Count > 0 ? [MetricsAdapterStage] : [];
-            stages.Add(new KubernetesObjectsStage(AutoscalerStage, autoscalers, [.. afterBase, .. targets.Distinct(), .. adapter]));
+            stages.Add(new KubernetesObjectsStage(AutoscalerStage, autoscalers, [.. afterBase, .. targets.Distinct(), .. adapter, .. PlanSteps(autoscalers).Distinct()]));
         }
 
         var unplaced = manifests.Objects.Where(o => !placed.Contains(o)).Select(o => $"{o.Key} ({o.File})").ToList();
@@ -166,10 +161,6 @@ internal static class KubernetesStageFactory
         var current = manifests.OfKind(KubernetesKinds.PersistentVolumeClaim).Where(o => Component(o) == "weights").Select(o => o.Key).ToHashSet();
         return new RetiredVolumes($"app.kubernetes.io/managed-by={KubernetesOperations.FieldManager},app.kubernetes.io/part-of={partOf},{ComponentLabel}=weights", current);
     }
-
-    private static IEnumerable<string> DiskSteps(IEnumerable<ManifestObject> objects, PlanDependencies steps) =>
-        objects.Where(o => o.Kind == KubernetesKinds.PersistentVolume)
-            .Select(o => steps.DiskStep(((V1PersistentVolume)o.Object).Spec.Csi?.VolumeHandle)).OfType<string>().Distinct();
 
     private static string? Component(ManifestObject o) => o.Labels.TryGetValue(ComponentLabel, out var c) ? c : null;
 

@@ -106,7 +106,7 @@ internal sealed class ConsoleStageReporter(IAnsiConsole console) : IStageObserve
         writer.WriteLine(Describe(summary));
     }
 
-    /// <summary>Describes a run's totals and times in one line, for the terminal and logs.</summary>
+    /// <summary>Describes a run's totals and times in one line, for the terminal and logs: wall time against the critical path (with its stages) and the sum of stages.</summary>
     /// <param name="summary">The run's summary.</param>
     /// <returns>The line.</returns>
     public static string Describe(RunSummary summary)
@@ -115,7 +115,7 @@ internal sealed class ConsoleStageReporter(IAnsiConsole console) : IStageObserve
         var verb = summary.Mode == StageRunMode.Deploy ? "deploy" : "destroy";
         var how = summary.Canceled ? "canceled" : summary.Succeeded ? "succeeded" : "failed";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{verb}{(summary.DryRun ? " (dry run)" : string.Empty)} {how}: {summary.Stages.Count} stages: {summary.Created} created, {summary.Changed} changed, {summary.Unchanged} unchanged, {summary.Deleted} deleted, {summary.Failed} failed, {summary.Blocked} not run; wall time {Seconds(summary.WallTime)}, critical path {Seconds(summary.CriticalPath)}, sum of stages {Seconds(summary.SumOfStages)}");
+            $"{verb}{(summary.DryRun ? " (dry run)" : string.Empty)} {how}: {summary.Stages.Count} stages: {summary.Created} created, {summary.Changed} changed, {summary.Unchanged} unchanged, {summary.Deleted} deleted, {summary.Failed} failed, {summary.Blocked} not run; wall time {Seconds(summary.WallTime)}, critical path {Seconds(summary.CriticalPath)}{Chain(summary.CriticalPathStages)}, sum of stages {Seconds(summary.SumOfStages)}");
     }
 
     private Table BuildTable()
@@ -134,6 +134,8 @@ internal sealed class ConsoleStageReporter(IAnsiConsole console) : IStageObserve
 
         return table;
     }
+
+    private static string Chain(IReadOnlyList<string> stages) => stages.Count == 0 ? string.Empty : $" ({string.Join(" → ", stages)})";
 
     private static string Seconds(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s");
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.Testing.Fakes.Kubernetes;
 
@@ -24,7 +25,7 @@ public sealed class FakeCluster
     private readonly TimeProvider _time;
     private readonly Dictionary<string, PodTimeline> _pods = [];
     private readonly Dictionary<string, DateTimeOffset> _jobStarts = [];
-    private readonly Dictionary<string, StringBuilder> _logs = [];
+    private readonly Dictionary<string, List<(DateTimeOffset At, string Line)>> _logs = [];
     private readonly Dictionary<string, List<ReadyCountSample>> _readiness = [];
     private int _sequence;
 
@@ -55,12 +56,15 @@ public sealed class FakeCluster
     /// <param name="namespace">The namespace.</param>
     /// <param name="pod">The pod.</param>
     /// <param name="container">The container (one of the pod's containers or init containers).</param>
+    /// <param name="timestamps">Whether each line starts with the RFC 3339 time kubelet received it (<c>?timestamps=true</c>).</param>
     /// <returns>The log, or <see langword="null"/> when the container has not started.</returns>
-    public string? Log(string @namespace, string pod, string container)
+    public string? Log(string @namespace, string pod, string container, bool timestamps = false)
     {
         lock (_store.Sync)
         {
-            return _logs.TryGetValue($"{@namespace}/{pod}/{container}", out var log) ? log.ToString() : null;
+            return _logs.TryGetValue($"{@namespace}/{pod}/{container}", out var log)
+                ? string.Concat(log.Select(l => (timestamps ? l.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z' ", CultureInfo.InvariantCulture) : "") + l.Line + "\n"))
+                : null;
         }
     }
 
@@ -389,6 +393,15 @@ public sealed class FakeCluster
         var containerName = (string)container["name"]!;
         var status = pod["status"]!.AsObject();
         var changed = false;
+        if (_options.WaitForNewNode && !timeline.ScaleUpRequested && timeline.Scheduled is null)
+        {
+            // No node fits until the cluster autoscaler adds one: the scheduler says so, the autoscaler triggers a scale-up.
+            timeline.ScaleUpRequested = true;
+            AddEvent(pod, "Warning", "FailedScheduling", "0/3 nodes are available: 3 Insufficient nvidia.com/gpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.", "default-scheduler", timeline.Created);
+            AddEvent(pod, "Normal", "TriggeredScaleUp", $"pod triggered scale-up: [{{https://www.googleapis.com/compute/v1/projects/my-project/zones/us-central1-a/instanceGroups/{_options.NodeName[..^5]}-grp 1->2 (max: 5)}}]", "cluster-autoscaler", timeline.Created);
+            changed = true;
+        }
+
         if (timeline.Scheduled is null && !timeline.Unschedulable && now >= timeline.Created + _options.ScheduleDelay)
         {
             if (_options.Unschedulable)
@@ -454,18 +467,30 @@ public sealed class FakeCluster
                 containerStatus["started"] = true;
             }
 
-            _logs[$"{key}/{containerName}"] = new StringBuilder().Append(VllmLine(now, "api_server.py:1805", "vLLM API server version 0.10.1"));
+            _logs[$"{key}/{containerName}"] = [(now, VllmLine(now, VllmStartupLog.ServerVersion(VllmVersion)))];
             changed = true;
         }
 
         if (timeline.Started is { } started && timeline.Ready is null && now >= started + _options.ReadyDelay)
         {
             timeline.Ready = now;
+            // vLLM 0.10.1's start after the weights, written with the one grammar (the durations are the options', the times the fake's).
             var log = _logs[$"{key}/{containerName}"];
-            log.Append(VllmLine(now, "default_loader.py:262", string.Create(CultureInfo.InvariantCulture, $"Loading weights took {_options.WeightLoadSeconds:0.00} seconds")));
-            log.Append(VllmLine(now, "gpu_model_runner.py:1892", string.Create(CultureInfo.InvariantCulture, $"Model loading took {_options.WeightGib:0.0000} GiB and {_options.WeightLoadSeconds + 0.6:0.000000} seconds")));
-            log.Append(VllmLine(now, "launcher.py:29", "Starting vLLM API server 0 on http://0.0.0.0:8000"));
-            log.Append("INFO:     Application startup complete.\n");
+            var o = _options;
+            VllmLogMessage[] lines =
+            [
+                VllmStartupLog.WeightsLoaded(o.WeightLoadSeconds),
+                VllmStartupLog.ModelLoaded(VllmVersion, o.WeightGib, o.WeightLoadSeconds + 0.6),
+                VllmStartupLog.CompileCacheDirectory("/root/.cache/vllm/torch_compile_cache/0123456789/rank_0_0/backbone"),
+                VllmStartupLog.DynamoTransform(o.CompileSeconds * 0.3),
+                o.CompileCacheHit ? VllmStartupLog.CompileCacheHit(o.CompileSeconds * 0.7) : VllmStartupLog.GraphCompiled(VllmVersion, o.CompileSeconds * 0.7),
+                VllmStartupLog.CompileFinished(o.CompileSeconds),
+                VllmStartupLog.GraphCaptureFinished(VllmVersion, o.GraphCaptureSeconds, 0.49),
+                VllmStartupLog.EngineInitialized(VllmVersion, o.CompileSeconds + o.GraphCaptureSeconds + 1, o.CompileSeconds),
+                VllmStartupLog.ApiServerStarting(VllmVersion, "http://0.0.0.0:8000"),
+                VllmStartupLog.ApplicationStartupComplete(),
+            ];
+            log.AddRange(lines.Select(l => (now, VllmLine(now, l))));
             var stamp = ServerSideApply.Timestamp(now);
             status["conditions"]!.AsArray().Add(Condition("ContainersReady", null, null, stamp));
             status["conditions"]!.AsArray().Add(Condition("Ready", null, null, stamp));
@@ -525,17 +550,19 @@ public sealed class FakeCluster
             containerStatus["state"] = sidecar
                 ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = stamp } }
                 : new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 0, ["reason"] = "Completed", ["startedAt"] = stamp, ["finishedAt"] = stamp } };
-            _logs[$"{key}/{name}"] = new StringBuilder().Append(sidecar
-                ? $"prefetch: reading {init["args"]?[1] ?? "/models"} with 16 readers\n"
-                : $"{name}: done\n");
+            _logs[$"{key}/{name}"] = [(now, sidecar
+                ? $"prefetch: reading {init["args"]?[1] ?? "/models"} with 16 readers"
+                : $"{name}: done")];
         }
 
         status["conditions"]!.AsArray().Add(Condition("Initialized", null, null, stamp));
         return true;
     }
 
-    private static string VllmLine(DateTimeOffset at, string source, string message) =>
-        $"INFO {at.UtcDateTime.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} [{source}] {message}\n";
+    /// <summary>The vLLM release the fake's pods log as.</summary>
+    private static readonly VllmVersion VllmVersion = new(0, 10, 1, "0.10.1");
+
+    private static string VllmLine(DateTimeOffset at, VllmLogMessage message) => VllmLogLine.Format(VllmVersion, "INFO", at.UtcDateTime, message, 1);
 
     // container: a container's name (spec.containers{name}) or a field path such as spec.initContainers{name}.
     private void AddEvent(JsonObject subject, string type, string reason, string message, string component, DateTimeOffset now, string? container = null)

@@ -467,7 +467,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             return;
         }
 
-        if (Cluster.Log(ns, pod, container) is not { } log)
+        if (Cluster.Log(ns, pod, container, timestamps: http.Request.Query["timestamps"] == "true") is not { } log)
         {
             await WriteStatusAsync(http, KubernetesStatus.Failure(400, "BadRequest", $"container \"{container}\" in pod \"{pod}\" is waiting to start: {(initNames.Contains(container) ? "PodInitializing" : "ContainerCreating")}"));
             return;

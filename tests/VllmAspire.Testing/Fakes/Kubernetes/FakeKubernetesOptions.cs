@@ -27,6 +27,18 @@ public sealed class FakeKubernetesOptions
     /// <summary>Gets or sets the memory vLLM writes in its log (<c>Model loading took N GiB</c>).</summary>
     public double WeightGib { get; set; } = 15.99;
 
+    /// <summary>Gets or sets the torch.compile time vLLM writes in its log (<c>torch.compile takes N s in total</c>).</summary>
+    public double CompileSeconds { get; set; } = 19.0;
+
+    /// <summary>Gets or sets whether vLLM's log says the compiled graphs came from the cache.</summary>
+    public bool CompileCacheHit { get; set; }
+
+    /// <summary>Gets or sets the CUDA graph capture time vLLM writes in its log.</summary>
+    public double GraphCaptureSeconds { get; set; } = 4.0;
+
+    /// <summary>Gets or sets whether a new pod first waits for a node: FailedScheduling, then the cluster autoscaler's TriggeredScaleUp.</summary>
+    public bool WaitForNewNode { get; set; }
+
     /// <summary>Gets or sets whether new pods stay unschedulable (no node matches their selectors).</summary>
     public bool Unschedulable { get; set; }
 

@@ -7,6 +7,9 @@ internal sealed class PodTimeline(DateTimeOffset created)
     /// <summary>Gets when the pod was created.</summary>
     public DateTimeOffset Created { get; } = created;
 
+    /// <summary>Gets or sets a value indicating whether the cluster autoscaler was asked for a node for it.</summary>
+    public bool ScaleUpRequested { get; set; }
+
     /// <summary>Gets or sets when it was scheduled.</summary>
     public DateTimeOffset? Scheduled { get; set; }
 
