@@ -8,7 +8,8 @@ namespace VllmAspire.Bench;
 
 /// <summary>
 /// Warm start and stop of VllmAspire's AppHost beside a bare Aspire AppHost that runs as many processes
-/// (bench/BareAppHost), alternately in one run. Each run starts <c>dotnet run --project ... --no-build</c> in its own
+/// (bench/BareAppHost: prebuilt, as our services run, and as Aspire's AddProject does by default, building each project
+/// at start), in turn in one run; the targets are against the prebuilt one. Each run starts <c>dotnet run --project ... --no-build</c> in its own
 /// process group and follows <c>dotnet aspire describe --follow --format Json</c> from the dashboard's login line until
 /// every resource is Running and Healthy (replicas the autoscaler has not started stay NotStarted); then it sends
 /// Ctrl+C to the group and waits until every process of the app (the AppHost, DCP, the dashboard, every resource) is
@@ -25,12 +26,15 @@ internal static class AppHostStartBenchmark
         {
             var dataDirectory = Directory.CreateTempSubdirectory("vllm-aspire-bench-").FullName;
             var ours = new AppHostUnderTest("VllmAspire AppHost", Path.Combine(RepositoryPaths.Root, "AppHost", "AppHost.csproj"), [$"--VllmAspire:DataDirectory={dataDirectory}"]);
-            var bare = new AppHostUnderTest("bare Aspire AppHost", Path.Combine(RepositoryPaths.Root, "bench", "BareAppHost", "BareAppHost.csproj"), []);
+            var bareProject = Path.Combine(RepositoryPaths.Root, "bench", "BareAppHost", "BareAppHost.csproj");
+            var bare = new AppHostUnderTest("bare Aspire AppHost", bareProject, []);
+            var bareBuilding = new AppHostUnderTest("bare, AddProject's default (each project built at start)", bareProject, ["--Bare:BuildAtStart=true"]);
+            AppHostUnderTest[] all = [ours, bare, bareBuilding];
             try
             {
                 for (var i = 0; i <= parse.GetValue(runs); i++)
                 {
-                    foreach (var appHost in new[] { ours, bare })
+                    foreach (var appHost in all)
                     {
                         var result = await RunOnceAsync(appHost, ct);
                         Console.WriteLine($"{appHost.Name}, run {i}{(i == 0 ? " (warm-up)" : "")}: {result}");
@@ -49,7 +53,7 @@ internal static class AppHostStartBenchmark
             Console.WriteLine();
             Console.WriteLine("| AppHost | processes | runs | login line (median) | all healthy (median) | all healthy (max) | stopped, nothing left (median) | stopped (max) |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|");
-            foreach (var appHost in new[] { ours, bare })
+            foreach (var appHost in all)
             {
                 var r = appHost.Results;
                 Console.WriteLine($"| {appHost.Name} | {r[0].Processes} | {r.Count} | {Median(r, x => x.Login)} | {Median(r, x => x.Healthy)} | {Stats.Format(r.Max(x => x.Healthy))} | {Median(r, x => x.Stopped)} | {Stats.Format(r.Max(x => x.Stopped))} |");
