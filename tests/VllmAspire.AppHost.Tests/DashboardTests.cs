@@ -88,4 +88,24 @@ public sealed class DashboardTests(LocalRunFixture fixture)
         await Expect(page.GetByText("vllm:num_requests_waiting per pod, averaged over the pods at the last decision.")).ToBeVisibleAsync();
         await browser.ScreenshotAsync("autoscaler-metrics");
     }
+
+    [Fact]
+    public async Task A_vllm_start_shows_in_traces_with_a_span_per_phase()
+    {
+        await using var browser = await DashboardPage.LoginAsync(fixture.Run);
+        var page = browser.Page;
+        var dashboard = await fixture.Run.App.GetDashboardUrlAsync();
+
+        await page.GotoAsync(new Uri(dashboard, "/traces").ToString());
+        var start = page.GetByText("vllm: vLLM start").First;
+        await Expect(start).ToBeVisibleAsync(new() { Timeout = 90_000 });
+        await start.ClickAsync();
+        foreach (var phase in new[] { "imports", "engine", "weight load", "torch.compile", "CUDA graph capture", "ready" })
+        {
+            await Expect(page.GetByText(phase, new() { Exact = true }).First).ToBeVisibleAsync();
+        }
+
+        await browser.ScreenshotAsync("vllm-start-trace");
+    }
 }
+

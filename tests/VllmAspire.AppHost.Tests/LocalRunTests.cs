@@ -177,4 +177,38 @@ public sealed class LocalRunTests(LocalRunFixture fixture)
         var logs = await Run.LogsAsync("vllm-hpa");
         Assert.Contains(logs, l => l.Contains($"vllm:num_requests_waiting average 0 (target 10) over {LocalRunFixture.RunningReplicas} pods", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Each_vllm_replica_start_is_a_trace_with_a_span_per_phase_as_aspire_otel_shows_it()
+    {
+        string[] phases = ["imports", "engine", "weight load", "torch.compile", "CUDA graph capture", "ready"];
+        List<JsonElement> starts = [];
+        await Run.WaitUntilAsync(
+            async () =>
+            {
+                var (exitCode, output, _) = await AspireCli.RunAsync(Environment.ProcessId, ["otel", "traces", "vllm", "--format", "Json"]);
+                if (exitCode != 0)
+                {
+                    return false;
+                }
+
+                using var traces = JsonDocument.Parse(output);
+                starts = [.. traces.RootElement.EnumerateArray().Where(t => t.GetProperty("title").GetString() == "vLLM start").Select(t => t.Clone())];
+                return starts.Count >= LocalRunFixture.RunningReplicas;
+            },
+            $"{LocalRunFixture.RunningReplicas} vLLM start traces in aspire otel traces vllm");
+
+        foreach (var start in starts)
+        {
+            var spans = start.GetProperty("spans").EnumerateArray().ToList();
+            var root = spans.Single(s => s.GetProperty("name").GetString() == "vLLM start");
+            Assert.Equal("gemma-7b", root.GetProperty("attributes").GetProperty("vllm.model").GetString());
+            var children = spans.Where(s => s.TryGetProperty("parentSpanId", out var parent) && parent.GetString() == root.GetProperty("spanId").GetString()).ToList();
+            Assert.Equal(phases, children.OrderBy(s => s.GetProperty("timestamp").GetDateTimeOffset()).Select(s => s.GetProperty("name").GetString()));
+        }
+
+        // One trace per process: every running replica's start is there.
+        Assert.Equal(starts.Count, starts.Select(s => s.GetProperty("spans").EnumerateArray().Single(x => x.GetProperty("name").GetString() == "vLLM start")
+            .GetProperty("attributes").GetProperty("process.pid").GetString()).Distinct().Count());
+    }
 }
