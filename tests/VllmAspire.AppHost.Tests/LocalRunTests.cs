@@ -91,6 +91,17 @@ public sealed class LocalRunTests(LocalRunFixture fixture)
             },
             $"Prometheus to hold vllm:num_requests_running of {string.Join(", ", expected)}");
         Assert.Equal(expected, pods);
+
+        // Its URLs link to its own query UI for the questions asked across replicas; the queries answer.
+        var links = Run.Replicas("prometheus").Single().Snapshot.Urls.Where(u => u.Url.Contains("/graph?g0.expr=", StringComparison.Ordinal)).ToList();
+        Assert.Contains(links, u => u.DisplayProperties.DisplayName == "Queue (waiting, all replicas)");
+        Assert.Contains(links, u => u.DisplayProperties.DisplayName == "TTFT p95");
+        var scraped = links.Single(u => u.DisplayProperties.DisplayName == "Replicas scraped");
+        Assert.StartsWith(http.BaseAddress!.ToString().TrimEnd('/'), scraped.Url, StringComparison.Ordinal);
+        var expression = Uri.UnescapeDataString(scraped.Url.Split("g0.expr=")[1].Split('&')[0]);
+        using var answer = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/v1/query?query={Uri.EscapeDataString(expression)}", UriKind.Relative)));
+        Assert.Contains(answer.RootElement.GetProperty("data").GetProperty("result").EnumerateArray(),
+            r => r.GetProperty("metric").GetProperty("job").GetString() == "vllm" && r.GetProperty("value")[1].GetString() == expected.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

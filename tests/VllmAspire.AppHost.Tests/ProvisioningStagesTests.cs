@@ -36,7 +36,7 @@ public sealed class ProvisioningStagesTests
         var page = browser.Page;
 
         await DashboardPage.RunCommandAsync(page, run, "provisioner", "Deploy (dry run)");
-        await Expect(DashboardPage.Toast(page, "provisioner \"Deploy (dry run)\" succeeded")).ToContainTextAsync("each stage shows under 'provisioner'");
+        await Expect(DashboardPage.Toast(page, "provisioner \"Deploy (dry run)\" succeeded")).ToBeVisibleAsync();
 
         // Every stage of the run, indented under the provisioner, ends Succeeded or Skipped: a dry run changes nothing.
         var stages = await run.WaitUntilAsync(
@@ -56,6 +56,18 @@ public sealed class ProvisioningStagesTests
 
         Assert.Empty(gcp.Writes);
         await browser.ScreenshotAsync("provisioning-stages");
+
+        // The run is a trace with a span per stage.
+        await page.GotoAsync(new Uri(await run.App.GetDashboardUrlAsync(), "/traces").ToString());
+        var trace = page.GetByText("provisioner: deploy").First;
+        await Expect(trace).ToBeVisibleAsync(new() { Timeout = 90_000 });
+        await trace.ClickAsync();
+        foreach (var stage in stages)
+        {
+            await Expect(page.GetByText(((ProvisioningStageResource)stage.Resource).Stage, new() { Exact = true }).First).ToBeVisibleAsync();
+        }
+
+        await browser.ScreenshotAsync("provisioning-trace");
     }
 
     // The publishing tests' golden plan, without the container images it builds and the Kubernetes objects it applies
