@@ -14,7 +14,7 @@ public sealed class StopTests
     public async Task Ctrl_C_stops_the_AppHost_and_Aspire_leaves_no_process_of_the_app()
     {
         var data = Directory.CreateTempSubdirectory("vllm-aspire-stop-").FullName;
-        await using var appHost = AppHostLaunch.Start(AspireCli.AppHostProject, $"--VllmAspire:DataDirectory={data}");
+        await using var appHost = AppHostLaunch.Start(AspireCliProcess.AppHostProject, $"--VllmAspire:DataDirectory={data}");
         try
         {
             await appHost.WaitForLineAsync(l => l.Text.Contains("Login to the dashboard at", StringComparison.Ordinal), "the dashboard's login line", TimeSpan.FromMinutes(3));
@@ -33,7 +33,9 @@ public sealed class StopTests
 
             var stop = Stopwatch.StartNew();
             AppHostLaunch.CtrlC(appHost);
-            await appHost.WaitForExitAsync(TimeSpan.FromMinutes(1));
+            // How long the teardown takes is the stop benchmark's to measure (docs/benchmarks.md); here only that it ends,
+            // with a deadline a loaded machine meets.
+            await appHost.WaitForExitAsync(TimeSpan.FromMinutes(3));
             var exited = stop.Elapsed;
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
             while (processes.Any(p => TestProcess.IsAlive(p.Pid)) && DateTime.UtcNow < deadline)

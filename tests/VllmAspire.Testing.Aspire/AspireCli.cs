@@ -4,20 +4,17 @@ using VllmAspire.Testing.Processes;
 namespace VllmAspire.Testing.Aspire;
 
 /// <summary>
-/// The <c>aspire</c> CLI as users and scripts run it: the repository's local tool (<c>dotnet tool restore</c>, then
-/// <c>dotnet aspire ...</c>), plain output, no telemetry, pointed at the repository's AppHost. Several runs of that
+/// The <c>aspire</c> CLI's commands against a running app (<c>describe</c>, <c>resource</c>, <c>otel</c>), as
+/// <see cref="AspireCliProcess"/> starts it. Several runs of that
 /// AppHost may be up at once (test projects run in parallel), and the CLI finds them through one socket each in
 /// <c>~/.aspire/cli/bch</c>, named by the AppHost's path and process id; so each call sees only the socket of the run
 /// it is for, through a private home folder that links to that socket alone.
 /// </summary>
 public static class AspireCli
 {
-    /// <summary>Gets the AppHost project the CLI is pointed at.</summary>
-    public static string AppHostProject { get; } = Path.Combine(RepositoryPaths.Root, "AppHost", "AppHost.csproj");
-
     private static string Home { get; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
-    /// <summary>Runs <c>dotnet aspire <paramref name="arguments"/> --nologo</c> from the repository root against one AppHost process.</summary>
+    /// <summary>Runs <c>dotnet aspire <paramref name="arguments"/></c> against one AppHost process.</summary>
     /// <param name="appHostPid">The process the AppHost runs in (the test process itself for Aspire's testing host).</param>
     /// <param name="arguments">The verb and its arguments.</param>
     /// <param name="timeout">How long it may take.</param>
@@ -34,19 +31,12 @@ public static class AspireCli
                 File.CreateSymbolicLink(Path.Combine(sockets, Path.GetFileName(socket)), socket);
             }
 
-            await using var cli = TestProcess.Start(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", ["aspire", .. arguments, "--nologo", "--apphost", AppHostProject], new TestProcessOptions
+            await using var cli = AspireCliProcess.Start(arguments, new Dictionary<string, string?>
             {
-                WorkingDirectory = RepositoryPaths.Root,
-                Environment = new Dictionary<string, string?>
-                {
-                    ["HOME"] = home,
-                    // The tool and the SDK's own state stay where they are.
-                    ["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Home, ".nuget", "packages"),
-                    ["DOTNET_CLI_HOME"] = Environment.GetEnvironmentVariable("DOTNET_CLI_HOME") ?? Home,
-                    ["NO_COLOR"] = "1",
-                    ["ASPIRE_CLI_TELEMETRY_OPTOUT"] = "1",
-                    ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-                },
+                ["HOME"] = home,
+                // The tool and the SDK's own state stay where they are.
+                ["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Home, ".nuget", "packages"),
+                ["DOTNET_CLI_HOME"] = Environment.GetEnvironmentVariable("DOTNET_CLI_HOME") ?? Home,
             });
             var exitCode = await cli.WaitForExitAsync(timeout ?? TimeSpan.FromMinutes(2)).ConfigureAwait(false);
             cli.Process.WaitForExit(); // drains the redirected output
