@@ -53,8 +53,8 @@ public static class AutoscalingBuilderExtensions
             var hpaName = $"{builder.Resource.Name}-hpa";
             if (!builder.ApplicationBuilder.Resources.Any(r => r.Name == hpaName))
             {
+                // A child of the resource (IResourceWithParent), so the dashboard nests it there.
                 var hpa = builder.ApplicationBuilder.AddResource(new HorizontalPodAutoscalerResource(hpaName, builder.Resource))
-                    .WithParentRelationship(builder.Resource)
                     .WithIconName("ArrowAutofitHeight")
                     .WithInitialState(new CustomResourceSnapshot
                     {

@@ -39,7 +39,7 @@ public sealed record AutoscalingRecommendation(double AverageValue, HpaBehavior 
     /// <summary>Derives the recommendation.</summary>
     /// <param name="startupSeconds">The predicted (or measured) start-up of a scale-out pod, node included when one is needed.</param>
     /// <param name="queueLatencySeconds">The longest a request may wait in vLLM's queue.</param>
-    /// <param name="podRequestsPerSecond">The requests a pod completes per second at full load (μ); measure it with the load command.</param>
+    /// <param name="podRequestsPerSecond">The requests a pod completes per second at full load (μ); measure it under the dashboard's Generate load command.</param>
     /// <param name="burst">The load step to absorb, × the current load (at least 1).</param>
     /// <param name="metricIntervalSeconds">How often the metric is scraped (the published PodMonitoring's 15 s).</param>
     /// <returns>The recommendation.</returns>

@@ -82,6 +82,13 @@ internal sealed class LocalAutoscaler(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            foreach (var autoscaler in autoscalers)
+            {
+                autoscaler.Telemetry?.Dispose();
+            }
+        }
 
         await watch.ConfigureAwait(false);
     }
@@ -121,7 +128,12 @@ internal sealed class LocalAutoscaler(
 
         var started = ReplicasOf(autoscaler.Resource).Count(IsStarted);
         await ScaleAsync(autoscaler, started, autoscaler.Spec.MinReplicas, cancellationToken).ConfigureAwait(false);
-        await PublishAsync(autoscaler, $"{autoscaler.Spec.MinReplicas} replicas", []).ConfigureAwait(false);
+        await notifications.PublishUpdateAsync(autoscaler.Hpa, s => s with
+        {
+            State = new ResourceStateSnapshot(KnownResourceStates.Running, KnownResourceStateStyles.Success),
+            StartTimeStamp = time.GetUtcNow().UtcDateTime,
+            Properties = [ParentProperty(autoscaler), new("hpa.metric", autoscaler.Spec.Metric), new("hpa.replicas", $"{autoscaler.Spec.MinReplicas} (minReplicas)")],
+        }).ConfigureAwait(false);
     }
 
     private async Task SyncAsync(MetricsAdapterResource adapter, Target autoscaler, CancellationToken cancellationToken)
@@ -140,9 +152,13 @@ internal sealed class LocalAutoscaler(
             "{Metric} average {Average} (target {Target}) over {Pods} pods; proposal {Proposal}, stabilised {Stabilized}, replicas {Current} -> {Desired} ({Limit}); {Reason}",
             autoscaler.Spec.Metric, FormatMilli(outcome?.CurrentMilli), FormatMilli(outcome?.TargetMilli), pods.Count,
             Format(decision.Proposal), Format(decision.Stabilized), decision.CurrentReplicas, decision.DesiredReplicas, decision.Limit ?? "-", decision.Reason);
-        await PublishAsync(autoscaler, $"{decision.CurrentReplicas} → {decision.DesiredReplicas}",
+        autoscaler.Telemetry ??= AutoscalerTelemetry.TryCreate(model, configuration, autoscaler.Hpa, autoscaler.Spec.Metric);
+        autoscaler.Telemetry?.Record(decision, outcome);
+        await PublishAsync(autoscaler, decision, outcome?.Error,
         [
+            ParentProperty(autoscaler),
             new("hpa.metric", autoscaler.Spec.Metric),
+            new("hpa.replicas", $"{decision.CurrentReplicas} → {decision.DesiredReplicas}"),
             new("hpa.average", FormatMilli(outcome?.CurrentMilli)),
             new("hpa.target", FormatMilli(outcome?.TargetMilli)),
             new("hpa.pods", string.Join(", ", outcome?.PodValues?.Select(p => $"{p.Key}={FormatMilli(p.Value)}") ?? [])),
@@ -182,13 +198,26 @@ internal sealed class LocalAutoscaler(
         }
     }
 
-    private Task PublishAsync(Target autoscaler, string state, ImmutableArray<ResourcePropertySnapshot> properties) =>
+    // Running (and so Healthy) while the replicas match the decision, "Scaling current → desired" while they follow it;
+    // a metric it cannot read (the HPA's ScalingActive condition false) turns Running's style to a warning.
+    private Task PublishAsync(Target autoscaler, HpaDecision decision, string? metricError, ImmutableArray<ResourcePropertySnapshot> properties) =>
         notifications.PublishUpdateAsync(autoscaler.Hpa, s => s with
         {
-            State = new ResourceStateSnapshot(state, KnownResourceStateStyles.Info),
+            State = decision.Rescale
+                ? new ResourceStateSnapshot($"Scaling {decision.CurrentReplicas} → {decision.DesiredReplicas}", KnownResourceStateStyles.Info)
+                : new ResourceStateSnapshot(KnownResourceStates.Running, metricError is null ? KnownResourceStateStyles.Success : KnownResourceStateStyles.Warn),
             StartTimeStamp = s.StartTimeStamp ?? time.GetUtcNow().UtcDateTime,
-            Properties = properties.IsDefaultOrEmpty ? s.Properties : properties,
+            Properties = properties,
         });
+
+    // The dashboard nests a child under the row its resource.parentName names, and a resource with replicas has one row
+    // per replica only: the autoscaler shows under the replica it keeps longest, the oldest started one.
+    private ResourcePropertySnapshot ParentProperty(Target autoscaler) =>
+        new("resource.parentName", ReplicasOf(autoscaler.Resource)
+            .OrderBy(r => IsStarted(r) ? 0 : 1)
+            .ThenBy(r => r.Snapshot.StartTimeStamp ?? DateTime.MaxValue)
+            .ThenBy(r => r.ResourceId, StringComparer.Ordinal)
+            .FirstOrDefault()?.ResourceId ?? autoscaler.Resource.Name);
 
     private async Task<HpaMetricReading> ReadAsync(MetricsAdapterResource adapter, IResource target, string metric, CancellationToken cancellationToken)
     {
@@ -241,6 +270,9 @@ internal sealed class LocalAutoscaler(
     private sealed record Target(ProjectResource Resource, AutoscalingAnnotation Spec, HorizontalPodAutoscalerResource Hpa)
     {
         private HpaController? _controller;
+
+        /// <summary>Gets or sets the exporter of its decisions to the dashboard, once the dashboard is up.</summary>
+        public AutoscalerTelemetry? Telemetry { get; set; }
 
         public HpaController Controller(IConfiguration configuration) => _controller ??= new HpaController(Spec.MinReplicas, Spec.MaxReplicas,
             [HpaMetric.PodsAverage(Spec.Metric, Spec.AverageValue)], Spec.Behavior,

@@ -233,7 +233,7 @@ internal static class StartupPlanReport
         }
         else
         {
-            sections.Add("For the target, give a pod's completed requests per second at full load: --Plan:PodRequestsPerSecond=N (measure it with the dashboard's load command on the local run).");
+            sections.Add("For the target, give a pod's completed requests per second at full load: --Plan:PodRequestsPerSecond=N (measure it under the dashboard's Generate load command on the local run).");
         }
     }
 

@@ -35,6 +35,7 @@ public static partial class VllmBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(image);
         var vllm = new VllmResource(name);
+        var compileCache = Path.Combine(LocalDataDirectory.Get(builder), name, "compile-cache");
         var resourceBuilder = builder.AddResource(vllm)
             .WithAnnotation(new VllmSimulatorProject())
             .WithProjectDefaults(new ProjectResourceOptions { ExcludeLaunchProfile = true, ExcludeKestrelEndpoints = true })
@@ -73,8 +74,13 @@ public static partial class VllmBuilderExtensions
             context.Args.Add(((int)simulator.TimeToFirstToken.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
             context.Args.Add("--tpot-ms");
             context.Args.Add(((int)simulator.TimePerOutputToken.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
-            context.Args.Add("--engine-start-seconds");
-            context.Args.Add(simulator.EngineStart.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+            context.Args.Add("--startup-time-scale");
+            context.Args.Add(simulator.StartupTimeScale.ToString(CultureInfo.InvariantCulture));
+            if (simulator.CompileCache)
+            {
+                context.Args.Add("--compile-cache-root");
+                context.Args.Add(compileCache);
+            }
 
             // As the published pod's native sidecar: every replica gets the Provisioner's prefetch beside it, started with it.
             var strategy = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var l) ? l : new VllmLoadStrategyAnnotation(VllmLoadStrategy.PrefetchSidecar);
@@ -152,16 +158,16 @@ public static partial class VllmBuilderExtensions
     }
 
     /// <summary>
-    /// Configures VllmSimulator, which stands in for vLLM in a local run: its latency model and its start-up phases.
-    /// Published, nothing changes.
+    /// Configures VllmSimulator, which stands in for vLLM in a local run: its latency model and its start-up phases
+    /// (<see cref="VllmSimulatorOptions"/>). Published, nothing changes.
     /// </summary>
     /// <param name="builder">The resource builder.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
     /// <example>
-    /// A slower engine start, so the prefetch sidecar's overlap shows:
+    /// A start at a fifth of a current vLLM's, so the prefetch sidecar's overlap with the engine's set-up shows:
     /// <code lang="csharp">
-    /// builder.AddVllm("vllm").RunAsSimulator(o => o.EngineStart = TimeSpan.FromSeconds(5));
+    /// builder.AddVllm("vllm").RunAsSimulator(o => o.StartupTimeScale = 0.2);
     /// </code>
     /// </example>
     public static IResourceBuilder<VllmResource> RunAsSimulator(this IResourceBuilder<VllmResource> builder, Action<VllmSimulatorOptions> configure)
@@ -170,9 +176,10 @@ public static partial class VllmBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = builder.Resource.TryGetLastAnnotation<VllmSimulatorAnnotation>(out var existing) ? existing.Options : new VllmSimulatorOptions();
         configure(options);
-        if (options.TimeToFirstToken < TimeSpan.Zero || options.TimePerOutputToken < TimeSpan.Zero || options.EngineStart < TimeSpan.Zero)
+        if (options.TimeToFirstToken < TimeSpan.Zero || options.TimePerOutputToken < TimeSpan.Zero || !(options.StartupTimeScale >= 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(configure), $"vLLM '{builder.Resource.Name}': RunAsSimulator durations must be zero or more.");
+            throw new ArgumentOutOfRangeException(nameof(configure),
+                $"vLLM '{builder.Resource.Name}': RunAsSimulator needs TimeToFirstToken, TimePerOutputToken and StartupTimeScale of zero or more (got {options.TimeToFirstToken}, {options.TimePerOutputToken}, {options.StartupTimeScale}).");
         }
 
         return builder.WithAnnotation(new VllmSimulatorAnnotation(options), ResourceAnnotationMutationBehavior.Replace);

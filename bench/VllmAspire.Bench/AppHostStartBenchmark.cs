@@ -1,36 +1,48 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using VllmAspire.Testing;
+using VllmAspire.Testing.Processes;
 
 namespace VllmAspire.Bench;
 
 /// <summary>
-/// Time from starting the AppHost to every resource Running and Healthy. "cold": a fresh data folder (the sample
-/// model is generated, Prometheus starts with empty storage), the build already done; "warm": the same folder again.
-/// Each run is a separate AppHost process started the way users start it (`dotnet run --project AppHost`, or the
-/// built assembly directly with --direct), stopped with SIGTERM.
+/// Warm start and stop of VllmAspire's AppHost beside a bare Aspire AppHost that runs as many processes
+/// (bench/BareAppHost: prebuilt, as our services run, and as Aspire's AddProject does by default, building each project
+/// at start), in turn in one run; the targets are against the prebuilt one. Each run starts <c>dotnet run --project ... --no-build</c> in its own
+/// process group and follows <c>dotnet aspire describe --follow --format Json</c> from the dashboard's login line until
+/// every resource is Running and Healthy (replicas the autoscaler has not started stay NotStarted); then it sends
+/// Ctrl+C to the group and waits until every process of the app (the AppHost, DCP, the dashboard, every resource) is
+/// gone. "Warm": the builds are done and the data folder already holds the sample model; the first run of each is a
+/// warm-up and not counted.
 /// </summary>
-internal static partial class AppHostStartBenchmark
+internal static class AppHostStartBenchmark
 {
     public static Command Command()
     {
-        var runs = new Option<int>("--runs") { Description = "Warm runs after the cold one.", DefaultValueFactory = _ => 5 };
-        var direct = new Option<bool>("--direct") { Description = "Start the built AppHost assembly with dotnet instead of `dotnet run --project AppHost`." };
-        var command = new Command("apphost-start", "AppHost start to all resources healthy, cold and warm.") { runs, direct };
+        var runs = new Option<int>("--runs") { Description = "Measured runs of each AppHost, after one warm-up run each.", DefaultValueFactory = _ => 5 };
+        var command = new Command("apphost-start", "Warm start to all healthy and stop until nothing is left: VllmAspire's AppHost beside a bare one.") { runs };
         command.SetAction(async (parse, ct) =>
         {
             var dataDirectory = Directory.CreateTempSubdirectory("vllm-aspire-bench-").FullName;
-            var results = new List<(string Kind, double Login, double Healthy)>();
+            var ours = new AppHostUnderTest("VllmAspire AppHost", Path.Combine(RepositoryPaths.Root, "AppHost", "AppHost.csproj"), [$"--VllmAspire:DataDirectory={dataDirectory}"]);
+            var bareProject = Path.Combine(RepositoryPaths.Root, "bench", "BareAppHost", "BareAppHost.csproj");
+            var bare = new AppHostUnderTest("bare Aspire AppHost", bareProject, []);
+            var bareBuilding = new AppHostUnderTest("bare, AddProject's default (each project built at start)", bareProject, ["--Bare:BuildAtStart=true"]);
+            AppHostUnderTest[] all = [ours, bare, bareBuilding];
             try
             {
                 for (var i = 0; i <= parse.GetValue(runs); i++)
                 {
-                    var (login, healthy) = await RunOnceAsync(dataDirectory, parse.GetValue(direct), ct);
-                    var kind = i == 0 ? "cold" : "warm";
-                    results.Add((kind, login, healthy));
-                    Console.WriteLine($"run {i} ({kind}): login line after {Stats.Format(login)}, all healthy after {Stats.Format(healthy)}");
+                    foreach (var appHost in all)
+                    {
+                        var result = await RunOnceAsync(appHost, ct);
+                        Console.WriteLine($"{appHost.Name}, run {i}{(i == 0 ? " (warm-up)" : "")}: {result}");
+                        if (i > 0)
+                        {
+                            appHost.Results.Add(result);
+                        }
+                    }
                 }
             }
             finally
@@ -38,86 +50,80 @@ internal static partial class AppHostStartBenchmark
                 Directory.Delete(dataDirectory, recursive: true);
             }
 
-            var warm = results.Where(r => r.Kind == "warm").Select(r => r.Healthy).ToList();
-            var launch = parse.GetValue(direct) ? "dotnet VllmAspire.AppHost.dll" : "dotnet run --project AppHost";
             Console.WriteLine();
-            Console.WriteLine("| start | runs | login line | all healthy (median) | all healthy (max) |");
-            Console.WriteLine("|---|---|---|---|---|");
-            Console.WriteLine($"| cold, {launch} | 1 | {Stats.Format(results[0].Login)} | {Stats.Format(results[0].Healthy)} | {Stats.Format(results[0].Healthy)} |");
-            if (warm.Count > 0)
+            Console.WriteLine("| AppHost | processes | runs | login line (median) | all healthy (median) | all healthy (max) | stopped, nothing left (median) | stopped (max) |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            foreach (var appHost in all)
             {
-                Console.WriteLine($"| warm, {launch} | {warm.Count} | {Stats.Format(Stats.Percentile(results.Skip(1).Select(r => r.Login).ToList(), 50))} | {Stats.Format(Stats.Percentile(warm, 50))} | {Stats.Format(warm.Max())} |");
+                var r = appHost.Results;
+                Console.WriteLine($"| {appHost.Name} | {r[0].Processes} | {r.Count} | {Median(r, x => x.Login)} | {Median(r, x => x.Healthy)} | {Stats.Format(r.Max(x => x.Healthy))} | {Median(r, x => x.Stopped)} | {Stats.Format(r.Max(x => x.Stopped))} |");
             }
 
+            var startRatio = Stats.Percentile([.. ours.Results.Select(x => x.Healthy)], 50) / Stats.Percentile([.. bare.Results.Select(x => x.Healthy)], 50);
+            var stopDifference = Stats.Percentile([.. ours.Results.Select(x => x.Stopped)], 50) - Stats.Percentile([.. bare.Results.Select(x => x.Stopped)], 50);
+            Console.WriteLine();
+            Console.WriteLine($"start: {startRatio:F2}x the bare AppHost (target <= 1.2x and <= 15 s); stop: {stopDifference:+0.0;-0.0} s against the bare AppHost (target <= +2 s)");
             return 0;
         });
         return command;
     }
 
-    private static async Task<(double Login, double Healthy)> RunOnceAsync(string dataDirectory, bool direct, CancellationToken cancellationToken)
+    private static string Median(List<RunResult> results, Func<RunResult, double> value) => Stats.Format(Stats.Percentile([.. results.Select(value)], 50));
+
+    private static async Task<RunResult> RunOnceAsync(AppHostUnderTest appHost, CancellationToken cancellationToken)
     {
-        var appHost = new Projects.AppHost();
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (direct)
-        {
-            startInfo.ArgumentList.Add(appHost.TargetPath);
-        }
-        else
-        {
-            foreach (var argument in new[] { "run", "--project", appHost.ProjectPath, "--" })
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-        }
-
-        startInfo.ArgumentList.Add("--Dashboard:Url=http://127.0.0.1:0");
-        startInfo.ArgumentList.Add($"--AppHost:DataDirectory={dataDirectory}");
-        var login = new TaskCompletionSource<(Uri Url, string Token)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stopwatch = Stopwatch.StartNew();
-        using var process = Process.Start(startInfo)!;
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null && LoginLine().Match(e.Data) is { Success: true } m)
-            {
-                login.TrySetResult((new Uri(m.Groups[1].Value), m.Groups[2].Value));
-            }
-        };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var (url, token) = await login.Task.WaitAsync(TimeSpan.FromMinutes(3), cancellationToken);
-            var loginSeconds = stopwatch.Elapsed.TotalSeconds;
-            using var http = new HttpClient();
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            while (true)
-            {
-                using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri(url, "/api/resources"), cancellationToken));
-                if (json.RootElement.EnumerateArray().All(r => r.GetProperty("health").ValueKind == JsonValueKind.String && r.GetProperty("health").GetString() == "Healthy"))
-                {
-                    return (loginSeconds, stopwatch.Elapsed.TotalSeconds);
-                }
+        await using var process = AppHostLaunch.Start(appHost.Project, appHost.Arguments);
+        await process.WaitForLineAsync(l => l.Text.Contains("Login to the dashboard at", StringComparison.Ordinal), "the dashboard's login line", TimeSpan.FromMinutes(3));
+        var login = stopwatch.Elapsed.TotalSeconds;
 
-                if (stopwatch.Elapsed > TimeSpan.FromMinutes(3))
-                {
-                    throw new TimeoutException("The AppHost did not become healthy within 3 minutes: " + json.RootElement);
-                }
-
-                await Task.Delay(50, cancellationToken);
+        // The CLI streams every resource's snapshot as one JSON line; the latest per resource decides.
+        await using var follow = TestProcess.Start("dotnet", ["aspire", "describe", "--follow", "--format", "Json", "--nologo", "--apphost", appHost.Project], new TestProcessOptions
+        {
+            WorkingDirectory = RepositoryPaths.Root,
+            Environment = new Dictionary<string, string?> { ["NO_COLOR"] = "1", ["ASPIRE_CLI_TELEMETRY_OPTOUT"] = "1" },
+        });
+        var latest = new Dictionary<string, (string? State, string? Health)>(StringComparer.Ordinal);
+        await follow.WaitForLineAsync(line =>
+        {
+            if (!line.Text.StartsWith('{'))
+            {
+                return false;
             }
+
+            using var json = JsonDocument.Parse(line.Text);
+            var r = json.RootElement;
+            latest[r.GetProperty("name").GetString()!] = (r.GetProperty("state").GetString(), r.TryGetProperty("healthStatus", out var h) ? h.GetString() : null);
+            return latest.Count > 0 && latest.Values.All(s => s.State == "NotStarted" || (s.State == "Running" && s.Health == "Healthy"))
+                && latest.Values.Any(s => s.State == "Running");
+        }, "every resource Running and Healthy", TimeSpan.FromMinutes(3));
+        var healthy = stopwatch.Elapsed.TotalSeconds;
+        await follow.DisposeAsync();
+
+        var processes = ProcessTree.OfAppHost(process.Process.Id);
+        var stop = Stopwatch.StartNew();
+        AppHostLaunch.CtrlC(process);
+        while (processes.Any(p => TestProcess.IsAlive(p.Pid)))
+        {
+            if (stop.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"{appHost.Name}: processes left 2 minutes after Ctrl+C: {string.Join(", ", processes.Where(p => TestProcess.IsAlive(p.Pid)).Select(p => p.CommandLine))}");
+            }
+
+            await Task.Delay(50, cancellationToken);
         }
-        finally
-        {
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync(cancellationToken);
-            }
 
-            await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
-        }
+        return new RunResult(login, healthy, stop.Elapsed.TotalSeconds, processes.Count);
     }
 
-    [GeneratedRegex(@"Login to the dashboard at (http://[^/\s]+)/login\?t=([0-9a-f]+)")]
-    private static partial Regex LoginLine();
+    private sealed record AppHostUnderTest(string Name, string Project, string[] Arguments)
+    {
+        public List<RunResult> Results { get; } = [];
+    }
+
+    private sealed record RunResult(double Login, double Healthy, double Stopped, int Processes)
+    {
+        public override string ToString() =>
+            $"login line {Stats.Format(Login)}, all healthy {Stats.Format(Healthy)}, stopped with nothing left {Stats.Format(Stopped)} ({Processes} processes)";
+    }
 }

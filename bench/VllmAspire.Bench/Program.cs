@@ -5,6 +5,5 @@ var root = new RootCommand("VllmAspire benchmarks. Results are printed as Markdo
 root.Subcommands.Add(AppHostStartBenchmark.Command());
 root.Subcommands.Add(SimulatorThroughputBenchmark.Command());
 root.Subcommands.Add(ShimBenchmark.Command());
-root.Subcommands.Add(DashboardBenchmark.Command());
 root.Subcommands.Add(DeployBenchmark.Command());
 return await root.Parse(args).InvokeAsync();

@@ -1,15 +1,16 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using VllmAspire.Hosting.ServiceProjects;
 
 namespace VllmAspire.Bench;
 
@@ -64,7 +65,7 @@ internal static class ShimBenchmark
         var shimPort = FreePort();
         const string token = "bench-token";
         var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        startInfo.ArgumentList.Add(new Projects.MetricsAdapterShim().TargetPath);
+        startInfo.ArgumentList.Add(MetricsAdapterShimProject.TargetPath);
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{shimPort}";
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
         startInfo.Environment["MetricsAdapter__Token"] = token;

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Net;
+using VllmAspire.Hosting.ServiceProjects;
 using VllmAspire.Hosting.Weights;
 
 namespace VllmAspire.Bench;
@@ -49,7 +50,7 @@ internal static class SimulatorThroughputBenchmark
         var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[]
         {
-            new Projects.VllmSimulator().TargetPath, "--model", modelDirectory, "--served-model-name", "bench", "--port", port.ToString(CultureInfo.InvariantCulture),
+            VllmSimulatorProject.TargetPath, "--model", modelDirectory, "--served-model-name", "bench", "--port", port.ToString(CultureInfo.InvariantCulture),
             "--max-num-seqs", maxNumSeqs.ToString(CultureInfo.InvariantCulture), "--ttft-ms", ttft.ToString(CultureInfo.InvariantCulture), "--tpot-ms", tpot.ToString(CultureInfo.InvariantCulture),
             // Throughput, not start-up: the simulated start-up phases play instantly.
             "--startup-time-scale", "0",

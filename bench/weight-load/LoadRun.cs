@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using VllmAspire.Hosting.ServiceProjects;
 using VllmAspire.VllmCatalog;
 
 namespace VllmAspire.Bench.WeightLoad;
@@ -27,7 +28,7 @@ public sealed partial record LoadRun(double ReadySeconds, double WeightLoadSecon
     {
         if (loadCase == LoadCase.PrefetchAlone)
         {
-            using var alone = Start(new Projects.Provisioner().TargetPath, ["prefetch", modelPath, .. prefetchArgs]);
+            using var alone = Start(ProvisionerProject.TargetPath, ["prefetch", modelPath, .. prefetchArgs]);
             var (seconds, mbps) = await PrefetchReportAsync(alone).ConfigureAwait(false);
             return new LoadRun(seconds, seconds, seconds, mbps);
         }
@@ -37,14 +38,14 @@ public sealed partial record LoadRun(double ReadySeconds, double WeightLoadSecon
             return await MeasureWholeStartAsync(modelPath, profile, loadCase, prefetchArgs, compileCacheRoot).ConfigureAwait(false);
         }
 
-        using var simulator = Start(new Projects.VllmSimulator().TargetPath,
+        using var simulator = Start(VllmSimulatorProject.TargetPath,
         [
             "--model", modelPath, "--port", "0", "--vllm-version", "0.10.1", "--disable-log-stats",
             "--engine-start-seconds", profile.EngineStartSeconds.ToString("F3", CultureInfo.InvariantCulture),
         ]);
         // Started together, as kubelet starts a native sidecar and then, without a startup probe, vLLM at once.
         using var sidecar = loadCase == LoadCase.WithPrefetchSidecar
-            ? Start(new Projects.Provisioner().TargetPath, ["prefetch", modelPath, .. prefetchArgs])
+            ? Start(ProvisionerProject.TargetPath, ["prefetch", modelPath, .. prefetchArgs])
             : null;
         var prefetch = sidecar is null ? null : PrefetchReportAsync(sidecar);
         double? ready = null, load = null;
@@ -107,7 +108,7 @@ public sealed partial record LoadRun(double ReadySeconds, double WeightLoadSecon
     /// <returns>A task.</returns>
     public static async Task WarmCompileCacheAsync(string modelPath, string compileCacheRoot)
     {
-        using var simulator = Start(new Projects.VllmSimulator().TargetPath, WholeStartArgs(modelPath, 0, compileCacheRoot));
+        using var simulator = Start(VllmSimulatorProject.TargetPath, WholeStartArgs(modelPath, 0, compileCacheRoot));
         await ReadUntilReadyAsync(simulator, _ => { }).ConfigureAwait(false);
     }
 
@@ -123,8 +124,8 @@ public sealed partial record LoadRun(double ReadySeconds, double WeightLoadSecon
         }
 
         var clock = Stopwatch.StartNew();
-        using var simulator = Start(new Projects.VllmSimulator().TargetPath, WholeStartArgs(modelPath, profile.TimeScale, loadCase == LoadCase.WholePrefetchCache ? compileCacheRoot : null));
-        using var sidecar = loadCase == LoadCase.WholeRecipe ? null : Start(new Projects.Provisioner().TargetPath, ["prefetch", modelPath, .. prefetchArgs]);
+        using var simulator = Start(VllmSimulatorProject.TargetPath, WholeStartArgs(modelPath, profile.TimeScale, loadCase == LoadCase.WholePrefetchCache ? compileCacheRoot : null));
+        using var sidecar = loadCase == LoadCase.WholeRecipe ? null : Start(ProvisionerProject.TargetPath, ["prefetch", modelPath, .. prefetchArgs]);
         var prefetch = sidecar is null ? null : PrefetchReportAsync(sidecar);
         double? load = null, firstLine = null, compile = null;
         bool? hit = null;

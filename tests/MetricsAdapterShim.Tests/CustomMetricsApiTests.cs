@@ -75,9 +75,9 @@ public sealed class CustomMetricsApiTests
         shim.PodMetrics["vllm-0"] = ShimFixture.VllmMetrics(5);
         // vllm-1 is loading weights: /metrics answers 503.
         shim.PodMetrics["vllm-2"] = ShimFixture.VllmMetrics(9);
-        shim.Replicas["vllm-2"] = ("vllm", "Exited");
+        shim.SetReplica("vllm-2", null); // stopped: the AppHost takes it off the targets file
         shim.PodMetrics["other-0"] = ShimFixture.VllmMetrics(100);
-        shim.Replicas["other-0"] = ("other", "Running");
+        shim.SetReplica("other-0", "other");
 
         var (status, body) = await shim.GetAsync($"{Base}/v1beta2/namespaces/default/pods/*/vllm:num_requests_waiting?labelSelector=app%20in%20(vllm,other),app!=other");
 
@@ -244,7 +244,6 @@ public sealed class CustomMetricsApiTests
             Assert.Contains("\"reason\":\"Unauthorized\"", await response.Content.ReadAsStringAsync());
         }
 
-        Assert.Equal(0, shim.DashboardCalls);
         using var health = await anonymous.GetAsync(new Uri(shim.ShimUrl, "/health"));
         Assert.Equal(200, (int)health.StatusCode);
     }
@@ -262,9 +261,10 @@ public sealed class CustomMetricsApiTests
     }
 
     [Fact]
-    public async Task A_dashboard_that_refuses_the_token_is_a_500_unable_to_list()
+    public async Task A_targets_file_that_is_not_file_sd_json_is_a_500_unable_to_list()
     {
-        await using var shim = await ShimFixture.StartAsync(["vllm-0"], new() { ["MetricsAdapter:AppHost:Token"] = "stale" });
+        await using var shim = await ShimFixture.StartAsync(["vllm-0"]);
+        await File.WriteAllTextAsync(shim.TargetsFile("vllm"), "{ not file_sd");
 
         Assert.Equal((500, """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Internal error occurred: unable to list matching resources","reason":"InternalError","code":500}"""),
             await shim.GetAsync($"{Base}/v1beta2/namespaces/default/pods/*/vllm:num_requests_waiting"));

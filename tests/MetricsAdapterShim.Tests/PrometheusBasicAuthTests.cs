@@ -43,6 +43,27 @@ public sealed class PrometheusBasicAuthTests
         Assert.DoesNotContain(Password, refusedBody);
     }
 
+    [Fact]
+    public async Task Credentials_given_as_user_name_and_password_settings_are_sent_as_basic_auth_as_the_AppHost_passes_them()
+    {
+        const string Password = "generated-secret-of-this-run";
+        var seen = new ConcurrentQueue<string>();
+        await using var prometheus = await BasicAuthPrometheusAsync("vllm-aspire", Password, seen);
+
+        await using var shim = await ShimFixture.StartAsync(["vllm-0"], new()
+        {
+            ["MetricsAdapter:MetricSource"] = "prometheus",
+            ["MetricsAdapter:PrometheusUrl"] = prometheus.Urls.Single(),
+            ["MetricsAdapter:PrometheusUserName"] = "vllm-aspire",
+            ["MetricsAdapter:PrometheusPassword"] = Password,
+        });
+        var (status, body) = await shim.GetAsync(Path);
+
+        Assert.Equal(200, status);
+        Assert.Contains("\"value\":\"3\"", body);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("vllm-aspire:" + Password)), seen.First());
+    }
+
     // Prometheus's web config answers 401 with a Basic challenge and "Unauthorized" to every path without valid credentials.
     private static async Task<WebApplication> BasicAuthPrometheusAsync(string user, string password, ConcurrentQueue<string> seen)
     {

@@ -11,13 +11,12 @@ using Microsoft.Extensions.Time.Testing;
 namespace VllmAspire.MetricsAdapterShim.Tests;
 
 /// <summary>
-/// Real HTTP on loopback: fake vLLM pods serving <c>/metrics</c>, a fake AppHost dashboard listing them as
-/// <c>GET /api/resources</c> does (bearer token required), and the shim in between.
+/// Real HTTP on loopback: fake vLLM pods serving <c>/metrics</c>, listed in Prometheus file_sd files as the AppHost
+/// keeps them (one file per resource, one target group per running replica), and the shim in between.
 /// </summary>
 internal sealed class ShimFixture : IAsyncDisposable
 {
     public const string ShimToken = "shim-token-0123";
-    public const string DashboardToken = "dashboard-token-4567";
     public static readonly DateTimeOffset Now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly List<WebApplication> _apps = [];
@@ -25,8 +24,11 @@ internal sealed class ShimFixture : IAsyncDisposable
     /// <summary>Gets the metrics text each fake pod serves; a pod absent here answers 503 (loading).</summary>
     public ConcurrentDictionary<string, string> PodMetrics { get; } = new();
 
-    /// <summary>Gets the replicas the fake dashboard lists, by resource: name, state.</summary>
-    public ConcurrentDictionary<string, (string Resource, string State)> Replicas { get; } = new();
+    /// <summary>Gets the running replicas the targets files list: name, resource.</summary>
+    public ConcurrentDictionary<string, string> Replicas { get; } = new();
+
+    /// <summary>Gets the folder of the targets files.</summary>
+    public string TargetsDirectory { get; } = Directory.CreateTempSubdirectory("shim-targets-").FullName;
 
     public Dictionary<string, string> PodUrls { get; } = [];
 
@@ -35,8 +37,6 @@ internal sealed class ShimFixture : IAsyncDisposable
     public HttpClient Client { get; } = new();
 
     public Uri ShimUrl { get; private set; } = null!;
-
-    public int DashboardCalls;
 
     /// <summary>Gets or sets a gate every pod's <c>/metrics</c> waits on before answering (a slow refresh); null answers at once.</summary>
     public TaskCompletionSource? ScrapeGate { get; set; }
@@ -64,39 +64,16 @@ internal sealed class ShimFixture : IAsyncDisposable
             await app.StartAsync();
             fixture._apps.Add(app);
             fixture.PodUrls[pod] = app.Urls.Single();
-            fixture.Replicas[pod] = ("vllm", "Running");
+            fixture.Replicas[pod] = "vllm";
         }
 
-        var dashboard = NewApp();
-        dashboard.MapGet("/api/resources", (HttpContext c) =>
-        {
-            Interlocked.Increment(ref fixture.DashboardCalls);
-            if (c.Request.Headers.Authorization.ToString() != $"Bearer {DashboardToken}")
-            {
-                return Results.Unauthorized();
-            }
-
-            var resources = fixture.Replicas.GroupBy(r => r.Value.Resource).Select(g => new
-            {
-                name = g.Key,
-                type = "Vllm",
-                state = "Running",
-                health = "Healthy",
-                endpoints = Array.Empty<object>(),
-                replicas = g.Count(),
-                instances = g.Select(r => new { name = r.Key, state = r.Value.State, health = "Healthy", pid = 1, url = fixture.PodUrls.GetValueOrDefault(r.Key), exitCode = (int?)null }),
-            });
-            return Results.Json(resources, new JsonSerializerOptions(JsonSerializerDefaults.Web));
-        });
-        await dashboard.StartAsync();
-        fixture._apps.Add(dashboard);
-
+        fixture.WriteTargets();
         var config = new Dictionary<string, string>
         {
             ["MetricsAdapter:Token"] = ShimToken,
-            ["MetricsAdapter:AppHost:Url"] = dashboard.Urls.Single(),
-            ["MetricsAdapter:AppHost:Token"] = DashboardToken,
-            ["MetricsAdapter:AppHost:Resources:0"] = "vllm",
+            ["MetricsAdapter:PodSource"] = "file",
+            ["MetricsAdapter:TargetFiles:0"] = fixture.TargetsFile("vllm"),
+            ["MetricsAdapter:TargetFiles:1"] = fixture.TargetsFile("other"),
             ["MetricsAdapter:ScrapeCache"] = "00:00:00",
             ["MetricsAdapter:KeepFresh"] = "00:00:00",
         };
@@ -117,6 +94,38 @@ internal sealed class ShimFixture : IAsyncDisposable
         fixture.ShimUrl = new Uri(shim.Urls.Single());
         fixture.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ShimToken);
         return fixture;
+    }
+
+    /// <summary>Gets the targets file of a resource.</summary>
+    public string TargetsFile(string resource) => Path.Combine(TargetsDirectory, $"{resource}.json");
+
+    /// <summary>Lists a replica as running under a resource, or (<paramref name="resource"/> null) takes it off, as the AppHost does when it stops.</summary>
+    public void SetReplica(string pod, string? resource)
+    {
+        if (resource is null)
+        {
+            Replicas.TryRemove(pod, out _);
+        }
+        else
+        {
+            Replicas[pod] = resource;
+        }
+
+        WriteTargets();
+    }
+
+    // The AppHost's format (Hosting/Replicas/ReplicaTargets.cs): [{"targets":["host:port"],"labels":{"pod","namespace","resource"}}].
+    private void WriteTargets()
+    {
+        foreach (var resource in new[] { "vllm", "other" })
+        {
+            var groups = Replicas.Where(r => r.Value == resource).OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new
+            {
+                targets = new[] { new Uri(PodUrls[r.Key]).Authority },
+                labels = new Dictionary<string, string> { ["pod"] = r.Key, ["namespace"] = "default", ["resource"] = resource },
+            });
+            File.WriteAllText(TargetsFile(resource), JsonSerializer.Serialize(groups));
+        }
     }
 
     public static string VllmMetrics(double waiting, double running = 0, string model = "m", string engine = "0") =>
@@ -170,6 +179,8 @@ internal sealed class ShimFixture : IAsyncDisposable
             await app.StopAsync();
             await app.DisposeAsync();
         }
+
+        Directory.Delete(TargetsDirectory, recursive: true);
     }
 
     private static WebApplication NewApp()

@@ -116,8 +116,9 @@ public sealed class GcpDeployEndToEndTests
     public async Task Ctrl_C_stops_the_run_with_a_summary_and_exit_130_and_a_rerun_converges()
     {
         await using var deployment = await GcpDeployment.StartAsync();
-        // The builder VM takes long enough to be interrupted while the stage waits for it.
-        deployment.Fake.Compute.BuilderDuration = TimeSpan.FromSeconds(30);
+        // The builder VM never finishes and the stage would wait for it far longer than the test: only Ctrl+C ends the run.
+        deployment.Fake.Compute.BuilderDuration = TimeSpan.FromDays(1);
+        deployment.ExtraEnvironment["Gcp__Stages__BuilderTimeout"] = "00:30:00";
         int exit;
         using (var first = deployment.Start("deploy"))
         {
@@ -131,6 +132,7 @@ public sealed class GcpDeployEndToEndTests
         }
 
         deployment.Fake.Compute.BuilderDuration = TimeSpan.FromMilliseconds(100);
+        deployment.ExtraEnvironment.Remove("Gcp__Stages__BuilderTimeout");
         (exit, var output) = await deployment.RunAsync("deploy");
         Assert.True(exit == 0, output);
         deployment.AssertConverged();

@@ -115,7 +115,17 @@ public sealed class StageTests
     {
         await using var bed = await GcpTestbed.StartAsync();
 
-        var result = await bed.Stage("image-cache").ReconcileAsync(bed.Context(), CancellationToken.None);
+        // The builder finishes only once the stage has read its serial port, so the stage must read on from where it was.
+        bed.Fake.Compute.BuilderDuration = TimeSpan.FromDays(1);
+        var reconcile = bed.Stage("image-cache").ReconcileAsync(bed.Context(), CancellationToken.None);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!bed.Fake.Requests.Any(r => r.MethodId == "compute.instances.getSerialPortOutput" && r.StatusCode == 200) && !reconcile.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        bed.Fake.Compute.BuilderDuration = TimeSpan.Zero;
+        var result = await reconcile;
 
         Assert.Equal(StageOutcome.Created, result.Outcome);
         Assert.Equal([$"{Images}/gke-image-cache"], bed.Fake.Compute.Images);

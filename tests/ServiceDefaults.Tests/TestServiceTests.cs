@@ -123,75 +123,9 @@ public class TestServiceTests
         Assert.Equal(other.Process.Id, whoami.RootElement.GetProperty("pid").GetInt32());
     }
 
-    [Fact]
-    public async Task ExitEndpointAnswersThenExitsWithTheCode()
-    {
-        using var service = await ServiceProcess.StartReadyAsync(ServiceProcess.TestService);
-
-        using var response = await service.Http.PostAsync(new Uri("/exit?code=3", UriKind.Relative), null, TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(3, await service.WaitForExitAsync());
-    }
-
-    [Fact]
-    public async Task ExitAfterStartExitsWithTheCodeBeforeListening()
-    {
-        using var service = ServiceProcess.Start(ServiceProcess.TestService, new Dictionary<string, string>
-        {
-            ["TEST_EXIT_AFTER_START"] = "5",
-            ["TEST_PRINT_LINES"] = "last words",
-        });
-
-        Assert.Equal(5, await service.WaitForExitAsync());
-        service.Process.WaitForExit(); // drains the redirected output
-        Assert.Equal([$"TestService started pid={service.Process.Id}", "last words"], service.Output);
-    }
-
-    [Fact]
-    public async Task IgnoreSigtermKeepsTheProcessRunningWhereAPlainOneStops()
-    {
-        using var plain = ServiceProcess.Start(ServiceProcess.TestService);
-        using var stubborn = ServiceProcess.Start(ServiceProcess.TestService, new Dictionary<string, string> { ["TEST_IGNORE_SIGTERM"] = "true" });
-        await Task.WhenAll(plain.WaitUntilAliveAsync(), stubborn.WaitUntilAliveAsync());
-
-        TestProcess.SignalProcess(stubborn.Process.Id, "TERM");
-        TestProcess.SignalProcess(plain.Process.Id, "TERM");
-
-        // The plain one shuts down gracefully; by then the stubborn one has had its SIGTERM too.
-        Assert.Equal(0, await plain.WaitForExitAsync());
-        Assert.False(stubborn.Process.HasExited);
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(stubborn, "/alive"));
-    }
-
-    [Fact]
-    public async Task SpawnGrandchildStartsASleepThatDiesWithTheProcessTree()
-    {
-        int grandchild;
-        using (var service = await ServiceProcess.StartReadyAsync(ServiceProcess.TestService, new Dictionary<string, string> { ["TEST_SPAWN_GRANDCHILD"] = "true" }))
-        {
-            var line = await service.WaitForOutputAsync(l => l.StartsWith("grandchild pid=", StringComparison.Ordinal), "the grandchild line");
-            grandchild = int.Parse(line["grandchild pid=".Length..], System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(TestProcess.IsAlive(grandchild));
-            Assert.Equal("sleep", File.ReadAllText($"/proc/{grandchild}/comm").Trim());
-            Assert.Equal(service.Process.Id, ParentOf(grandchild));
-        }
-
-        await Eventually.TrueAsync(() => !TestProcess.IsAlive(grandchild), $"grandchild {grandchild} to be gone");
-    }
-
     private static async Task<HttpStatusCode> StatusAsync(ServiceProcess service, string path)
     {
         using var response = await service.Http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
         return response.StatusCode;
-    }
-
-    private static int ParentOf(int pid) => int.Parse(StatFields(pid)[3], System.Globalization.CultureInfo.InvariantCulture);
-
-    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after its closing parenthesis.
-    private static string[] StatFields(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return [stat[..stat.IndexOf(' ', StringComparison.Ordinal)], "comm", .. stat[(stat.LastIndexOf(')') + 2)..].Split(' ')];
     }
 }

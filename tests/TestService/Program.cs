@@ -1,15 +1,10 @@
-// A controllable child process for the hosting layer's orchestration tests. Every behaviour is switched by an
-// environment variable, so tests configure it with WithEnvironment:
-//   ASPNETCORE_URLS          where it listens (set by the orchestrator)
+// A small service on ServiceDefaults, for the tests of ServiceDefaults itself. Every behaviour is switched by an
+// environment variable:
+//   ASPNETCORE_URLS          where it listens
 //   TEST_PRINT_LINES         ';'-separated lines printed to stdout after the start line
 //   TEST_PRINT_STDERR        a line printed to stderr after those
-//   TEST_EXIT_AFTER_START=N  exit with code N after printing, before listening
-//   TEST_SPAWN_GRANDCHILD    "true": start `sleep 600` and print "grandchild pid=<pid>"
-//   TEST_IGNORE_SIGTERM      "true": SIGTERM neither stops the host nor kills the process (only SIGKILL does)
 //   TEST_HEALTH_FILE         /health is Healthy only while this file exists (always Healthy when unset)
-// Endpoints: GET /whoami, GET /env, GET /call/{service}, POST /exit?code=N, plus the ServiceDefaults endpoints.
-using System.Diagnostics;
-using System.Globalization;
+// Endpoints: GET /whoami, GET /env, GET /call/{service}, plus the ServiceDefaults endpoints.
 using VllmAspire.TestService;
 
 var pid = Environment.ProcessId;
@@ -28,30 +23,12 @@ if (Environment.GetEnvironmentVariable("TEST_PRINT_STDERR") is { } error)
     Console.Error.WriteLine(error);
 }
 
-if (Environment.GetEnvironmentVariable("TEST_EXIT_AFTER_START") is { } startExitCode)
-{
-    // Before listening: lets tests see a process that dies during start-up, with its output kept.
-    return int.Parse(startExitCode, CultureInfo.InvariantCulture);
-}
-
-if (IsTrue("TEST_SPAWN_GRANDCHILD"))
-{
-    // Not awaited or killed here: tests check that the orchestrator kills the whole process group.
-    using var grandchild = Process.Start("sleep", "600");
-    Console.WriteLine($"grandchild pid={grandchild.Id}");
-}
-
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 // Per-request logs would bury the lines tests look for in the console output.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Services.AddHealthChecks()
     .AddCheck("health-file", new FileHealthCheck(Environment.GetEnvironmentVariable("TEST_HEALTH_FILE")));
-if (IsTrue("TEST_IGNORE_SIGTERM"))
-{
-    builder.Services.AddSingleton<IHostLifetime, SignalIgnoringLifetime>();
-}
-
 var app = builder.Build();
 app.MapDefaultEndpoints();
 
@@ -80,21 +57,4 @@ app.MapGet("/call/{service}", async (string service, IHttpClientFactory clients,
     return Results.Content(body, "application/json", statusCode: (int)response.StatusCode);
 });
 
-app.MapPost("/exit", (int code, HttpContext context, IHostApplicationLifetime lifetime) =>
-{
-    // Stop the host and leave with the code, as a service that gives up would. Stopping from inside the request
-    // would make the server wait for this very request, so it happens once the 202 is sent, off the request thread.
-    Environment.ExitCode = code;
-    context.Response.OnCompleted(() =>
-    {
-        _ = Task.Run(lifetime.StopApplication);
-        return Task.CompletedTask;
-    });
-    return Results.Accepted();
-});
-
 await app.RunAsync();
-return Environment.ExitCode;
-
-static bool IsTrue(string name) =>
-    string.Equals(Environment.GetEnvironmentVariable(name), "true", StringComparison.OrdinalIgnoreCase);

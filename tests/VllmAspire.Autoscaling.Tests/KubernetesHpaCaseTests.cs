@@ -1,5 +1,5 @@
 using VllmAspire.Autoscaling.Tests.KubernetesCases;
-using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Autoscaling;
 
 namespace VllmAspire.Autoscaling.Tests;
 

@@ -1,109 +1,64 @@
-using System.Diagnostics;
-using System.Text.Json;
-using VllmAspire.AppHost.Tests;
+using System.Text.RegularExpressions;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Testing.Aspire;
 
 namespace VllmAspire.Autoscaling.Tests;
 
-/// <summary>The rehearsal a user runs: the real AppHost, the real `load` verb, the shim and the local HPA.</summary>
-public sealed class LocalAutoscalingRehearsalTests
+/// <summary>
+/// The rehearsal a user runs: the real AppHost, the <c>generate-load</c> command on the <c>vllm-hpa</c> resource, the
+/// metrics adapter and the local HPA starting and stopping vLLM replicas.
+/// </summary>
+public sealed partial class LocalAutoscalingRehearsalTests
 {
     [Fact]
-    public async Task Load_scales_vllm_up_and_the_stabilisation_window_brings_it_back_to_one_replica()
+    public async Task Load_scales_vllm_out_to_a_new_healthy_replica_and_after_the_stabilisation_window_back_to_one()
     {
-        await using var appHost = await AppHostProcess.StartAsync(
-            "--Vllm:Replicas=1", "--Autoscaling:SyncPeriod=00:00:02", "--Autoscaling:DownscaleStabilization=00:00:15");
-        await WaitForAsync(appHost, "vllm and the adapter healthy", TimeSpan.FromSeconds(120), resources =>
-            resources.Where(r => r.GetProperty("name").GetString() is "vllm" or "metrics-adapter")
-                .Count(r => r.GetProperty("health").ValueKind == JsonValueKind.String && r.GetProperty("health").GetString() == "Healthy") == 2);
+        await using var run = await RunningApp.StartAsync(typeof(Projects.AppHost),
+            "--Autoscaling:SyncPeriod=00:00:02", "--Autoscaling:DownscaleStabilization=00:00:15");
+        await run.WaitUntilAsync(
+            app => Healthy(app) == 1 && app.Replicas("metrics-adapter").Any(r => RunningApp.IsHealthy(r.Snapshot))
+                && app.Replicas("vllm-hpa").Any(r => r.Snapshot.Properties.Any(p => p.Name == "hpa.reason")),
+            "one healthy vLLM replica, the adapter and a first decision");
 
-        // The running AppHost advertises vLLM in its data folder; `load` finds it there (no --target).
-        var runningFile = Path.Combine(appHost.DataDirectory, "running.json");
-        await WaitForAsync(appHost, "running.json naming vllm", TimeSpan.FromSeconds(30), _ => File.Exists(runningFile) && File.ReadAllText(runningFile).Contains("\"vllm\"", StringComparison.Ordinal));
+        var load = run.App.ResourceCommands.ExecuteCommandAsync("vllm-hpa", "generate-load", new InteractionInputCollection(
+        [
+            new InteractionInput { Name = "rate", InputType = InputType.Number, Value = "30" },
+            new InteractionInput { Name = "duration", InputType = InputType.Text, Value = "45s" },
+        ]));
 
-        using var load = StartLoad(appHost.DataDirectory, "--rate", "30", "--duration", "45s");
-        var loadOutput = load.StandardOutput.ReadToEndAsync();
-        var loadErrors = load.StandardError.ReadToEndAsync();
+        // The decision to scale out shows on the HPA resource, live, with its reason; the new replica pays its start-up.
+        var scaling = await run.WaitForAsync("vllm-hpa", s => s.State?.Text?.StartsWith("Scaling 1 →", StringComparison.Ordinal) == true, "a scale-out decision", TimeSpan.FromMinutes(2));
+        Assert.Equal("vllm:num_requests_waiting above target", Property(scaling, "hpa.reason"));
+        await run.WaitUntilAsync(app => Healthy(app) >= 2, "a second healthy vLLM replica", TimeSpan.FromMinutes(2));
 
-        await WaitForAsync(appHost, "a scale-up above 1 replica", TimeSpan.FromSeconds(60), resources => Replicas(resources) > 1);
-        Assert.Contains("Autoscaler vllm: vllm:num_requests_waiting average", appHost.Output);
-        Assert.Contains("vllm:num_requests_waiting above target", appHost.Output);
+        var result = await load.WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(result.Success, result.Message);
+        Assert.Matches(AchievedLine(), result.Message);
 
-        await load.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(150));
-        var output = await loadOutput;
-        Assert.True(load.ExitCode == 0, $"load exited {load.ExitCode}:\n{output}\n{await loadErrors}");
-        Assert.Matches(@"Achieved \d+\.\d\d req/s \(\d+ ok of \d+ sent, \d+ failed\); latency p50 \d+ ms, p90 \d+ ms, p99 \d+ ms", output);
-
-        // Idle again: the proposal drops to 1 at once, the replicas follow only after the 15 s window.
-        var idleSince = DateTime.UtcNow;
-        await WaitForAsync(appHost, "a scale-down to 1 replica", TimeSpan.FromSeconds(90), resources => Replicas(resources) == 1);
-        Assert.True(DateTime.UtcNow - idleSince >= TimeSpan.FromSeconds(5), "scaled down before the stabilisation window could hold it");
-        Assert.Contains("All metrics below target", appHost.Output);
-        Assert.DoesNotContain(appHost.Output.Split('\n'), l => l.Contains("scaling to", StringComparison.Ordinal) && l.Contains("failed", StringComparison.Ordinal));
+        // Idle again: the proposal drops to one at once, the replicas follow only once the window lets them.
+        await run.WaitUntilAsync(app => Started(app) == 1 && Healthy(app) == 1, "a scale-in to one replica", TimeSpan.FromMinutes(3));
+        var decisions = (await run.LogsAsync("vllm-hpa")).Select(l => (Line: l, Match: DecisionLine().Match(l))).Where(d => d.Match.Success).ToList();
+        Assert.Contains(decisions, d => N(d.Match, "proposal") < N(d.Match, "current") && N(d.Match, "desired") == N(d.Match, "current") && N(d.Match, "current") > 1);
+        Assert.Contains(decisions, d => N(d.Match, "desired") < N(d.Match, "current") && d.Line.EndsWith("All metrics below target", StringComparison.Ordinal));
+        // Its next decision finds the replicas matching, and it is Running again.
+        await run.WaitForAsync("vllm-hpa", s => s.State?.Text == KnownResourceStates.Running && Property(s, "hpa.replicas") == "1 → 1", "Running at 1 → 1");
     }
 
-    [Fact]
-    public async Task Load_without_a_running_app_or_with_a_bad_duration_says_what_to_do()
-    {
-        var empty = Directory.CreateTempSubdirectory("vllm-aspire-load-").FullName;
-        try
-        {
-            using var noApp = StartLoad(empty, "--duration", "5s");
-            var error = await noApp.StandardError.ReadToEndAsync();
-            await noApp.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.Equal(2, noApp.ExitCode);
-            Assert.Contains("No running AppHost found", error);
-            Assert.Contains("--target URL", error);
+    private static int Healthy(RunningApp app) => app.Replicas("vllm").Count(r => RunningApp.IsHealthy(r.Snapshot));
 
-            using var badDuration = StartLoad(empty, "--duration", "3x", "--target", "http://127.0.0.1:9");
-            var durationError = await badDuration.StandardError.ReadToEndAsync();
-            await badDuration.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.Equal(2, badDuration.ExitCode);
-            Assert.Contains("--duration '3x' is not a duration", durationError);
+    private static int Started(RunningApp app) => app.Replicas("vllm").Count(r =>
+        r.Snapshot.State?.Text is { } state && state != KnownResourceStates.NotStarted && !KnownResourceStates.TerminalStates.Contains(state));
 
-            using var badTarget = StartLoad(empty, "--target", "ftp://x");
-            var targetError = await badTarget.StandardError.ReadToEndAsync();
-            await badTarget.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.Equal(2, badTarget.ExitCode);
-            Assert.Contains("--target 'ftp://x' is not an http(s) URL", targetError);
-        }
-        finally
-        {
-            Directory.Delete(empty, recursive: true);
-        }
-    }
+    private static int N(Match decision, string group) => int.Parse(decision.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture);
 
-    private static Process StartLoad(string dataDirectory, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        startInfo.ArgumentList.Add(new Projects.AppHost().TargetPath);
-        startInfo.ArgumentList.Add("load");
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
+    private static string? Property(ResourceEvent e, string name) => Property(e.Snapshot, name);
 
-        startInfo.Environment["AppHost__DataDirectory"] = dataDirectory;
-        return Process.Start(startInfo)!;
-    }
+    private static string? Property(CustomResourceSnapshot s, string name) => s.Properties.FirstOrDefault(p => p.Name == name)?.Value?.ToString();
 
-    private static int Replicas(JsonElement[] resources) =>
-        resources.Single(r => r.GetProperty("name").GetString() == "vllm").GetProperty("replicas").GetInt32();
+    [GeneratedRegex(@"Achieved \d+\.\d\d req/s \(\d+ ok of \d+ sent, \d+ failed\); latency p50 \d+ ms, p90 \d+ ms, p99 \d+ ms")]
+    private static partial Regex AchievedLine();
 
-    private static async Task<JsonElement[]> WaitForAsync(AppHostProcess appHost, string what, TimeSpan timeout, Func<JsonElement[], bool> condition)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        JsonElement[] resources = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            resources = await appHost.GetResourcesAsync();
-            if (condition(resources))
-            {
-                return resources;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"Timed out waiting for {what}:\n{string.Join('\n', resources.Select(r => r.ToString()))}\nAppHost output:\n{appHost.Output}");
-    }
+    [GeneratedRegex(@"proposal (?<proposal>\d+), stabilised (?<stabilized>[\d-]+), replicas (?<current>\d+) -> (?<desired>\d+)")]
+    private static partial Regex DecisionLine();
 }

@@ -1,5 +1,6 @@
-using VllmAspire.Hosting;
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Autoscaling;
 
 namespace VllmAspire.Autoscaling.Tests;
 
@@ -33,9 +34,9 @@ public sealed class QuantityAndBuilderTests
     public void Behavior_is_validated_and_kept_on_the_annotation()
     {
         var builder = DistributedApplication.CreateBuilder([]);
-        var resource = builder.AddExecutable("worker", "true", ".").WithAutoscaling(1, 4, averageValue: 2);
+        var resource = builder.AddVllm("worker").WithAutoscaling(1, 4, averageValue: 2);
 
-        var noAutoscaling = builder.AddExecutable("other", "true", ".");
+        var noAutoscaling = builder.AddVllm("other");
         Assert.Contains("call WithAutoscaling before WithAutoscalingBehavior",
             Assert.Throws<DistributedApplicationException>(() => noAutoscaling.WithAutoscalingBehavior(new HpaBehavior())).Message);
 

@@ -1,114 +1,69 @@
-using VllmAspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace VllmAspire.Hosting.Tests;
 
-public class AppModelTests
+/// <summary>What our integrations add to a model, in a local run and when published, before anything starts.</summary>
+public sealed class AppModelTests
 {
-    [Theory]
-    [InlineData("1abc", "start with an ASCII letter")]
-    [InlineData("a--b", "two hyphens")]
-    [InlineData("abc-", "end with a hyphen")]
-    [InlineData("a_b", "'_' is not allowed")]
-    public void InvalidNamesAreRejectedWithTheRule(string name, string rule)
+    [Fact]
+    public async Task Local_secrets_are_secret_parameters_of_a_run_and_absent_from_a_published_model()
     {
-        var error = Assert.Throws<ArgumentException>(() => ResourceName.Validate(name));
-        Assert.Contains(rule, error.Message);
+        var (run, _) = Model([]);
+        Assert.Equal(["metrics-adapter-api-token", "prometheus-password", "provisioner-api-token"],
+            run.Resources.OfType<ParameterResource>().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.All(run.Resources.OfType<ParameterResource>(), p => Assert.True(p.Secret, p.Name));
+
+        // Aspire writes a published model's parameters to its deployment state in clear text: none of ours is there,
+        // and no published environment asks for one.
+        var (published, context) = Model(["--operation", "publish"]);
+        Assert.Empty(published.Resources.OfType<ParameterResource>());
+        foreach (var resource in published.Resources.OfType<ProjectResource>())
+        {
+            var configuration = await ExecutionConfigurationBuilder.Create(resource).WithEnvironmentVariablesConfig().BuildAsync(context);
+            var names = configuration.EnvironmentVariables.Select(v => v.Key).ToList();
+            Assert.DoesNotContain(names, n => n.EndsWith("Token", StringComparison.Ordinal) || n.EndsWith("Password", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
-    public void OnlyKeyValueOverridesReachConfigurationNotAVerbsOptions()
+    public void A_local_run_declares_the_most_replicas_started_on_demand_and_a_child_autoscaler_resource()
     {
-        var builder = TestApplication.CreateBuilder(args: ["publish", "-o", "/tmp/out", "--Parameters:gcp-zone=us-central1-a", "--flag"]);
-        Assert.Equal("us-central1-a", builder.Configuration["Parameters:gcp-zone"]);
-        Assert.Null(builder.Configuration["tmp/out"]);
-        Assert.Null(builder.Configuration["o"]);
-        Assert.True(builder.ExecutionContext.IsPublishMode);
+        var (run, _) = Model([]);
+        var vllm = run.Resources.OfType<VllmResource>().Single();
+        Assert.Equal(5, vllm.Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
+        Assert.Single(vllm.Annotations.OfType<ExplicitStartupAnnotation>());
+        var hpa = run.Resources.OfType<HorizontalPodAutoscalerResource>().Single();
+        Assert.Equal("vllm-hpa", hpa.Name);
+        Assert.Same(vllm, hpa.Parent);
+
+        var (published, _) = Model(["--operation", "publish"]);
+        var publishedVllm = published.Resources.OfType<VllmResource>().Single();
+        Assert.Empty(publishedVllm.Annotations.OfType<ExplicitStartupAnnotation>());
+        Assert.Empty(published.Resources.OfType<HorizontalPodAutoscalerResource>());
+        Assert.Equal((1, 5), (publishedVllm.Annotations.OfType<AutoscalingAnnotation>().Single().MinReplicas, publishedVllm.Annotations.OfType<AutoscalingAnnotation>().Single().MaxReplicas));
     }
 
     [Fact]
-    public void DuplicateNamesAreRejected()
+    public void Every_vllm_replica_is_scraped_on_its_own_port_and_vllm_waits_for_its_weights()
     {
-        var builder = TestApplication.CreateBuilder();
-        builder.AddParameter("x", "1");
-        var error = Assert.Throws<DistributedApplicationException>(() => builder.AddParameter("X", "2"));
-        Assert.Contains("already exists", error.Message);
+        var (run, _) = Model([]);
+        var vllm = run.Resources.OfType<VllmResource>().Single();
+        Assert.Equal(VllmResource.PortEnvironmentVariable, vllm.Annotations.OfType<PrometheusScrapeAnnotation>().Single().PortEnvironmentVariable);
+        Assert.Contains(vllm.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "weights");
     }
 
-    [Fact]
-    public void WaitForCyclesAreNamed()
+    // The parts of AppHost/Program.cs that run locally.
+    private static (DistributedApplicationModel Model, DistributedApplicationExecutionContext Context) Model(string[] args)
     {
-        var builder = TestApplication.CreateBuilder();
-        var a = builder.AddExecutable("a", "true", ".");
-        var b = builder.AddExecutable("b", "true", ".").WaitFor(a);
-        a.WaitFor(b);
-        var error = Assert.Throws<DistributedApplicationException>(() => builder.Build());
-        Assert.Contains("a -> b -> a", error.Message);
-    }
-
-    [Fact]
-    public async Task ReferenceExpressionKeepsDeferredPartsForRunAndPublish()
-    {
-        var builder = TestApplication.CreateBuilder();
-        var api = builder.AddExecutable("api", "true", ".").WithHttpEndpoint(targetPort: 8080);
-        var endpoint = api.GetEndpoint("http");
-        var expression = ReferenceExpression.Create($"--url={endpoint}/v1 {{literal}}");
-
-        Assert.Equal("--url={0}/v1 {{literal}}", expression.Format);
-        Assert.Equal("--url={api.bindings.http.url}/v1 {literal}", expression.ValueExpression);
-
-        endpoint.Annotation.AllocatedEndpoint = new AllocatedEndpoint("http", "127.0.0.1", 5123);
-        var run = new ValueProviderContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
-        var publish = new ValueProviderContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish));
-        Assert.Equal("--url=http://127.0.0.1:5123/v1 {literal}", await expression.GetValueAsync(run));
-        Assert.Equal("--url=http://api:8080/v1 {literal}", await expression.GetValueAsync(publish));
-    }
-
-    [Fact]
-    public async Task TargetPortResolvesPerReplicaForTheResourceItself()
-    {
-        var builder = TestApplication.CreateBuilder();
-        var api = builder.AddExecutable("api", "true", ".").WithHttpEndpoint();
-        var targetPort = api.GetEndpoint("http").Property(EndpointProperty.TargetPort);
-        api.Resource.GetEndpoints().Single().ReplicaTargetPorts[0] = 7000;
-        api.Resource.GetEndpoints().Single().ReplicaTargetPorts[1] = 7001;
-        var run = new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run);
-
-        Assert.Equal("7001", await targetPort.GetValueAsync(new ValueProviderContext(run, api.Resource, 1)));
-        Assert.Equal("7000", await targetPort.GetValueAsync(new ValueProviderContext(run, Caller: null, 1)));
-    }
-
-    [Fact]
-    public void MissingParameterSaysHowToSetIt()
-    {
-        var builder = TestApplication.CreateBuilder();
-        var project = builder.AddParameter("gcp-project");
-        var error = Assert.Throws<MissingParameterValueException>(() => project.Resource.Value);
-        Assert.Contains("Parameters:gcp-project", error.Message);
-        Assert.Contains("Parameters__gcp-project", error.Message);
-        Assert.Contains("dotnet user-secrets set", error.Message);
-    }
-
-    [Theory]
-    [InlineData("vllm/vllm-openai:v0.10.1", null, "vllm/vllm-openai", "v0.10.1")]
-    [InlineData("docker.io/vllm/vllm-openai:v0.5.3", "docker.io", "vllm/vllm-openai", "v0.5.3")]
-    [InlineData("localhost:5000/app", "localhost:5000", "app", null)]
-    [InlineData("prom/prometheus", null, "prom/prometheus", null)]
-    public void ImageReferencesSplitIntoRegistryImageAndTag(string reference, string? registry, string image, string? tag) =>
-        Assert.Equal((registry, image, tag), ContainerResourceBuilderExtensions.ParseImage(reference));
-
-    [Fact]
-    public async Task ContainerWithoutAnEngineShowsRuntimeUnhealthyAndWhy()
-    {
-        var builder = TestApplication.CreateBuilder();
-        // No engine answers on this machine kind; point the probe at a missing CLI to be sure either way.
-        builder.Configuration["AppHost:ContainerRuntime"] = "/nonexistent/docker";
-        builder.AddContainer("redis", "redis:7");
-        builder.AddExecutable("sleeper", "sleep", ".", "30");
-        await using var app = builder.Build();
-        await app.StartAsync();
-        var state = await app.WaitForAsync("redis", s => s.State == KnownResourceStates.RuntimeUnhealthy);
-        Assert.Contains("no container engine answered", state.Snapshot.StateMessage);
-        await app.WaitForHealthyAsync("sleeper");
-        await app.StopAsync();
+        var builder = DistributedApplication.CreateBuilder(args);
+        var weights = builder.AddModelWeights("weights");
+        var vllm = builder.AddVllm("vllm").WithModel(weights).WithAutoscaling(minReplicas: 1, maxReplicas: 5);
+        var prometheus = builder.AddPrometheus("prometheus");
+        builder.AddMetricsAdapter("metrics-adapter").WithReference(prometheus).WithReference(vllm);
+        builder.AddProvisioner("provisioner");
+        var app = builder.Build();
+        return (app.Services.GetRequiredService<DistributedApplicationModel>(), app.Services.GetRequiredService<DistributedApplicationExecutionContext>());
     }
 }

@@ -1,5 +1,6 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using VllmAspire.Hosting;
-using VllmAspire.Hosting.ApplicationModel;
 
 namespace VllmAspire.Hosting.Tests;
 
@@ -103,7 +104,7 @@ public sealed class VllmLoadStrategyModelTests
     [Fact]
     public void The_prefetch_sidecar_is_the_default_and_WithLoadStrategy_picks_a_loader_for_the_image_version()
     {
-        var builder = TestApplication.CreateBuilder();
+        var builder = DistributedApplication.CreateBuilder([]);
         var plain = builder.AddVllm("plain", "vllm/vllm-openai:v0.5.3");
         var streamer = builder.AddVllm("streamer", "vllm/vllm-openai:v0.10.1").WithLoadStrategy(VllmLoadStrategy.RunAiStreamer, concurrency: 8);
         var tooOld = builder.AddVllm("old", "vllm/vllm-openai:v0.5.3").WithLoadStrategy(VllmLoadStrategy.MultithreadLoad);

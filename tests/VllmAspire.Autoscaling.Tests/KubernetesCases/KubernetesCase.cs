@@ -1,4 +1,4 @@
-using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Autoscaling;
 
 namespace VllmAspire.Autoscaling.Tests.KubernetesCases;
 

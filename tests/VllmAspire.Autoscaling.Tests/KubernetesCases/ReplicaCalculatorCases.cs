@@ -1,4 +1,4 @@
-using VllmAspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Autoscaling;
 using static VllmAspire.Autoscaling.Tests.KubernetesCases.Qps;
 
 namespace VllmAspire.Autoscaling.Tests.KubernetesCases;

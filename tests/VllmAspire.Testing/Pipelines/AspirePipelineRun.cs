@@ -20,9 +20,6 @@ public sealed partial class AspirePipelineRun : IDisposable
 
     private AspirePipelineRun(TestProcess cli) => Cli = cli;
 
-    /// <summary>Gets the AppHost project the CLI is pointed at.</summary>
-    public static string AppHostProject { get; } = Path.Combine(RepositoryPaths.Root, "AppHost", "AppHost.csproj");
-
     /// <summary>Gets the CLI's process: its lines as printed, waits on them, signals.</summary>
     public TestProcess Cli { get; }
 
@@ -41,18 +38,8 @@ public sealed partial class AspirePipelineRun : IDisposable
     public static AspirePipelineRun Start(IEnumerable<string> arguments, string aspireHome, IReadOnlyDictionary<string, string?>? environment = null,
         IEnumerable<string>? appHostArguments = null)
     {
-        var passed = appHostArguments?.ToList() ?? [];
-        var variables = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>())
-        {
-            ["ASPIRE_HOME"] = aspireHome,
-            ["ASPIRE_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["NO_COLOR"] = "1",
-        };
-        return new AspirePipelineRun(TestProcess.Start(
-            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            ["aspire", .. arguments, "--nologo", "--non-interactive", "--no-build", "--apphost", AppHostProject, .. (passed.Count > 0 ? ["--", .. passed] : Array.Empty<string>())],
-            new TestProcessOptions { WorkingDirectory = RepositoryPaths.Root, RemovedVariablePrefixes = ClearedPrefixes, Environment = variables }));
+        var variables = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>()) { ["ASPIRE_HOME"] = aspireHome };
+        return new AspirePipelineRun(AspireCliProcess.Start([.. arguments, "--non-interactive", "--no-build"], variables, ClearedPrefixes, appHostArguments));
     }
 
     /// <summary>Runs a command to its end.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace VllmAspire.Hosting.Dashboard.Tests;
+namespace VllmAspire.AppHost.Tests;
 
 /// <summary>Debian's Chromium driven by Playwright (never a downloaded browser), with screenshots kept as artifacts.</summary>
 internal sealed class Browser : IAsyncDisposable
