@@ -1,5 +1,4 @@
 using Aspire.Hosting.ApplicationModel;
-using VllmAspire.Hosting;
 
 namespace Aspire.Hosting;
 
@@ -11,8 +10,9 @@ public static partial class VllmBuilderExtensions
     /// flags once on the GPU pool against the freshly baked weights, with vLLM's cache root on the bake disk, so the
     /// cache goes into the weights image; each pod copies it to a writable volume before vLLM starts (vLLM and
     /// Inductor write into the cache folder even on a hit). What vLLM keys the cache on (its release, the model, the
-    /// serving flags, the GPU) is part of the weights version, so changing any of them bakes again. Locally the
-    /// simulator's replicas share a cache folder in the AppHost's data folder: the first start compiles, later ones hit.
+    /// serving flags, the GPU) is part of the weights version, so changing any of them bakes again. Locally it changes
+    /// nothing: the simulator's replicas already share a cache folder in the AppHost's data folder (the first start
+    /// compiles, later ones hit; <see cref="VllmSimulatorOptions.CompileCache"/>).
     /// </summary>
     /// <param name="builder">The resource builder.</param>
     /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
@@ -24,21 +24,6 @@ public static partial class VllmBuilderExtensions
     public static IResourceBuilder<VllmResource> WithCompileCache(this IResourceBuilder<VllmResource> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (builder.Resource.TryGetLastAnnotation<VllmCompileCacheAnnotation>(out _))
-        {
-            return builder;
-        }
-
-        var cache = new VllmCompileCacheAnnotation(Path.Combine(LocalDataDirectory.Get(builder.ApplicationBuilder), builder.Resource.Name, "compile-cache"));
-        return builder.WithAnnotation(cache).WithArgs(context =>
-        {
-            // The simulator keys and lays out its cache as vLLM does (VllmCompileCacheKey); published, the pod's
-            // VLLM_CACHE_ROOT says where it is instead.
-            if (context.ExecutionContext.IsRunMode)
-            {
-                context.Args.Add("--compile-cache-root");
-                context.Args.Add(cache.LocalRoot);
-            }
-        });
+        return builder.WithAnnotation(new VllmCompileCacheAnnotation(), ResourceAnnotationMutationBehavior.Replace);
     }
 }

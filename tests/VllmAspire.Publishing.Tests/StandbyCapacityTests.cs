@@ -12,13 +12,7 @@ namespace VllmAspire.Publishing.Tests;
 /// </summary>
 public sealed class StandbyCapacityTests
 {
-    private static (GkePublishModel Model, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, Contracts.Plan.GkePlan Plan) Publish(TestModel model)
-    {
-        using var app = model.Build();
-        var publish = app.TryCreatePublishModel(out var problems);
-        Assert.True(problems.Count == 0, string.Join('\n', problems));
-        return (publish!, KubernetesManifestBuilder.Build(publish!), GkePlanBuilder.Build(publish!));
-    }
+    private static PublishedModel Publish(TestModel model) => model.PublishInMemory();
 
     [Fact]
     public void ThePlaceholders_HoldAWholeGpuNodeEach_OnThePool_BelowEveryRealPod()
@@ -102,20 +96,7 @@ public sealed class StandbyCapacityTests
     [Fact]
     public async Task ThePublishedObjects_WithStandbyCapacity_PassTheOfficialSchemas()
     {
-        var root = Directory.CreateTempSubdirectory("vllm-aspire-standby-").FullName;
-        try
-        {
-            using var app = new TestModel { StandbyNodesPerZone = 1 }.Build();
-            var result = app.Publish(Path.Combine(root, "out"));
-            Assert.Empty(result.Problems);
-            var files = Directory.GetFiles(Path.Combine(root, "out", "kubernetes"), "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)).ToList();
-            Assert.Contains(files, f => File.ReadAllText(f).Contains("kind: PriorityClass", StringComparison.Ordinal));
-            var (exitCode, output) = await KubernetesSchemaValidator.ValidateAsync(files);
-            Assert.True(exitCode == 0, output);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        var (exitCode, output) = await new TestModel { StandbyNodesPerZone = 1 }.ValidateAgainstSchemasAsync();
+        Assert.True(exitCode == 0, output);
     }
 }

@@ -1,5 +1,8 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using k8s;
+using k8s.Models;
+using VllmAspire.Testing;
 using VllmAspire.Hosting.Gke;
 using VllmAspire.Hosting.Publishing;
 
@@ -145,7 +148,43 @@ internal sealed class TestModel
             Directory.Delete(root, recursive: true);
         }
     }
+
+    /// <summary>Builds the model's Kubernetes objects and GKE plan in memory; fails the test with the problems when there are any.</summary>
+    public PublishedModel PublishInMemory()
+    {
+        using var app = Build();
+        var model = app.PublishModel();
+        return new PublishedModel(model, KubernetesManifestBuilder.Build(model), GkePlanBuilder.Build(model));
+    }
+
+    /// <summary>Publishes into a fresh folder and validates every written object against the official schemas and the CRDs.</summary>
+    /// <returns>The validator's exit code and output.</returns>
+    public async Task<(int ExitCode, string Output)> ValidateAgainstSchemasAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("vllm-aspire-schemas-").FullName;
+        try
+        {
+            using (var app = Build())
+            {
+                var problems = app.Publish(Path.Combine(root, "out")).Problems;
+                Assert.True(problems.Count == 0, string.Join('\n', problems));
+            }
+
+            var files = Directory.GetFiles(Path.Combine(root, "out", "kubernetes"), "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)).ToList();
+            return await KubernetesSchemaValidator.ValidateAsync(files);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
+
+/// <summary>A <see cref="TestModel"/>'s publish, in memory.</summary>
+/// <param name="Model">The validated publish model.</param>
+/// <param name="Objects">The Kubernetes objects.</param>
+/// <param name="Plan">The GKE plan.</param>
+internal sealed record PublishedModel(GkePublishModel Model, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, Contracts.Plan.GkePlan Plan);
 
 /// <summary>What a publish of a <see cref="TestModel"/> did.</summary>
 /// <param name="Problems">One line per problem; empty when it published.</param>
