@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using VllmAspire.Testing;
 using VllmAspire.Hosting.Gke;
+using VllmAspire.Hosting.Planning;
 using VllmAspire.Hosting.Publishing;
 
 namespace VllmAspire.Publishing.Tests;
@@ -147,6 +148,15 @@ internal sealed class TestModel
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>Gets the plan <c>aspire do plan</c> prints for the model, built as the step builds it.</summary>
+    /// <param name="options">The plan's settings; the defaults when <see langword="null"/>.</param>
+    /// <returns>The report's sections, one per line.</returns>
+    public string PlanReport(StartupPlanOptions? options = null)
+    {
+        using var app = Build();
+        return string.Join('\n', StartupPlanReport.Create(app.Model, app.Environment, app.Settings, options ?? new StartupPlanOptions()));
     }
 
     /// <summary>Builds the model's Kubernetes objects and GKE plan in memory; fails the test with the problems when there are any.</summary>

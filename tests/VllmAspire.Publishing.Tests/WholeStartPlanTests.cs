@@ -117,11 +117,7 @@ public sealed class WholeStartPlanTests
 /// <summary>The whole-start sections of <c>aspire do plan</c>, built from the model as the step builds it.</summary>
 public sealed class WholeStartPlanReportTests
 {
-    private static string Report(TestModel model, StartupPlanOptions? options = null)
-    {
-        using var app = model.Build();
-        return string.Join('\n', StartupPlanReport.Create(app.Model, app.Environment, app.Settings, options ?? new StartupPlanOptions()));
-    }
+    private static string Report(TestModel model, StartupPlanOptions? options = null) => model.PlanReport(options);
 
     [Fact]
     public void ThePhaseTable_AddsOneOptionPerRow_BesideTheSeedEra_AndThisModelsRow()
