@@ -100,10 +100,11 @@ public sealed class WholeStartPlanTests
     }
 
     [Fact]
-    public void WithAutoscaling_AppliesARecommendation_ToThePublishedHpa()
+    public async Task WithAutoscaling_AppliesARecommendation_ToThePublishedHpa()
     {
         var recommendation = AutoscalingRecommendation.Create(500, 30, 2, 1.01);
-        using var app = new TestModel { Configure = (_, _, vllm) => vllm.WithAutoscaling(2, 6, recommendation) }.Build();
+        var model = new TestModel { Configure = (_, _, vllm) => vllm.WithAutoscaling(2, 6, recommendation) };
+        using var app = model.Build();
         var annotation = app.Model.Resources.OfType<VllmResource>().Single().Annotations.OfType<AutoscalingAnnotation>().Last();
         Assert.Equal((2, 6, AutoscalingRecommendation.Metric, recommendation.AverageValue), (annotation.MinReplicas, annotation.MaxReplicas, annotation.Metric, annotation.AverageValue));
         var hpa = KubernetesManifestBuilder.Build(app.PublishModel()).OfType<V2HorizontalPodAutoscaler>().Single();
@@ -111,6 +112,9 @@ public sealed class WholeStartPlanTests
         Assert.Equal(530, hpa.Spec.Behavior.ScaleDown.StabilizationWindowSeconds);
         Assert.Equal(0, hpa.Spec.Behavior.ScaleUp.StabilizationWindowSeconds);
         Assert.Equal(("Percent", 100, 15), (hpa.Spec.Behavior.ScaleUp.Policies.Single().Type, hpa.Spec.Behavior.ScaleUp.Policies.Single().Value, hpa.Spec.Behavior.ScaleUp.Policies.Single().PeriodSeconds));
+        Assert.Equal(("Max", "Max"), (hpa.Spec.Behavior.ScaleUp.SelectPolicy, hpa.Spec.Behavior.ScaleDown.SelectPolicy));
+        var (exitCode, output) = await model.ValidateAgainstSchemasAsync();
+        Assert.True(exitCode == 0, output);
     }
 }
 
