@@ -148,8 +148,10 @@ internal static class StartupPlanReport
             "With the prefetch sidecar: T = image pull + max(import + engine, weights / min(storage cap, VM cap)) + tail (docs/benchmarks.md). " +
             "Storage prices are us-central1 list prices per zone.");
 
-        var whole = new WholeStart(configured ?? predictions[0].Option, inputs, pool, poolResource?.StandbyCapacity,
-            vllm.TryGetLastAnnotation<VllmCompileCacheAnnotation>(out _), StartupPlanner.Predict(configured ?? predictions[0].Option, inputs).MonthlyCostUsd);
+        // The configured storage, or the first alternative when the model's disk is not one the planner models.
+        var storage = predictions.FirstOrDefault(p => p.Option == configured) ?? predictions[0];
+        var whole = new WholeStart(storage.Option, inputs, pool, poolResource?.StandbyCapacity,
+            vllm.TryGetLastAnnotation<VllmCompileCacheAnnotation>(out _), storage.MonthlyCostUsd);
         WholeStartSections(sections, whole);
         AutoscalingSections(sections, vllm, whole, planOptions);
     }
