@@ -6,6 +6,7 @@ using VllmAspire.Testing;
 using VllmAspire.Testing.Fakes.Gcp;
 using VllmAspire.Testing.Fakes.Kubernetes;
 using VllmAspire.Testing.Fakes.Registry;
+using VllmAspire.Testing.Processes;
 
 namespace VllmAspire.Provisioner.Deploy.Tests;
 
@@ -159,6 +160,7 @@ internal sealed class GcpDeployment : IAsyncDisposable
     /// <summary>Starts <c>dotnet VllmAspire.Provisioner.dll VERB --from DIR</c> pointed at the fakes with short timings.</summary>
     public ProvisionerProcess Start(string verb, params string[] extra)
     {
+        TerminalSignals.RestoreDefaults(); // Ctrl+C must reach the Provisioner however the tests were started
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { Dll, verb, "--from", Folder.Root }.Concat(extra))
         {

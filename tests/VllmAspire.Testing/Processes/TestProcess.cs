@@ -64,6 +64,7 @@ public sealed class TestProcess : IDisposable, IAsyncDisposable
     public static TestProcess Start(string fileName, IEnumerable<string> arguments, TestProcessOptions? options = null)
     {
         options ??= new TestProcessOptions();
+        TerminalSignals.RestoreDefaults(); // so the signals a test sends reach the child however the tests were started
         var startInfo = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = options.WorkingDirectory ?? "",
