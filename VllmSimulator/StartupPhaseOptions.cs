@@ -1,10 +1,11 @@
+using VllmAspire.VllmCatalog;
+
 namespace VllmAspire.VllmSimulator;
 
 /// <summary>
 /// How long each simulated phase of a vLLM start takes, in real-world seconds before <see cref="TimeScale"/>, and
-/// where the compile cache lives. Defaults are the Qwen3-8B cold start of reference/startup-2026.md [P5] (Python and
-/// CUDA imports 10.0 s; vLLM config, inspection and engine-core set-up 16.1 + 3.8 s; torch.compile 19.0 s; CUDA graphs
-/// 4.0 s) and the compile-cache load of [P13] (7.5 s). The weight load is real (the simulator reads the files), so it
+/// where the compile cache lives. Defaults are <see cref="VllmStartupDurations"/> (reference/startup-2026.md [P5] and
+/// [P13]), as the planner's. The weight load is real (the simulator reads the files), so it
 /// is never scaled.
 /// </summary>
 public sealed record StartupPhaseOptions
@@ -13,19 +14,19 @@ public sealed record StartupPhaseOptions
     public double TimeScale { get; init; } = 1;
 
     /// <summary><c>--imports-seconds</c>: process start to vLLM's first line (Python, torch, CUDA imports).</summary>
-    public double ImportsSeconds { get; init; } = 10.0;
+    public double ImportsSeconds { get; init; } = VllmStartupDurations.ImportsSeconds;
 
     /// <summary><c>--engine-seconds</c>: vLLM config, model inspection and engine-core set-up, before the weights.</summary>
-    public double EngineSeconds { get; init; } = 19.9;
+    public double EngineSeconds { get; init; } = VllmStartupDurations.EngineSeconds;
 
     /// <summary><c>--compile-seconds</c>: torch.compile without a usable cache entry (the entry is written).</summary>
-    public double CompileSeconds { get; init; } = 19.0;
+    public double CompileSeconds { get; init; } = VllmStartupDurations.CompileSeconds;
 
     /// <summary><c>--compile-cache-hit-seconds</c>: torch.compile when the cache holds a matching entry.</summary>
-    public double CompileCacheHitSeconds { get; init; } = 7.5;
+    public double CompileCacheHitSeconds { get; init; } = VllmStartupDurations.CompileCacheHitSeconds;
 
     /// <summary><c>--graph-capture-seconds</c>: CUDA graph capture (never cached).</summary>
-    public double GraphCaptureSeconds { get; init; } = 4.0;
+    public double GraphCaptureSeconds { get; init; } = VllmStartupDurations.GraphCaptureSeconds;
 
     /// <summary>
     /// <c>--compile-cache-root</c> (else <c>VLLM_CACHE_ROOT</c>): vLLM's cache root, holding <c>torch_compile_cache/</c>.

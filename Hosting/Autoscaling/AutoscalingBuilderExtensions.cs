@@ -73,8 +73,33 @@ public static class AutoscalingBuilderExtensions
     }
 
     /// <summary>
+    /// Scales the resource on <c>vllm:num_requests_waiting</c> with the target and behaviour an
+    /// <see cref="AutoscalingRecommendation"/> derived from the pod's start-up and a queue-latency target (the one
+    /// <c>aspire do plan</c> prints): <see cref="WithAutoscaling{T}(IResourceBuilder{T}, int, int, string, double)"/>
+    /// then <see cref="WithAutoscalingBehavior{T}"/>.
+    /// </summary>
+    /// <typeparam name="T">The resource type.</typeparam>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="minReplicas">The fewest replicas, at least 1.</param>
+    /// <param name="maxReplicas">The most replicas, at least <paramref name="minReplicas"/>.</param>
+    /// <param name="recommendation">The recommendation.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    /// <example>
+    /// <code lang="csharp">
+    /// vllm.WithAutoscaling(1, 5, AutoscalingRecommendation.Create(startupSeconds: 75, queueLatencySeconds: 30, podRequestsPerSecond: 2));
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<T> WithAutoscaling<T>(this IResourceBuilder<T> builder, int minReplicas, int maxReplicas,
+        AutoscalingRecommendation recommendation) where T : ProjectResource
+    {
+        ArgumentNullException.ThrowIfNull(recommendation);
+        return builder.WithAutoscaling(minReplicas, maxReplicas, AutoscalingRecommendation.Metric, recommendation.AverageValue)
+            .WithAutoscalingBehavior(recommendation.Behavior);
+    }
+
+    /// <summary>
     /// Sets the autoscaler's <c>behavior</c> (stabilisation windows, rate policies, tolerances), as in the HPA spec;
-    /// without it the controller's legacy normalisation applies. Call after <see cref="WithAutoscaling{T}"/>.
+    /// without it the controller's legacy normalisation applies. Call after <see cref="WithAutoscaling{T}(IResourceBuilder{T}, int, int, string, double)"/>.
     /// </summary>
     /// <typeparam name="T">The resource type.</typeparam>
     /// <param name="builder">The resource builder.</param>

@@ -148,6 +148,33 @@ public static class GkeEnvironmentBuilderExtensions
     }
 
     /// <summary>
+    /// Keeps <paramref name="nodesPerZone"/> warm GPU nodes in each zone of the pool, so a scale-out does not wait for
+    /// GKE to provision a node (the largest single part of a cold start when one is needed: reference/startup-2026.md
+    /// [P30]). Published as a PriorityClass with a negative value and, per zone, a Deployment of pause pods that each
+    /// request a whole node's GPUs: the cluster autoscaler keeps nodes for them, and a vLLM pod (priority 0) pre-empts
+    /// one at once; the evicted placeholder goes pending and the autoscaler brings up a node for it in the background.
+    /// <c>aspire do plan</c> shows what the warm nodes cost a month and the seconds they save per scale-out. Publish
+    /// checks the pool has GPUs, runs a vLLM, and that its <c>maxNodes</c> holds the vLLM's minimum replicas and the
+    /// standby nodes.
+    /// </summary>
+    /// <param name="builder">The node pool builder.</param>
+    /// <param name="nodesPerZone">The warm nodes per zone, at least 1.</param>
+    /// <returns>The <see cref="IResourceBuilder{T}"/>.</returns>
+    /// <example>
+    /// <code lang="csharp">
+    /// gke.AddNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4", minNodes: 1, maxNodes: 5)
+    ///     .WithImageCache()
+    ///     .WithStandbyCapacity(nodesPerZone: 1);
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<GkeNodePoolResource> WithStandbyCapacity(this IResourceBuilder<GkeNodePoolResource> builder, int nodesPerZone = 1)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(nodesPerZone, 1);
+        return builder.WithAnnotation(new GkeStandbyCapacityAnnotation(nodesPerZone), ResourceAnnotationMutationBehavior.Replace);
+    }
+
+    /// <summary>
     /// Chooses the custom-metrics adapter the published HPA reads from: Google's custom-metrics-stackdriver-adapter
     /// over Managed Prometheus (the default), or this project's MetricsAdapterShim, which scrapes the vLLM pods itself
     /// (seconds old, no Google IAM; deploy builds and pushes its image to <c>container-registry</c>).

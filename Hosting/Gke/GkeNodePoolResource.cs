@@ -3,7 +3,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// <summary>
 /// A GKE node pool of a <see cref="GkeEnvironmentResource"/>: created by deploy with its machine type, GPUs and
 /// autoscaling limits (<see cref="GkeNodePoolAnnotation"/>), optionally with the image cache on a secondary boot disk
-/// (<see cref="GkeImageCacheAnnotation"/>). vLLM workloads run on the pool they name with <c>WithNodePool</c>.
+/// (<see cref="GkeImageCacheAnnotation"/>) and warm standby nodes (<see cref="GkeStandbyCapacityAnnotation"/>). vLLM workloads run on the pool they name with <c>WithNodePool</c>.
 /// </summary>
 /// <param name="name">The pool's name; its GKE name adds a hash of its configuration.</param>
 /// <param name="environment">The GKE environment the pool belongs to.</param>
@@ -19,4 +19,7 @@ public sealed class GkeNodePoolResource(string name, GkeEnvironmentResource envi
 
     /// <summary>Gets the image cache its nodes mount, set by <c>WithImageCache</c>, or <see langword="null"/>.</summary>
     public GkeImageCacheAnnotation? ImageCache => this.TryGetLastAnnotation<GkeImageCacheAnnotation>(out var cache) ? cache : null;
+
+    /// <summary>Gets the warm capacity the pool keeps, set by <c>WithStandbyCapacity</c>, or <see langword="null"/>.</summary>
+    public GkeStandbyCapacityAnnotation? StandbyCapacity => this.TryGetLastAnnotation<GkeStandbyCapacityAnnotation>(out var standby) ? standby : null;
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VllmAspire.Hosting.Autoscaling;
 using VllmAspire.Hosting.Planning;
 using VllmAspire.Hosting.Publishing;
 using VllmAspire.Provisioner.Stages;
@@ -44,7 +45,7 @@ internal static class GkePipelineSteps
         var plan = new PipelineStep
         {
             Name = PlanStepName,
-            Description = "Predicts pod start-up time and monthly storage cost for the model's storage and the alternatives.",
+            Description = "Predicts where a pod's start goes, phase by phase, what each option saves and costs, and the HPA settings that follow from it.",
             Action = context => PlanAsync(environment, context),
             DependsOnSteps = [WellKnownPipelineSteps.ProcessParameters],
             Resource = environment,
@@ -117,6 +118,9 @@ internal static class GkePipelineSteps
         {
             TargetSeconds = configuration.GetValue<double?>("Plan:TargetSeconds"),
             ConcurrentNodes = configuration.GetValue("Plan:ConcurrentNodes", 1),
+            QueueLatencySeconds = configuration.GetValue("Plan:QueueLatencySeconds", AutoscalingRecommendation.DefaultQueueLatencySeconds),
+            PodRequestsPerSecond = configuration.GetValue<double?>("Plan:PodRequestsPerSecond"),
+            Burst = configuration.GetValue("Plan:Burst", AutoscalingRecommendation.DefaultBurst),
         });
         foreach (var section in report)
         {

@@ -62,6 +62,31 @@ public static class MachineTypes
     public static double HyperdiskMlReadCapMiBps(string machineType) =>
         machineType.StartsWith("a3-", StringComparison.Ordinal) ? 4000 : 2400;
 
+    /// <summary>
+    /// Gets a GPU machine type's on-demand price per hour in USD (us-central1, GPUs included: storage.md §3 [S11]), or
+    /// <see langword="null"/> when the reference has none.
+    /// </summary>
+    /// <param name="machineType">The machine type, e.g. <c>g2-standard-16</c>.</param>
+    /// <returns>The price.</returns>
+    public static double? HourlyPriceUsd(string machineType)
+    {
+        ArgumentNullException.ThrowIfNull(machineType);
+        return machineType switch
+        {
+            "g2-standard-4" => 0.707,
+            "g2-standard-8" => 0.854,
+            "g2-standard-12" => 1.000,
+            "g2-standard-16" => 1.147,
+            "g2-standard-24" => 2.001,
+            "g2-standard-32" => 1.734,
+            "a2-highgpu-1g" => 3.673,
+            "a2-ultragpu-1g" => 5.069,
+            "a3-highgpu-1g" => 11.06,
+            "a3-highgpu-8g" => 88.49,
+            _ => null,
+        };
+    }
+
     /// <summary>Gets a machine type's memory in GiB (GB as Compute Engine lists it), or <see langword="null"/> when the series is not known here.</summary>
     /// <param name="machineType">The machine type, e.g. <c>g2-standard-16</c>.</param>
     /// <returns>The memory.</returns>

@@ -65,6 +65,7 @@ public sealed partial class GkePublishModel
             }
         }
 
+        StandbyCapacityManifests.Validate(environment, workloads, target?.Zones.Count ?? 1, errors);
         if (settings.HuggingFaceTokenGiven)
         {
             var secrets = string.Join(" and ", model.Resources.OfType<VllmResource>().Select(v => $"kubectl create secret generic {v.Name}{VllmDeploymentBuilder.HuggingFaceSecretSuffix} -n {environment.Namespace} --from-literal=token=TOKEN"));
@@ -269,6 +270,12 @@ public sealed partial class GkePublishModel
             errors.Add($"Node pool '{pool.Name}': machine type {pool.MachineType} cannot attach {disk.DiskType} (it takes Hyperdisk only): use a machine type that takes persistent disk (g2, a2, a3-high) for the GPU node pool.");
         }
 
+        var compileCache = vllm.TryGetLastAnnotation<VllmCompileCacheAnnotation>(out _);
+        if (compileCache)
+        {
+            ValidateCompileCache(vllm, image, pool, errors);
+        }
+
         var (loader, prefetchImage, podLimit) = ResolveLoading(settings, vllm, weights, pool, errors);
         return errors.Count == count && pool is not null
             ? new GkeWorkload(vllm, weights, disk, pool, autoscaling)
@@ -277,6 +284,7 @@ public sealed partial class GkePublishModel
                 LoadConcurrency = vllm.TryGetLastAnnotation<VllmLoadStrategyAnnotation>(out var strategy) ? strategy.Concurrency : VllmLoaderSettings.DefaultConcurrency,
                 PrefetchImage = prefetchImage,
                 PodMemoryLimitBytes = podLimit,
+                CompileCache = compileCache,
 
                 // Without a target the model has errors and is not published; the declared name keeps the workload whole.
                 NodePoolName = target is null ? pool.Name : GkePlanBuilder.NodePoolName(target, pool, poolResource?.ImageCache?.ImageName),
@@ -376,6 +384,20 @@ public sealed partial class GkePublishModel
         }
 
         return (loader, image, podLimit);
+    }
+
+    // The bake compiles on the pool's GPU type, which is part of vLLM's cache key; only V1 releases compile and cache by default.
+    private static void ValidateCompileCache(VllmResource vllm, string image, GkeNodePoolAnnotation? pool, List<string> errors)
+    {
+        if (pool is not null && pool.Accelerator is null)
+        {
+            errors.Add($"vLLM '{vllm.Name}' has WithCompileCache(), but its node pool '{pool.Name}' has no GPU: the cache is compiled for the pool's GPU type. Give the pool an accelerator or remove WithCompileCache().");
+        }
+
+        if (VllmVersion.TryParseImageTag(image, out var version) && version.CompareTo(VllmCompileCacheManifests.Since) < 0)
+        {
+            errors.Add($"vLLM '{vllm.Name}' has WithCompileCache(), but vLLM {version} (image {image}) does not torch.compile by default: the compile cache needs vLLM {VllmCompileCacheManifests.Since} or later. Use a newer image or remove WithCompileCache().");
+        }
     }
 
     // The HPA reads a metric by name: one the image's vLLM release does not serve leaves the HPA without data for ever.

@@ -31,6 +31,12 @@ public sealed record GkeWorkload(VllmResource Vllm, ModelWeightsResource Weights
     /// <summary>Gets the prefetch sidecar's image (the Provisioner's), when <see cref="Loader"/> has the sidecar.</summary>
     public string? PrefetchImage { get; init; }
 
+    /// <summary>
+    /// Gets whether vLLM's torch.compile cache is baked with the weights (<c>WithCompileCache</c>): the bake runs vLLM once
+    /// to fill it, and each pod starts from a copy (<see cref="VllmCompileCacheManifests"/>).
+    /// </summary>
+    public bool CompileCache { get; init; }
+
     /// <summary>Gets the pod's memory limit in bytes (<c>WithMemoryLimit</c>), or <see langword="null"/> for none.</summary>
     public long? PodMemoryLimitBytes { get; init; }
 
@@ -42,15 +48,18 @@ public sealed record GkeWorkload(VllmResource Vllm, ModelWeightsResource Weights
 
     /// <summary>
     /// Gets the weights version: the first 8 hex digits of SHA-256 over the source and the revision
-    /// (<c>WithRevision</c>). The names of everything that holds the weights carry it, so a new version is created
-    /// beside the old one and the old one can be deleted once the new pods are healthy.
+    /// (<c>WithRevision</c>), and with <see cref="CompileCache"/> over what vLLM keys its compile cache on (the image, the
+    /// serving flags and environment, the GPU: <see cref="VllmCompileCacheManifests.VersionFactor"/>), as the cache is
+    /// baked into the same disk image. The names of everything that holds the weights carry it, so a new version is
+    /// created beside the old one and the old one can be deleted once the new pods are healthy.
     /// </summary>
     public string WeightsVersion
     {
         get
         {
             var revision = Weights.TryGetLastAnnotation<ModelRevisionAnnotation>(out var r) ? r.Revision : "";
-            var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{Weights.Source}\n{revision}"));
+            var cache = CompileCache ? $"\ncompile-cache={VllmCompileCacheManifests.VersionFactor(this)}" : "";
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{Weights.Source}\n{revision}{cache}"));
             return Convert.ToHexStringLower(hash.AsSpan(0, 4));
         }
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s;
 using k8s.Models;
 using Aspire.Hosting.ApplicationModel;
+using VllmAspire.Hosting.Autoscaling;
 
 namespace VllmAspire.Hosting.Publishing;
 
@@ -24,6 +25,7 @@ public static class KubernetesManifestBuilder
             new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = ns, Labels = KubernetesLabels.For(ns, model.Environment.Name, "namespace") } },
         };
 
+        objects.AddRange(StandbyCapacityManifests.Build(model));
         foreach (var workload in model.Workloads)
         {
             objects.AddRange(WeightsObjects(workload, target));
@@ -108,34 +110,47 @@ public static class KubernetesManifestBuilder
             yield return item;
         }
 
-        yield return new V1Job
+        yield return BakeJob(workload, target, bakeLabels);
+    }
+
+    // The bake: the download copies the source onto the bake disk. With the compile cache it is an init container and
+    // the warm-up (vLLM with the serving flags, on the GPU pool) runs after it against the fresh weights, so the cache
+    // lands on the same disk and in the same image; without, the download is the Job's container and needs no GPU.
+    private static V1Job BakeJob(GkeWorkload workload, GkeTarget target, Dictionary<string, string> labels)
+    {
+        var bake = workload.BakeName;
+        var download = new V1Container
+        {
+            Name = "download",
+            Image = CloudSdkImage,
+            Command = ["gcloud", "storage", "cp", "--recursive", workload.Weights.Source!.TrimEnd('/') + "/*", "/weights/"],
+            VolumeMounts = [new V1VolumeMount { Name = "weights", MountPath = "/weights" }],
+        };
+        var volumes = new List<V1Volume> { new() { Name = "weights", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = bake } } };
+        V1PodSpec spec;
+        if (workload.CompileCache)
+        {
+            spec = VllmDeploymentBuilder.GpuPodSpec(workload, target.Zone);
+            spec.InitContainers = [download];
+            spec.Containers = [VllmCompileCacheManifests.WarmupContainer(workload, "weights")];
+            volumes.Add(VllmDeploymentBuilder.SharedMemoryVolume);
+        }
+        else
+        {
+            spec = new V1PodSpec { NodeSelector = new Dictionary<string, string> { ["topology.gke.io/zone"] = target.Zone }, Containers = [download] };
+        }
+
+        spec.ServiceAccountName = workload.BakeServiceAccountName;
+        spec.RestartPolicy = "OnFailure";
+        spec.Volumes = volumes;
+        return new V1Job
         {
             ApiVersion = "batch/v1", Kind = "Job",
-            Metadata = new V1ObjectMeta { Name = bake, NamespaceProperty = ns, Labels = bakeLabels },
+            Metadata = new V1ObjectMeta { Name = bake, NamespaceProperty = target.Namespace, Labels = labels },
             Spec = new V1JobSpec
             {
                 BackoffLimit = 3,
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = new V1ObjectMeta { Labels = bakeLabels },
-                    Spec = new V1PodSpec
-                    {
-                        ServiceAccountName = workload.BakeServiceAccountName,
-                        RestartPolicy = "OnFailure",
-                        NodeSelector = new Dictionary<string, string> { ["topology.gke.io/zone"] = target.Zone },
-                        Containers =
-                        [
-                            new V1Container
-                            {
-                                Name = "download",
-                                Image = CloudSdkImage,
-                                Command = ["gcloud", "storage", "cp", "--recursive", workload.Weights.Source!.TrimEnd('/') + "/*", "/weights/"],
-                                VolumeMounts = [new V1VolumeMount { Name = "weights", MountPath = "/weights" }],
-                            },
-                        ],
-                        Volumes = [new V1Volume { Name = "weights", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = bake } }],
-                    },
-                },
+                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = labels }, Spec = spec },
             },
         };
     }
@@ -220,13 +235,24 @@ public static class KubernetesManifestBuilder
                         },
                     },
                 ],
-                Behavior = new V2HorizontalPodAutoscalerBehavior
-                {
-                    ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = (int)autoscaling.ScaleDownStabilization.TotalSeconds },
-                },
+                Behavior = autoscaling.Behavior is { } behavior
+                    ? new V2HorizontalPodAutoscalerBehavior { ScaleUp = Rules(behavior.ScaleUp), ScaleDown = Rules(behavior.ScaleDown) }
+                    : new V2HorizontalPodAutoscalerBehavior
+                    {
+                        ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = (int)autoscaling.ScaleDownStabilization.TotalSeconds },
+                    },
             },
         };
     }
+
+    // WithAutoscalingBehavior (or a recommendation) as the HPA spec has it; unset rules keep the controller's defaults.
+    private static V2HPAScalingRules? Rules(HpaScalingRules? rules) => rules is null ? null : new V2HPAScalingRules
+    {
+        StabilizationWindowSeconds = rules.StabilizationWindowSeconds,
+        SelectPolicy = rules.SelectPolicy?.ToString(),
+        Policies = rules.Policies?.Select(p => new V2HPAScalingPolicy { Type = p.Type.ToString(), Value = p.Value, PeriodSeconds = p.PeriodSeconds }).ToList(),
+        Tolerance = rules.Tolerance is { } t ? new ResourceQuantity(t.ToString(CultureInfo.InvariantCulture)) : null,
+    };
 
     private static V1VolumeNodeAffinity ZoneAffinity(string zone) => new()
     {

@@ -18,7 +18,7 @@ internal static class NodePoolRequests
     private static readonly string[] ImmutableNodeConfigFields =
         ["machineType", "imageType", "diskType", "diskSizeGb", "accelerators", "secondaryBootDisks", "oauthScopes", "serviceAccount", "spot", "preemptible"];
 
-    /// <summary>A pool; the Deployments placed on it wait for it.</summary>
+    /// <summary>A pool; the Deployments placed on it (vLLM's and the standby placeholders), and the bake Jobs whose compile-cache warm-up runs there, wait for it.</summary>
     /// <param name="model">The validated publish model.</param>
     /// <param name="pool">The declared pool.</param>
     /// <param name="cacheImage">The image-cache disk image's name, or <see langword="null"/> without an image cache.</param>
@@ -39,15 +39,20 @@ internal static class NodePoolRequests
                 Config = Config(t, pool, cacheImage, GkePlanBuilder.CloudLabels(t, model.Environment.Name)),
             },
         };
-        var deployments = model.Workloads.Where(w => w.NodePool.Name == pool.Name)
-            .SelectMany(w => t.Zones.Select(zone => GkePlanBuilder.KubernetesObject(V1Deployment.KubeKind, t.Namespace, w.DeploymentName(t, zone))));
+        var workloads = model.Workloads.Where(w => w.NodePool.Name == pool.Name).ToList();
+        var deployments = workloads.SelectMany(w => t.Zones.Select(zone => GkePlanBuilder.KubernetesObject(V1Deployment.KubeKind, t.Namespace, w.DeploymentName(t, zone))));
+        // With the compile cache the bake Job's warm-up runs vLLM on this pool.
+        var bakes = workloads.Where(w => w.CompileCache).Select(w => GkePlanBuilder.KubernetesObject(V1Job.KubeKind, t.Namespace, w.BakeName));
+        var placeholders = model.Environment.NodePoolResources.Any(p => p.Name == pool.Name && p.StandbyCapacity is not null)
+            ? t.Zones.Select(zone => GkePlanBuilder.KubernetesObject(V1Deployment.KubeKind, t.Namespace, StandbyCapacityManifests.DeploymentName(t, pool.Name, zone)))
+            : [];
         return new GkePlanStep
         {
             Id = GkePlanStepIds.NodePool(pool),
             Description = $"node pool {name}: {pool.MachineType}" + (pool.Accelerator is null ? "" : $" with {pool.AcceleratorCount}× {pool.Accelerator}") +
                 (cacheImage is null ? "" : $", image cache {cacheImage}"),
             DependsOn = cacheImage is null ? GkePlanDependencies.None : new GkePlanDependencies { Steps = [GkePlanStepIds.ImageCacheImage] },
-            RequiredBy = [.. deployments],
+            RequiredBy = [.. deployments, .. bakes, .. placeholders],
             ApiMethod = "container.projects.locations.clusters.nodePools.create",
             HttpMethod = "POST",
             Url = $"{GkePlanBuilder.ContainerBaseUrl}v1/projects/{t.Project}/locations/{t.Location}/clusters/{t.Cluster}/nodePools",

@@ -8,7 +8,7 @@ using VllmAspire.Hosting.Vllm;
 namespace Aspire.Hosting;
 
 /// <summary>Adds vLLM servers to the application model.</summary>
-public static class VllmBuilderExtensions
+public static partial class VllmBuilderExtensions
 {
     /// <summary>
     /// Adds a vLLM server. Published, it runs <paramref name="image"/> on the GKE environment's GPU node pool; locally

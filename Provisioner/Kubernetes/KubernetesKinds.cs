@@ -53,6 +53,9 @@ internal static class KubernetesKinds
     /// <summary>Gets the cluster role binding kind.</summary>
     public static KubernetesKind ClusterRoleBinding { get; } = new("ClusterRoleBinding", "rbac.authorization.k8s.io", "v1", "clusterrolebindings", false, typeof(V1ClusterRoleBinding));
 
+    /// <summary>Gets the priority class kind (the standby placeholders' negative priority).</summary>
+    public static KubernetesKind PriorityClass { get; } = new("PriorityClass", "scheduling.k8s.io", "v1", "priorityclasses", false, typeof(V1PriorityClass));
+
     /// <summary>Gets the role kind.</summary>
     public static KubernetesKind Role { get; } = new("Role", "rbac.authorization.k8s.io", "v1", "roles", true, typeof(V1Role));
 
@@ -71,7 +74,7 @@ internal static class KubernetesKinds
     /// <summary>Gets every kind, in the order objects are applied (what others refer to first).</summary>
     public static IReadOnlyList<KubernetesKind> All { get; } =
     [
-        Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding, Role, RoleBinding, PersistentVolume, PersistentVolumeClaim,
+        Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding, Role, RoleBinding, PriorityClass, PersistentVolume, PersistentVolumeClaim,
         Job, Deployment, PodDisruptionBudget, Service, PodMonitoring, ApiService, HorizontalPodAutoscaler, Pod, Event,
         Secret, ConfigMap, ReplicaSet, StatefulSet,
     ];

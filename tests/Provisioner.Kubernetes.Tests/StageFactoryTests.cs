@@ -93,6 +93,62 @@ public sealed class StageFactoryTests
         Assert.Equal(["project-iam"], stages["kubernetes-base"].DependsOn);
     }
 
+    [Fact]
+    public void StandbyPlaceholders_GetTheirOwnStage_AfterTheirPool_AndThePriorityClassIsBase()
+    {
+        // The golden output plus what WithStandbyCapacity publishes: a PriorityClass and a pause Deployment the pool's step is required by.
+        var root = Directory.CreateTempSubdirectory("vllm-aspire-standby-stages-").FullName;
+        try
+        {
+            var folder = Path.Combine(root, "kubernetes");
+            Directory.CreateDirectory(folder);
+            foreach (var file in Directory.GetFiles(Path.Combine(Paths.GoldenOutput, "kubernetes"), "*.yaml"))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            var labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "vllm-pool-standby", ["app.kubernetes.io/component"] = "standby-capacity", ["app.kubernetes.io/part-of"] = "vllm" };
+            var priority = new V1PriorityClass { ApiVersion = "scheduling.k8s.io/v1", Kind = "PriorityClass", Metadata = new V1ObjectMeta { Name = "vllm-standby", Labels = labels }, Value = -1 };
+            var placeholders = new V1Deployment
+            {
+                ApiVersion = "apps/v1", Kind = "Deployment",
+                Metadata = new V1ObjectMeta { Name = "vllm-pool-standby", NamespaceProperty = "vllm", Labels = labels },
+                Spec = new V1DeploymentSpec
+                {
+                    Replicas = 1,
+                    Selector = new V1LabelSelector { MatchLabels = labels },
+                    Template = new V1PodTemplateSpec
+                    {
+                        Metadata = new V1ObjectMeta { Labels = labels },
+                        Spec = new V1PodSpec { PriorityClassName = "vllm-standby", Containers = [new V1Container { Name = "placeholder", Image = "registry.k8s.io/pause:3.10" }] },
+                    },
+                },
+            };
+            File.WriteAllText(Path.Combine(folder, "priorityclass-vllm-standby.yaml"), k8s.KubernetesYaml.Serialize(priority));
+            File.WriteAllText(Path.Combine(folder, "deployment-vllm-pool-standby.yaml"), k8s.KubernetesYaml.Serialize(placeholders));
+            var plan = JsonSerializer.Deserialize<GkePlan>(File.ReadAllText(Path.Combine(Paths.GoldenOutput, "gke-plan.json")))!;
+            plan = plan with
+            {
+                Steps = [.. plan.Steps.Select(s => s.Id == "node-pool-vllm-pool"
+                    ? s with { RequiredBy = [.. s.RequiredBy, new GkePlanKubernetesObject { Kind = "Deployment", Namespace = "vllm", Name = "vllm-pool-standby" }] }
+                    : s)],
+            };
+
+            var stages = KubernetesStageFactory.Create(ManifestSet.Load(root), plan).ToDictionary(s => s.Name);
+
+            var standby = stages[KubernetesStageFactory.StandbyCapacityStage];
+            Assert.Equal(["kubernetes/Deployment/vllm/vllm-pool-standby"], standby.Provides);
+            Assert.Equal(["kubernetes-base", "node-pool-vllm-pool"], standby.DependsOn);
+            Assert.Contains("kubernetes/PriorityClass/vllm-standby", stages["kubernetes-base"].Provides);
+            // Not a workload of its own: no stage reports a pause pod's start-up or prunes weights for it.
+            Assert.DoesNotContain(stages.Keys, k => k.StartsWith(KubernetesStageFactory.WorkloadStagePrefix + "vllm-pool", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static string DiskStep(TestBed bed, ManifestObject volume) => DiskStep(bed.Plan, volume);
 
     // The plan step that inserts the disk a PV's volume handle names (projects/P/zones/Z/disks/NAME).

@@ -29,11 +29,11 @@ public sealed class AspireCliTests : IDisposable
     }
 
     [Fact]
-    public async Task DoPlan_PrintsStartupTimeAndCostPerStorageOption_AndTheModelBesideTheSeedsTable()
+    public async Task DoPlan_PrintsStartupTimeAndCostPerStorageOption_TheWholeStart_AndTheModelBesideTheSeedsTable()
     {
         var environment = new Dictionary<string, string?> { ["Parameters__gcp-zone"] = "us-central1-a" };
 
-        var (exitCode, text) = await AspirePipelineRun.RunAsync(["do", "plan"], AspireHome, environment, ["--Plan:TargetSeconds=40"]);
+        var (exitCode, text) = await AspirePipelineRun.RunAsync(["do", "plan"], AspireHome, environment, ["--Plan:TargetSeconds=40", "--Plan:PodRequestsPerSecond=2"]);
 
         Assert.True(exitCode == 0, text);
         // The AppHost loads with the prefetch sidecar: max(6 + 15.7 s, I/O) + 1 s. Within 40 s that makes room for pd-ssd 512 GiB
@@ -43,6 +43,9 @@ public sealed class AspireCliTests : IDisposable
         Assert.Matches(@"\| pd-ssd 2048 GiB, RA 4096\s*\| 1200\s*\| VM cap \(g2-standard-16\)\s*\| 348\s*\| configured", text);
         Assert.Matches(@"\| PV, 2T pd-ssd, RA1024\s*\| 29\.2\s*\| 29\.3", text);
         Assert.Matches(@"\| bench: PV, 2T pd-ssd, RA128 \+ prefetch sidecar\s*\| 16\.4\s*\| 16\.7", text);
+        // The whole start of a scale-out pod for the AppHost (image cache, prefetch sidecar, a new node), and the HPA it implies.
+        Assert.Matches(@"\| this model\s*\| 410\.0\s*\| 0\.0\s*\| 10\.0\s*\| 19\.9\s*\| 1\.0\s*\| 19\.0\s*\| 4\.0\s*\| 463\.9", text);
+        Assert.Contains("Apply it: .WithAutoscaling(", text, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

@@ -156,8 +156,7 @@ public sealed class StartupPlanReportTests
     {
         // As the AppHost: the pool caches the images, so a new node pulls nothing.
         model.ImageCacheName = "gke-image-cache";
-        using var app = model.Build();
-        return string.Join('\n', StartupPlanReport.Create(app.Model, app.Environment, app.Settings, new StartupPlanOptions { TargetSeconds = targetSeconds }));
+        return model.PlanReport(new StartupPlanOptions { TargetSeconds = targetSeconds });
     }
 
     [Fact]

@@ -1,6 +1,10 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using k8s;
+using k8s.Models;
+using VllmAspire.Testing;
 using VllmAspire.Hosting.Gke;
+using VllmAspire.Hosting.Planning;
 using VllmAspire.Hosting.Publishing;
 
 namespace VllmAspire.Publishing.Tests;
@@ -37,6 +41,11 @@ internal sealed class TestModel
 
     public string? ImageCacheName { get; set; }
 
+    /// <summary>Gets or sets the pool's <c>WithStandbyCapacity(nodesPerZone)</c>, or <see langword="null"/> for none.</summary>
+    public int? StandbyNodesPerZone { get; set; }
+
+    public int MaxNodes { get; set; } = 5;
+
     public PersistentDiskAnnotation Disk { get; set; } = new("pd-ssd", 2048, 4096);
 
     public double WeightsGiB { get; set; } = 15.9;
@@ -52,6 +61,11 @@ internal sealed class TestModel
     public VllmLoadStrategy? LoadStrategy { get; set; }
 
     public VllmMemoryAnnotation? Memory { get; set; }
+
+    public int? MaxNumSeqs { get; set; }
+
+    /// <summary>Gets or sets whether vLLM has <c>WithCompileCache()</c>.</summary>
+    public bool CompileCache { get; set; }
 
     /// <summary>Changes the model further before it is built, e.g. a second node pool.</summary>
     public Action<IDistributedApplicationBuilder, IResourceBuilder<GkeEnvironmentResource>, IResourceBuilder<VllmResource>>? Configure { get; set; }
@@ -69,7 +83,7 @@ internal sealed class TestModel
         }
 
         var gke = builder.AddGkeEnvironment("gke");
-        var pool = PoolName is null ? null : gke.AddNodePool(PoolName, machineType: MachineType, accelerator: Accelerator, acceleratorCount: AcceleratorCount, count: 1, minNodes: 1, maxNodes: 5);
+        var pool = PoolName is null ? null : gke.AddNodePool(PoolName, machineType: MachineType, accelerator: Accelerator, acceleratorCount: AcceleratorCount, count: 1, minNodes: 1, maxNodes: MaxNodes);
         if (MetricsAdapter is { } adapter)
         {
             gke.WithMetricsAdapter(adapter);
@@ -78,6 +92,11 @@ internal sealed class TestModel
         if (ImageCacheName is not null)
         {
             pool?.WithImageCache(ImageCacheName);
+        }
+
+        if (StandbyNodesPerZone is { } standby)
+        {
+            pool?.WithStandbyCapacity(standby);
         }
 
         var weights = builder.AddModelWeights(WeightsName, source: WeightsSource)
@@ -101,6 +120,16 @@ internal sealed class TestModel
             vllm.WithAnnotation(Memory);
         }
 
+        if (MaxNumSeqs is { } maxNumSeqs)
+        {
+            vllm.WithMaxNumSeqs(maxNumSeqs);
+        }
+
+        if (CompileCache)
+        {
+            vllm.WithCompileCache();
+        }
+
         Configure?.Invoke(builder, gke, vllm);
         return new TestApp(builder);
     }
@@ -120,7 +149,52 @@ internal sealed class TestModel
             Directory.Delete(root, recursive: true);
         }
     }
+
+    /// <summary>Gets the plan <c>aspire do plan</c> prints for the model, built as the step builds it.</summary>
+    /// <param name="options">The plan's settings; the defaults when <see langword="null"/>.</param>
+    /// <returns>The report's sections, one per line.</returns>
+    public string PlanReport(StartupPlanOptions? options = null)
+    {
+        using var app = Build();
+        return string.Join('\n', StartupPlanReport.Create(app.Model, app.Environment, app.Settings, options ?? new StartupPlanOptions()));
+    }
+
+    /// <summary>Builds the model's Kubernetes objects and GKE plan in memory; fails the test with the problems when there are any.</summary>
+    public PublishedModel PublishInMemory()
+    {
+        using var app = Build();
+        var model = app.PublishModel();
+        return new PublishedModel(model, KubernetesManifestBuilder.Build(model), GkePlanBuilder.Build(model));
+    }
+
+    /// <summary>Publishes into a fresh folder and validates every written object against the official schemas and the CRDs.</summary>
+    /// <returns>The validator's exit code and output.</returns>
+    public async Task<(int ExitCode, string Output)> ValidateAgainstSchemasAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("vllm-aspire-schemas-").FullName;
+        try
+        {
+            using (var app = Build())
+            {
+                var problems = app.Publish(Path.Combine(root, "out")).Problems;
+                Assert.True(problems.Count == 0, string.Join('\n', problems));
+            }
+
+            var files = Directory.GetFiles(Path.Combine(root, "out", "kubernetes"), "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)).ToList();
+            return await KubernetesSchemaValidator.ValidateAsync(files);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
+
+/// <summary>A <see cref="TestModel"/>'s publish, in memory.</summary>
+/// <param name="Model">The validated publish model.</param>
+/// <param name="Objects">The Kubernetes objects.</param>
+/// <param name="Plan">The GKE plan.</param>
+internal sealed record PublishedModel(GkePublishModel Model, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, Contracts.Plan.GkePlan Plan);
 
 /// <summary>What a publish of a <see cref="TestModel"/> did.</summary>
 /// <param name="Problems">One line per problem; empty when it published.</param>

@@ -7,11 +7,13 @@ namespace VllmAspire.Provisioner.Stages.Kubernetes;
 /// <summary>
 /// Groups the published Kubernetes objects into stages and ties them to the GKE plan's steps:
 /// <list type="bullet">
-/// <item><c>kubernetes-base</c>: namespaces, service accounts, RBAC.</item>
+/// <item><c>kubernetes-base</c>: namespaces, service accounts, RBAC, the standby placeholders' PriorityClass.</item>
 /// <item><c>weights-bake-{weights}</c> (named by the weights, not their version, so a model update reconciles the same stage): the bake PV, PVC and Job (waits for the Job).</item>
 /// <item><c>weights-volumes-{weights}</c>: the per-zone read-only PVs and PVCs (waits until bound).</item>
 /// <item><c>workload-{app}</c>: an app's Deployments (one, or one per zone) with its Services and PodMonitorings (waits for the rollouts, then reports pod start-up); after its weights volumes and the plan's container images its pods run.</item>
 /// <item><c>metrics-adapter</c>: the adapter's Deployment, Service and APIServices; after its container image when the plan builds it.</item>
+/// <item><c>standby-capacity</c>: the node pools' placeholder Deployments (<c>WithStandbyCapacity</c>): after their pool; no
+/// start-up report and no prune, as they serve nothing and hold no weights.</item>
 /// <item><c>hpa</c>: the autoscalers; after the workloads they scale and the metrics adapter.</item>
 /// </list>
 /// Each stage also waits for every plan step that names one of its objects in <see cref="GkePlanStep.RequiredBy"/>: the
@@ -29,14 +31,20 @@ internal static class KubernetesStageFactory
     /// <summary>The prefix of the workload stages' names (<c>workload-{app}</c>).</summary>
     public const string WorkloadStagePrefix = "workload-";
 
+    /// <summary>The standby placeholders' stage name.</summary>
+    public const string StandbyCapacityStage = "standby-capacity";
+
     /// <summary>The autoscaler stage's name.</summary>
     public const string AutoscalerStage = "hpa";
 
     private const string ComponentLabel = "app.kubernetes.io/component";
     private const string NameLabel = "app.kubernetes.io/name";
 
+    // The component label publish gives the placeholder pods of WithStandbyCapacity.
+    private const string StandbyCapacityComponent = "standby-capacity";
+
     private static readonly HashSet<KubernetesKind> BaseKinds =
-        [KubernetesKinds.Namespace, KubernetesKinds.ServiceAccount, KubernetesKinds.ClusterRole, KubernetesKinds.ClusterRoleBinding, KubernetesKinds.Role, KubernetesKinds.RoleBinding];
+        [KubernetesKinds.Namespace, KubernetesKinds.ServiceAccount, KubernetesKinds.ClusterRole, KubernetesKinds.ClusterRoleBinding, KubernetesKinds.Role, KubernetesKinds.RoleBinding, KubernetesKinds.PriorityClass];
 
     /// <summary>Creates the Kubernetes stages of a deployment.</summary>
     /// <param name="manifests">The published objects.</param>
@@ -90,6 +98,14 @@ internal static class KubernetesStageFactory
             var adapterImages = adapterObjects.Where(o => o.Kind == KubernetesKinds.Deployment)
                 .SelectMany(d => BuiltImages(((V1Deployment)d.Object).Spec.Template.Spec, plan));
             stages.Add(new KubernetesObjectsStage(MetricsAdapterStage, adapterObjects, [.. afterBase, .. PlanSteps(adapterObjects).Distinct(), .. adapterImages.Distinct()]));
+        }
+
+        // Before the workloads, which would otherwise take these Deployments as an app of their own, with a start-up
+        // report and a prune of retired weights that must wait for vLLM's rollout.
+        var placeholders = Take(o => Component(o) == StandbyCapacityComponent && o.Kind == KubernetesKinds.Deployment);
+        if (placeholders.Count > 0)
+        {
+            stages.Add(new KubernetesObjectsStage(StandbyCapacityStage, placeholders, [.. afterBase, .. PlanSteps(placeholders).Distinct()]));
         }
 
         var autoscaled = manifests.OfKind(KubernetesKinds.HorizontalPodAutoscaler)

@@ -38,6 +38,7 @@ public sealed record FakeResourceType(string Group, string Version, string Plura
         new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false, typeof(V1ClusterRole)),
         new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false, typeof(V1ClusterRoleBinding)),
         new("rbac.authorization.k8s.io", "v1", "roles", "Role", true, typeof(V1Role)),
+        new("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false, typeof(V1PriorityClass)),
         new("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true, typeof(V1RoleBinding)),
         new("apiregistration.k8s.io", "v1", "apiservices", "APIService", false, typeof(V1APIService), "status"),
         new("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, typeof(V2HorizontalPodAutoscaler), "status"),
