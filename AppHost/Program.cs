@@ -11,6 +11,13 @@ var gke = builder.AddGkeEnvironment("gke");
 var pool = gke.AddNodePool("vllm-pool", machineType: "g2-standard-16", accelerator: "nvidia-l4", minNodes: 1, maxNodes: 5)
     .WithImageCache();
 
+// Warm GPU nodes, so a scale-out does not wait minutes for GKE to provision one. Each costs a node a month, so it is
+// opt-in (Gke:StandbyNodesPerZone); `aspire do plan` shows the cost and the seconds it saves.
+if (builder.Configuration.GetValue("Gke:StandbyNodesPerZone", 0) is var standbyNodes and > 0)
+{
+    pool.WithStandbyCapacity(standbyNodes);
+}
+
 // The weights vLLM serves. Locally a small deterministic sample model is generated (no download, no GPU);
 // published, they come from the source and are baked into a read-only disk image.
 var weights = builder.AddModelWeights("gemma-7b", source: "gs://my-bucket/models/gemma-7b")
@@ -33,6 +40,13 @@ var vllm = builder.AddVllm("vllm", image: "vllm/vllm-openai:v0.10.1")
         maxReplicas: builder.Configuration.GetValue("Vllm:MaxReplicas", 5),
         metric: "vllm:num_requests_waiting",
         averageValue: 10);
+
+// Published, vLLM's torch.compile cache baked with the weights (a warm-up on a GPU node at bake time), so pods load
+// compiled graphs instead of compiling; opt-in (Vllm:CompileCache) as the bake then needs a GPU node.
+if (builder.Configuration.GetValue("Vllm:CompileCache", false))
+{
+    vllm.WithCompileCache();
+}
 
 // The metrics stack: Prometheus scrapes every vLLM replica; the adapter serves the queue metric to the autoscaler.
 var prometheus = builder.AddPrometheus("prometheus");

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using VllmAspire.Hosting.Publishing;
+using VllmAspire.Testing;
 using VllmAspire.Testing.Pipelines;
 
 namespace VllmAspire.Publishing.Tests;
@@ -46,6 +49,34 @@ public sealed class AspireCliTests : IDisposable
         // The whole start of a scale-out pod for the AppHost (image cache, prefetch sidecar, a new node), and the HPA it implies.
         Assert.Matches(@"\| this model\s*\| 410\.0\s*\| 0\.0\s*\| 10\.0\s*\| 19\.9\s*\| 1\.0\s*\| 19\.0\s*\| 4\.0\s*\| 463\.9", text);
         Assert.Contains("Apply it: .WithAutoscaling(", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Publish_WithTheCompileCacheAndStandbyCapacityOn_WritesSchemaValidObjects_AndTheirPlanSteps()
+    {
+        var output = Path.Combine(_root, "out");
+        var environment = TestModel.DefaultParameters.ToDictionary(p => $"Parameters__{p.Key}", p => (string?)p.Value);
+
+        var (exitCode, text) = await AspirePipelineRun.RunAsync(["publish", "-o", output], AspireHome, environment, ["--Vllm:CompileCache=true", "--Gke:StandbyNodesPerZone=1"]);
+
+        Assert.True(exitCode == 0, text);
+        var kubernetes = Path.Combine(output, "kubernetes");
+        var files = Directory.EnumerateFiles(kubernetes, "*.yaml").Where(f => Path.GetFileName(f) != "kustomization.yaml").ToList();
+        // The warm-up runs in the bake Job, each pod copies the cache, and the placeholders hold a warm node below every real pod.
+        var bake = File.ReadAllText(Assert.Single(files, f => Path.GetFileName(f).StartsWith("job-gemma-7b-", StringComparison.Ordinal)));
+        Assert.Contains(VllmCompileCacheManifests.WarmupContainerName, bake, StringComparison.Ordinal);
+        Assert.Contains(VllmCompileCacheManifests.CacheRoot, File.ReadAllText(Path.Combine(kubernetes, "deployment-vllm.yaml")), StringComparison.Ordinal);
+        Assert.Contains(files, f => Path.GetFileName(f) == "deployment-vllm-pool-standby.yaml");
+        Assert.Contains(files, f => Path.GetFileName(f).StartsWith("priorityclass-", StringComparison.Ordinal));
+        var (valid, problems) = await KubernetesSchemaValidator.ValidateAsync(files);
+        Assert.True(valid == 0, problems);
+        Assert.Contains($"{files.Count} file(s), 0 problem(s)", problems, StringComparison.Ordinal);
+        // The GPU pool comes before what runs on it: the placeholders and, as its warm-up needs a GPU, the bake Job.
+        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "gke-plan.json")));
+        var pool = plan.RootElement.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "node-pool-vllm-pool");
+        var requiredBy = pool.GetProperty("requiredBy").EnumerateArray().Select(o => $"{o.GetProperty("kind").GetString()}/{o.GetProperty("name").GetString()}").ToList();
+        Assert.Contains("Deployment/vllm-pool-standby", requiredBy);
+        Assert.Contains(requiredBy, o => o.StartsWith("Job/gemma-7b-", StringComparison.Ordinal));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
