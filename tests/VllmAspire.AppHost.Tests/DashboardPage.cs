@@ -28,31 +28,61 @@ internal static class DashboardPage
     public static ILocator Toast(IPage page, string title) => page.Locator("fluent-toast-b.resource-command-toast", new() { HasText = title });
 
     /// <summary>
-    /// Runs a command from a resource's "…" menu, Commands submenu. Commands of ours are enabled while their resource is
-    /// healthy, and a loaded machine may fail one health check: the menu is opened once the resource is healthy, and
-    /// again should it show the command disabled.
+    /// Runs a command from a resource's "…" menu, Commands submenu, as a user does: opens the menu once the resource is
+    /// healthy (commands of ours are enabled while it is, and a loaded machine may fail one health check) and clicks the
+    /// command. Tries again should the menu not open, show the command disabled, or stay open after the click.
     /// </summary>
+    /// <remarks>
+    /// A click that reaches the dashboard closes the menu before the command runs. The grid renders an open menu anew
+    /// whenever any resource changes (each health report does, several times a second on the local run), and a click
+    /// landing on a menu being replaced is lost: the menu stays open and nothing runs, so clicking again is safe.
+    /// </remarks>
     public static async Task RunCommandAsync(IPage page, RunningApp run, string resource, string command)
     {
-        var commands = page.Locator("fluent-menu-item", new() { HasText = "Commands" });
         var item = page.GetByRole(AriaRole.Menuitem, new() { Name = command, Exact = true });
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (true)
         {
-            await run.WaitForHealthyAsync(resource);
-            // Start from a closed menu: one left open would close on the click that should open it.
-            await page.Keyboard.PressAsync("Escape");
-            await Expect(commands).ToBeHiddenAsync();
-            await Row(page, resource).Locator("fluent-button[aria-label='Actions']").ClickAsync();
-            await commands.ClickAsync();
-            await Expect(item).ToBeVisibleAsync();
-            if (await item.GetAttributeAsync("disabled") is null || DateTime.UtcNow > deadline)
+            if (await TryOpenEnabledAsync(page, run, resource, item))
             {
-                break;
+                await item.ClickAsync();
+                try
+                {
+                    await Expect(item).ToBeHiddenAsync(new() { Timeout = 10_000 });
+                    return;
+                }
+                catch (PlaywrightException)
+                {
+                    // lost to a render: the menu is still open
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The command \"{command}\" of {resource} could not be run from its menu within 2 minutes.");
             }
         }
+    }
 
-        await item.ClickAsync();
-        await Expect(item).ToBeHiddenAsync();
+    /// <summary>Opens the Commands submenu of a resource's row on a freshly loaded page; true once it shows the command enabled.</summary>
+    private static async Task<bool> TryOpenEnabledAsync(IPage page, RunningApp run, string resource, ILocator item)
+    {
+        await run.WaitForHealthyAsync(resource);
+        // A fresh page has no menu open: one left open would close on the click that should open it.
+        await page.ReloadAsync();
+        var actions = Row(page, resource).Locator("fluent-button[aria-label='Actions']");
+        await Expect(actions).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        try
+        {
+            await actions.ClickAsync();
+            await page.Locator("fluent-menu-item", new() { HasText = "Commands" }).ClickAsync(new() { Timeout = 10_000 });
+            await Expect(item).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        }
+        catch (PlaywrightException)
+        {
+            return false; // a click lost to a render: the menu or its submenu did not open
+        }
+
+        return await item.GetAttributeAsync("disabled") is null;
     }
 }
