@@ -37,10 +37,7 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
         // Imports: the process has been running since its start; vLLM's first line comes when they are done.
         var imports = trace.Begin(VllmStartupPhase.Imports, processStart);
         var importsDone = processStart + _phases.Scaled(_phases.ImportsSeconds);
-        if (importsDone - DateTimeOffset.Now is { Ticks: > 0 } left)
-        {
-            await Task.Delay(left, ct).ConfigureAwait(false);
-        }
+        await LastAsync(importsDone - DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
 
         imports.End();
         log.Info(VllmStartupLog.ServerVersion(_version));
@@ -51,7 +48,7 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
         log.Info(v1 ? "core.py:75" : "llm_engine.py:174",
             $"Initializing {(v1 ? "a V1 LLM engine" : "an LLM engine")} (v{_version.Text}) with config: model='{options.Model}', dtype={options.Dtype}, max_seq_len={options.MaxModelLen}, tensor_parallel_size={options.TensorParallelSize}, enforce_eager={(options.EnforceEager ? "True" : "False")}",
             VllmProcessRole.EngineCore);
-        await Task.Delay(_phases.Scaled(_phases.EngineSeconds), ct).ConfigureAwait(false);
+        await LastAsync(_phases.Scaled(_phases.EngineSeconds), ct).ConfigureAwait(false);
         engine.End();
 
         if (!await LoadWeightsAsync(ct).ConfigureAwait(false))
@@ -134,12 +131,12 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
         var total = _phases.Scaled(hit ? _phases.CompileCacheHitSeconds : _phases.CompileSeconds);
         log.Info(cache.Directory is { } dir ? VllmStartupLog.CompileCacheDirectory(dir) : VllmStartupLog.CompileCacheDisabled());
 
-        await Task.Delay(total * DynamoShare, ct).ConfigureAwait(false);
+        await LastAsync(total * DynamoShare, ct).ConfigureAwait(false);
         log.Info(VllmStartupLog.DynamoTransform(compile.Elapsed.TotalSeconds));
         var graphs = Stopwatch.StartNew();
         if (hit)
         {
-            await Task.Delay(total * (1 - DynamoShare), ct).ConfigureAwait(false);
+            await LastAsync(total * (1 - DynamoShare), ct).ConfigureAwait(false);
             log.Info(VllmStartupLog.CompileCacheHit(graphs.Elapsed.TotalSeconds));
         }
         else
@@ -149,7 +146,7 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
                 log.Info(VllmStartupLog.CompileCacheStored(_version));
             }
 
-            await Task.Delay(total * (1 - DynamoShare), ct).ConfigureAwait(false);
+            await LastAsync(total * (1 - DynamoShare), ct).ConfigureAwait(false);
             cache.Store();
             log.Info(VllmStartupLog.GraphCompiled(_version, graphs.Elapsed.TotalSeconds));
         }
@@ -188,9 +185,20 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
             log.Info("model_runner.py:889", "Capturing the model for CUDA graphs. This may lead to unexpected consequences if the model is not static. To run the model in eager mode, set 'enforce_eager=True' or use '--enforce-eager' in the CLI.", VllmProcessRole.EngineCore);
         }
 
-        await Task.Delay(_phases.Scaled(_phases.GraphCaptureSeconds), ct).ConfigureAwait(false);
+        await LastAsync(_phases.Scaled(_phases.GraphCaptureSeconds), ct).ConfigureAwait(false);
         // No GPU, so the graphs take no memory.
         log.Info(VllmStartupLog.GraphCaptureFinished(_version, graphs.Elapsed.TotalSeconds, 0));
         graphs.End();
+    }
+
+    /// <summary>Waits at least <paramref name="duration"/>: a phase lasts no less than it is given.</summary>
+    /// <remarks>Task.Delay's timers run on a coarse clock and may end a few milliseconds early.</remarks>
+    private static async Task LastAsync(TimeSpan duration, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (duration - clock.Elapsed is { Ticks: > 0 } left)
+        {
+            await Task.Delay(left + TimeSpan.FromMilliseconds(1), ct).ConfigureAwait(false);
+        }
     }
 }
