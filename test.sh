@@ -56,5 +56,10 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
 done
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi # a crashed test host counts as a failure
+if grep -q '^failed ' "$results/console.log"; then
+  # Repeated at the end, where a CI log's tail shows them: each failed test with the first lines of its error.
+  log "Failed tests"
+  awk '/^failed /{n=16} n>0{print; n--}' "$results/console.log" | cut -c1-240
+fi
 echo "$passed passed, $failed failed"
 [[ $status -eq 0 && $failed -eq 0 ]]
