@@ -19,8 +19,9 @@ public sealed class LocalRunFixture : IAsyncLifetime
 
     public RunningApp Run { get; private set; } = null!;
 
-    /// <summary>Gets the ids of the running vLLM replicas.</summary>
-    public IReadOnlyList<string> RunningReplicaIds => [.. Run.Replicas("vllm").Where(r => RunningApp.IsHealthy(r.Snapshot)).Select(r => r.ResourceId)];
+    /// <summary>Gets the ids of the running vLLM replicas: the ones the autoscaler started, whatever their last health check said.</summary>
+    public IReadOnlyList<string> RunningReplicaIds =>
+        [.. Run.Replicas("vllm").Where(r => r.Snapshot.State?.Text == Aspire.Hosting.ApplicationModel.KnownResourceStates.Running).Select(r => r.ResourceId)];
 
     public async ValueTask InitializeAsync()
     {
