@@ -34,6 +34,9 @@ internal sealed class Browser : IAsyncDisposable
             throw new InvalidOperationException($"{ChromiumPath} is missing; install Debian's chromium (`apt-get install -y chromium`, as test.sh does).");
         }
 
+        // Actions and assertions alike wait up to 30 s (assertions' own default is 5 s): every answer the dashboard
+        // shows takes a Blazor Server round trip, and toasts also wait for the command, on a machine running other tests.
+        Assertions.SetDefaultExpectTimeout(30_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

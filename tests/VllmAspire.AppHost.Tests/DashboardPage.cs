@@ -85,4 +85,39 @@ internal static class DashboardPage
 
         return await item.GetAttributeAsync("disabled") is null;
     }
+
+    /// <summary>
+    /// Clicks until the click shows its effect: the dashboard renders its grids and trees anew as resources and telemetry
+    /// change, and a click landing on an element being replaced is lost. For clicks that are safe to repeat (navigation,
+    /// choosing a view), never for commands.
+    /// </summary>
+    /// <param name="target">What to click.</param>
+    /// <param name="shows">Waits (up to the timeout it is given) for what the click should show.</param>
+    public static async Task ClickUntilAsync(ILocator target, Func<float, Task> shows)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            await target.ClickAsync();
+            try
+            {
+                await shows(10_000);
+                return;
+            }
+            catch (PlaywrightException) when (DateTime.UtcNow < deadline)
+            {
+                // lost to a render: click again
+            }
+        }
+    }
+
+    /// <summary>Opens a trace's detail page from the traces list.</summary>
+    /// <param name="page">The page, on the traces list.</param>
+    /// <param name="name">The trace's name as the list shows it.</param>
+    public static async Task OpenTraceAsync(IPage page, string name)
+    {
+        var trace = page.GetByText(name).First;
+        await Expect(trace).ToBeVisibleAsync(new() { Timeout = 90_000 });
+        await ClickUntilAsync(trace, timeout => page.WaitForURLAsync("**/traces/detail/**", new() { Timeout = timeout }));
+    }
 }

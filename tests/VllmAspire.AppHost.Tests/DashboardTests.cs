@@ -76,16 +76,16 @@ public sealed class DashboardTests(LocalRunFixture fixture)
             ("hpa.replicas.current", LocalRunFixture.RunningReplicas), ("hpa.replicas.desired", LocalRunFixture.RunningReplicas), ("hpa.metric.target", 10),
         })
         {
-            await page.Locator($"fluent-tree-item[title='{instrument}']").ClickAsync();
-            await Expect(page.Locator("h1, h2, h3", new() { HasText = instrument })).ToBeVisibleAsync();
-            await page.GetByText("Table", new() { Exact = true }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Gridcell, new() { Name = value.ToString(System.Globalization.CultureInfo.InvariantCulture), Exact = true }).First)
-                .ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await DashboardPage.ClickUntilAsync(page.Locator($"fluent-tree-item[title='{instrument}']"),
+                timeout => Expect(page.Locator("h1, h2, h3", new() { HasText = instrument })).ToBeVisibleAsync(new() { Timeout = timeout }));
+            var cell = page.GetByRole(AriaRole.Gridcell, new() { Name = value.ToString(System.Globalization.CultureInfo.InvariantCulture), Exact = true }).First;
+            await DashboardPage.ClickUntilAsync(page.GetByText("Table", new() { Exact = true }), timeout => Expect(cell).ToBeVisibleAsync(new() { Timeout = timeout }));
         }
 
-        await page.Locator("fluent-tree-item[title='hpa.metric.average']").ClickAsync();
-        await page.GetByText("Graph", new() { Exact = true }).ClickAsync();
-        await Expect(page.GetByText("vllm:num_requests_waiting per pod, averaged over the pods at the last decision.")).ToBeVisibleAsync();
+        var average = page.Locator("fluent-tree-item[title='hpa.metric.average']");
+        var description = page.GetByText("vllm:num_requests_waiting per pod, averaged over the pods at the last decision.");
+        await DashboardPage.ClickUntilAsync(average, timeout => Expect(page.Locator("h1, h2, h3", new() { HasText = "hpa.metric.average" })).ToBeVisibleAsync(new() { Timeout = timeout }));
+        await DashboardPage.ClickUntilAsync(page.GetByText("Graph", new() { Exact = true }), timeout => Expect(description).ToBeVisibleAsync(new() { Timeout = timeout }));
         await browser.ScreenshotAsync("autoscaler-metrics");
     }
 
@@ -97,9 +97,7 @@ public sealed class DashboardTests(LocalRunFixture fixture)
         var dashboard = await fixture.Run.App.GetDashboardUrlAsync();
 
         await page.GotoAsync(new Uri(dashboard, "/traces").ToString());
-        var start = page.GetByText("vllm: vLLM start").First;
-        await Expect(start).ToBeVisibleAsync(new() { Timeout = 90_000 });
-        await start.ClickAsync();
+        await DashboardPage.OpenTraceAsync(page, "vllm: vLLM start");
         foreach (var phase in new[] { "imports", "engine", "weight load", "torch.compile", "CUDA graph capture", "ready" })
         {
             await Expect(page.GetByText(phase, new() { Exact = true }).First).ToBeVisibleAsync();

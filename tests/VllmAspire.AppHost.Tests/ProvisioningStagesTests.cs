@@ -59,9 +59,7 @@ public sealed class ProvisioningStagesTests
 
         // The run is a trace with a span per stage.
         await page.GotoAsync(new Uri(await run.App.GetDashboardUrlAsync(), "/traces").ToString());
-        var trace = page.GetByText("provisioner: deploy").First;
-        await Expect(trace).ToBeVisibleAsync(new() { Timeout = 90_000 });
-        await trace.ClickAsync();
+        await DashboardPage.OpenTraceAsync(page, "provisioner: deploy");
         foreach (var stage in stages)
         {
             await Expect(page.GetByText(((ProvisioningStageResource)stage.Resource).Stage, new() { Exact = true }).First).ToBeVisibleAsync();
