@@ -188,13 +188,36 @@ internal sealed class LocalAutoscaler(
                 .ThenByDescending(r => r.Snapshot.StartTimeStamp)
                 .Take(current - desired)
                 .Select(r => (r.ResourceId, Command: KnownResourceCommands.StopCommand));
-        foreach (var (id, command) in chosen.ToList())
+        // All at once, as a ReplicaSet creates and deletes its pods (a replica's stop takes seconds).
+        await Task.WhenAll(chosen.ToList().Select(async c =>
         {
-            var result = await commands.ExecuteCommandAsync(id, command, cancellationToken).ConfigureAwait(false);
+            var result = await commands.ExecuteCommandAsync(c.ResourceId, c.Command, cancellationToken).ConfigureAwait(false);
             if (!result.Success)
             {
-                logger.LogWarning("Autoscaler {Resource}: {Command} of replica {Replica} failed: {Message}", autoscaler.Resource.Name, command, id, result.Message);
+                logger.LogWarning("Autoscaler {Resource}: {Command} of replica {Replica} failed: {Message}", autoscaler.Resource.Name, c.Command, c.ResourceId, result.Message);
+                return;
             }
+
+            await WaitForStateAsync(autoscaler, c.ResourceId, started: c.Command == KnownResourceCommands.StartCommand, cancellationToken).ConfigureAwait(false);
+        })).ConfigureAwait(false);
+    }
+
+    // A command returns before the replica's new state reaches the snapshots. Counting a replica that is stopping as
+    // started, the next sync would stop another in its place (and, scaling in, could stop the last one): the scale
+    // waits until the snapshots show what it did.
+    private async Task WaitForStateAsync(Target autoscaler, string id, bool started, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(1);
+        while (!(_replicas.TryGetValue(id, out var replica) && IsStarted(replica) == started))
+        {
+            if (time.GetUtcNow() > deadline)
+            {
+                logger.LogWarning("Autoscaler {Resource}: replica {Replica} is not {State} a minute after the command; the next sync counts it as its state says.",
+                    autoscaler.Resource.Name, id, started ? "started" : "stopped");
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
         }
     }
 
