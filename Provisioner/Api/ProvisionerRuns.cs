@@ -29,7 +29,6 @@ internal sealed class ProvisionerRuns(
     private readonly Lock _lock = new();
     private StageStatusBoard _board = new();
     private RunInfo? _run;
-    private Task _current = Task.CompletedTask;
 
     /// <summary>Gets the last or current run, or null before the first.</summary>
     public RunInfo? Current
@@ -68,10 +67,12 @@ internal sealed class ProvisionerRuns(
 
         lock (_lock)
         {
-            if (!_current.IsCompleted)
+            // Busy is the run's state, which the run's end sets under this lock: a client that has seen the run end can
+            // start the next at once (its background task may still be unwinding).
+            if (_run is { State: KnownStageStates.Running })
             {
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict,
-                    detail: $"A {_run!.Mode} of {_run.From} is running since {_run.Start:O}; wait for it to end (GET /api/run) and try again.");
+                    detail: $"A {_run.Mode} of {_run.From} is running since {_run.Start:O}; wait for it to end (GET /api/run) and try again.");
             }
 
             PublishedApp app;
@@ -100,7 +101,7 @@ internal sealed class ProvisionerRuns(
             _board = new StageStatusBoard();
             _run = new RunInfo(verb, app.Directory, dryRun, KnownStageStates.Running, timeProvider.GetUtcNow(), null, null);
             var board = _board;
-            _current = Task.Run(() =>
+            _ = Task.Run(() =>
             {
                 // The run outlives the request that started it: it is a trace of its own, not a child of POST /api/deploy.
                 Activity.Current = null;

@@ -133,23 +133,27 @@ public sealed class StageTracingTests : IDisposable
     [Fact]
     public async Task Each_object_a_stage_touches_is_one_event_at_the_time_it_was_first_reported()
     {
+        // The times between the reports, on the clock the events are stamped by.
+        DateTimeOffset afterA = default, afterB = default;
         var (_, _, stages) = await RunAsync(StageRunMode.Deploy, dryRun: false,
             new TestStage("objects", _log)
             {
-                Reconcile = async (context, _) =>
+                Reconcile = (context, _) =>
                 {
                     context.Progress.Report(new StageProgress("objects", "applied a", ["kubernetes/Namespace/a"]));
-                    await Task.Delay(20);
+                    afterA = DateTimeOffset.UtcNow;
                     context.Progress.Report(new StageProgress("objects", "applied b", ["kubernetes/Namespace/a", "kubernetes/Namespace/b"]));
-                    return new StageResult(StageOutcome.Created, ["kubernetes/Namespace/a", "kubernetes/Namespace/b", "kubernetes/Namespace/c"], "applied 3");
+                    afterB = DateTimeOffset.UtcNow;
+                    return Task.FromResult(new StageResult(StageOutcome.Created, ["kubernetes/Namespace/a", "kubernetes/Namespace/b", "kubernetes/Namespace/c"], "applied 3"));
                 },
             });
 
         var events = stages["objects"].Events.Where(e => e.Name == StageTracing.ObjectEventName).ToList();
         Assert.Equal(["kubernetes/Namespace/a", "kubernetes/Namespace/b", "kubernetes/Namespace/c"],
             events.Select(e => e.Tags.Single(t => t.Key == StageTracing.ObjectPathAttribute).Value));
-        Assert.True(events[1].Timestamp - events[0].Timestamp >= TimeSpan.FromMilliseconds(15), "b's event is not at the time b was reported");
-        Assert.True(events[2].Timestamp >= events[1].Timestamp);
+        Assert.True(events[0].Timestamp <= afterA, "a's event is not at the time a was reported");
+        Assert.True(afterA <= events[1].Timestamp && events[1].Timestamp <= afterB, "b's event is not at the time b was reported");
+        Assert.True(afterB <= events[2].Timestamp, "c's event is not at the stage's end, when the result named it");
     }
 
     [Fact]

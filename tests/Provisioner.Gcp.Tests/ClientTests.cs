@@ -154,16 +154,28 @@ public sealed class ClientTests
     [Fact]
     public async Task Container_ClusterAlreadyHasOperation_IsRetriedUntilTheOtherOperationIsDone()
     {
+        const string Create = "container.projects.locations.clusters.nodePools.create";
         await using var bed = await GcpTestbed.StartAsync();
-        bed.Fake.Faults.OperationDuration = TimeSpan.FromMilliseconds(300);
+        // a's operation runs until the fake has refused b's create because of it (held, not timed: it takes no time once
+        // let go); b's next try finds the cluster free.
+        bed.Fake.Faults.OperationDuration = TimeSpan.Zero;
+        bed.Fake.Faults.HoldOperations = true;
+        bed.Fake.Faults.OnRequest(Create, _ =>
+        {
+            if (bed.Fake.Requests.Any(r => r.MethodId == Create && r.StatusCode == 400))
+            {
+                bed.Fake.Faults.HoldOperations = false;
+            }
+
+            return Task.CompletedTask;
+        });
 
         var first = await bed.Container.CreateNodePoolAsync(GcpTestbed.Cluster, Pool("a"), CancellationToken.None);
         var second = await bed.Container.CreateNodePoolAsync(GcpTestbed.Cluster, Pool("b"), CancellationToken.None);
         await bed.Container.WaitAsync(GcpTestbed.Cluster, second, "b", null, CancellationToken.None);
 
-        var creates = bed.Fake.Requests.Where(r => r.MethodId.EndsWith("nodePools.create", StringComparison.Ordinal)).ToList();
-        Assert.Contains(creates, r => r.StatusCode == 400);
-        Assert.Equal(2, creates.Count(r => r.StatusCode == 200));
+        var creates = bed.Fake.Requests.Where(r => r.MethodId == Create).ToList();
+        Assert.Equal([200, 400, 200], creates.Select(r => r.StatusCode));
         Assert.Equal("RUNNING", (await bed.Container.GetNodePoolAsync(GcpTestbed.Cluster, "b", CancellationToken.None))!.Status);
         Assert.Contains(bed.Fake.Requests, r => r.MethodId == "container.projects.locations.operations.get");
         Assert.NotEqual(first.Name, second.Name);

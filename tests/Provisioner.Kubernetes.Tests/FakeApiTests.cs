@@ -138,13 +138,17 @@ public sealed class FakeApiTests
         using var client = new k8s.Kubernetes(fake.ClientConfiguration());
         using var http = new HttpClient { BaseAddress = fake.BaseAddress };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        // List, then watch from the list's resourceVersion, as informers do: the watch carries every change after it,
+        // however late it opens. (Without it, the watch would start with the pod as it is by then, maybe already Ready.)
+        var before = await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=w", cancellationToken: timeout.Token);
+        Assert.Empty(before.Items);
 
         var applied = await ApplyAsync(http, "apis/apps/v1/namespaces/default/deployments/w",
             """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w","namespace":"default"},"spec":{"selector":{"matchLabels":{"app":"w"}},"template":{"metadata":{"labels":{"app":"w"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""");
         Assert.Equal(HttpStatusCode.Created, applied.Code);
 
         var seen = new List<WatchEventType>();
-        await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync("default", labelSelector: "app=w", cancellationToken: timeout.Token))
+        await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync("default", labelSelector: "app=w", resourceVersion: before.Metadata.ResourceVersion, cancellationToken: timeout.Token))
         {
             seen.Add(type);
             if (pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true)
@@ -155,6 +159,11 @@ public sealed class FakeApiTests
 
         Assert.Equal(WatchEventType.Added, seen[0]);
         Assert.Contains(WatchEventType.Modified, seen);
+
+        // Without a resourceVersion a watch starts at the current state, each object a synthetic ADDED: the pod as Ready.
+        var (firstType, current) = await client.CoreV1.WatchListNamespacedPodAsync("default", labelSelector: "app=w", cancellationToken: timeout.Token).FirstAsync(timeout.Token);
+        Assert.Equal(WatchEventType.Added, firstType);
+        Assert.Contains(current.Status.Conditions, c => c.Type == "Ready" && c.Status == "True");
     }
 
     [Fact]

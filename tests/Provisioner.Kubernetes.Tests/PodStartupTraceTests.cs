@@ -105,20 +105,28 @@ public sealed class PodStartupTraceTests
         var options = new FakeKubernetesOptions { WaitForNewNode = true, CompileCacheHit = true, CompileSeconds = 7.5 };
         await using var bed = await TestBed.StartAsync(options);
 
-        await bed.DeployAsync();
+        // The deploy runs in a trace of this test's own: each pod's trace links to the run that saw it, which tells this
+        // test's pods from those of other tests that deploy meanwhile.
+        Activity.Current = null;
+        var test = new Activity("test");
+        using (test.Start())
+        {
+            await bed.DeployAsync();
+        }
 
         var report = Assert.Single(bed.Stage("workload-vllm").StartupReports);
         Assert.Equal(["scheduling", "node provisioning", "image pull", "imports", "engine", "weight load", "torch.compile", "CUDA graph capture", "ready"], report.Phases.Select(p => p.Name));
         Assert.True(report.Phases.Single(p => p.Name == "torch.compile").Attributes[VllmStartupTelemetry.CompileCacheHitAttribute] is true);
         Assert.Contains("torch.compile", bed.ProgressNotes.Single(n => n.Message.StartsWith(report.Pod, StringComparison.Ordinal)).Message, StringComparison.Ordinal);
 
-        var root = Assert.Single(spans, s => s.DisplayName == PodStartupTrace.RootName && (string?)s.GetTagItem("k8s.pod.name") == report.Pod);
+        var root = Assert.Single(spans, s => s.DisplayName == PodStartupTrace.RootName && s.Links.Any(l => l.Context.TraceId == test.TraceId));
+        Assert.Equal(report.Pod, (string?)root.GetTagItem("k8s.pod.name"));
         Assert.Equal(report.Phases.Select(p => p.Name), spans.Where(s => s.ParentSpanId == root.SpanId).Select(s => s.DisplayName));
         Assert.Equal(report.Created.UtcDateTime, root.StartTimeUtc);
     }
 }
 
-/// <summary>The pod start-up spans stopped while it listens, in stop order (other tests' pods included: filter by pod).</summary>
+/// <summary>The pod start-up spans stopped while it listens, in stop order (other tests' pods included: filter by pod or by the run they link to).</summary>
 internal sealed class PodSpans : IEnumerable<Activity>, IDisposable
 {
     private readonly ConcurrentQueue<Activity> _spans = new();

@@ -14,11 +14,11 @@ internal sealed class TestBed : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private TestBed(FakeKubernetesApi fake, KubernetesWaitOptions waits, string output)
+    private TestBed(FakeKubernetesApi fake, KubernetesWaitOptions waits, string output, TimeProvider? time)
     {
         Fake = fake;
         Client = KubernetesClientFactory.Create(fake.ClientConfiguration(), retryDelay: TimeSpan.FromMilliseconds(5));
-        Operations = new KubernetesOperations(Client, waits);
+        Operations = new KubernetesOperations(Client, waits, time);
         _services = new ServiceCollection().AddSingleton(Operations).BuildServiceProvider();
         Manifests = ManifestSet.Load(output);
         Plan = JsonSerializer.Deserialize<GkePlan>(File.ReadAllText(Path.Combine(output, "gke-plan.json")))!;
@@ -63,7 +63,12 @@ internal sealed class TestBed : IAsyncDisposable
     /// <summary>Gets the vLLM workload stage.</summary>
     public KubernetesObjectsStage WorkloadStage => Stage($"workload-{Deployment.Labels["app.kubernetes.io/name"]}");
 
-    public static async Task<TestBed> StartAsync(FakeKubernetesOptions? options = null, KubernetesWaitOptions? waits = null, string? output = null)
+    /// <summary>Starts the fake and the stages.</summary>
+    /// <param name="options">The fake's behaviour.</param>
+    /// <param name="waits">The operations' waits.</param>
+    /// <param name="output">The publish output.</param>
+    /// <param name="time">The clock the operations' waits are timed by (the system's by default).</param>
+    public static async Task<TestBed> StartAsync(FakeKubernetesOptions? options = null, KubernetesWaitOptions? waits = null, string? output = null, TimeProvider? time = null)
     {
         var fake = await FakeKubernetesApi.StartAsync(options);
         return new TestBed(fake, waits ?? new KubernetesWaitOptions
@@ -73,7 +78,7 @@ internal sealed class TestBed : IAsyncDisposable
             RolloutTimeout = TimeSpan.FromSeconds(20),
             ClaimBindTimeout = TimeSpan.FromSeconds(20),
             DeletionTimeout = TimeSpan.FromSeconds(20),
-        }, output ?? Paths.GoldenOutput);
+        }, output ?? Paths.GoldenOutput, time);
     }
 
     public KubernetesObjectsStage Stage(string name) => Stages.Single(s => s.Name == name);

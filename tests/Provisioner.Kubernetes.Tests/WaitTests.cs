@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using VllmAspire.Provisioner.Stages;
 using VllmAspire.Testing.Fakes.Kubernetes;
 
@@ -5,14 +6,35 @@ namespace VllmAspire.Provisioner.Kubernetes.Tests;
 
 public sealed class WaitTests
 {
+    // The rollout timeout counts from when the pod is stuck (StuckBedAsync), so it can be short.
     private static readonly KubernetesWaitOptions ShortWaits = new()
     {
         PollInterval = TimeSpan.FromMilliseconds(20),
         JobTimeout = TimeSpan.FromSeconds(10),
-        RolloutTimeout = TimeSpan.FromSeconds(3),
+        RolloutTimeout = TimeSpan.FromSeconds(1),
         ClaimBindTimeout = TimeSpan.FromSeconds(10),
         DeletionTimeout = TimeSpan.FromSeconds(10),
     };
+
+    /// <summary>
+    /// A bed whose waits are timed by a clock that starts only once a vLLM pod in the fake is stuck as <paramref name="stuck"/>
+    /// says: the rollout's timeout cannot pass before the fake has put the reason the error must name in place, however
+    /// slowly a busy machine gets there.
+    /// </summary>
+    private static async Task<TestBed> StuckBedAsync(FakeKubernetesOptions options, Func<JsonObject, bool> stuck)
+    {
+        var clock = new HeldClock(limit: TimeSpan.FromSeconds(60));
+        var bed = await TestBed.StartAsync(options, ShortWaits, time: clock);
+        clock.StartWhen(() => bed.Fake.Store.List(FakeResourceType.All.Single(t => t.Plural == "pods"), "vllm").Any(stuck));
+        return bed;
+    }
+
+    private static bool Unscheduled(JsonObject pod) =>
+        pod["status"]?["conditions"]?.AsArray().Any(c => (string?)c!["type"] == "PodScheduled" && (string?)c["status"] == "False") == true;
+
+    // statuses: containerStatuses or initContainerStatuses.
+    private static Func<JsonObject, bool> Waiting(string statuses, string reason) => pod =>
+        pod["status"]?[statuses]?.AsArray().Any(c => (string?)c!["state"]?["waiting"]?["reason"] == reason) == true;
 
     [Fact]
     public async Task BakeStage_WaitsForTheJob_AndProvidesIt()
@@ -49,7 +71,7 @@ public sealed class WaitTests
     [Fact]
     public async Task StuckRollout_OfUnschedulablePods_SaysWhy()
     {
-        await using var bed = await TestBed.StartAsync(new FakeKubernetesOptions { Unschedulable = true }, ShortWaits);
+        await using var bed = await StuckBedAsync(new FakeKubernetesOptions { Unschedulable = true }, Unscheduled);
         await bed.ReconcileAsync("kubernetes-base", bed.VolumesStage.Name);
 
         var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None));
@@ -63,7 +85,7 @@ public sealed class WaitTests
     [Fact]
     public async Task StuckRollout_OnAnImagePullError_SaysWhy()
     {
-        await using var bed = await TestBed.StartAsync(new FakeKubernetesOptions { ImagePullFails = true }, ShortWaits);
+        await using var bed = await StuckBedAsync(new FakeKubernetesOptions { ImagePullFails = true }, Waiting("containerStatuses", "ErrImagePull"));
         await bed.ReconcileAsync("kubernetes-base", bed.VolumesStage.Name);
 
         var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage("workload-vllm").ReconcileAsync(bed.Context(), CancellationToken.None));
@@ -74,7 +96,7 @@ public sealed class WaitTests
     [Fact]
     public async Task StuckRollout_OnTheSidecarsImagePullError_NamesTheInitContainer()
     {
-        await using var bed = await TestBed.StartAsync(new FakeKubernetesOptions { InitImagePullFails = true }, ShortWaits);
+        await using var bed = await StuckBedAsync(new FakeKubernetesOptions { InitImagePullFails = true }, Waiting("initContainerStatuses", "ErrImagePull"));
         await bed.ReconcileAsync("kubernetes-base", bed.VolumesStage.Name);
         var sidecar = ((k8s.Models.V1Deployment)bed.Deployment.Object).Spec.Template.Spec.InitContainers.Single();
 

@@ -147,7 +147,7 @@ public sealed partial class FakeCompute : FakeGcpApi
     {
         foreach (var operation in _operations.Values)
         {
-            operation.Advance(now, SetError);
+            operation.Advance(now, Host.Faults.HoldOperations, SetError);
         }
     }
 
@@ -653,7 +653,7 @@ public sealed partial class FakeCompute : FakeGcpApi
                     return NotFound(path);
                 }
 
-                operation.Advance(Now, SetError);
+                operation.Advance(Now, Host.Faults.HoldOperations, SetError);
                 if (operation.IsDone || Now >= until || Stopwatch.GetElapsedTime(started) >= WaitMaxDuration)
                 {
                     return FakeResult.Ok(operation.Body.DeepClone());

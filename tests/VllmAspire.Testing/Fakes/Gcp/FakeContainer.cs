@@ -83,7 +83,7 @@ public sealed class FakeContainer : FakeGcpApi
     {
         foreach (var operation in _operations.Values)
         {
-            operation.Advance(now, (body, failure) =>
+            operation.Advance(now, Host.Faults.HoldOperations, (body, failure) =>
             {
                 body["error"] = new JsonObject { ["code"] = 8, ["message"] = failure.Message };
                 body["statusMessage"] = failure.Message;

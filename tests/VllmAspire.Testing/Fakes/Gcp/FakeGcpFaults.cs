@@ -18,8 +18,20 @@ public sealed class FakeGcpFaults
     /// </summary>
     public double TransientRate { get; set; }
 
+    private volatile bool _holdOperations;
+
     /// <summary>Gets or sets how long every long-running operation takes.</summary>
     public TimeSpan OperationDuration { get; set; } = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether long-running operations stay RUNNING past <see cref="OperationDuration"/>
+    /// until this is set back to <see langword="false"/>: a test lets them finish at the point it needs, not after a time.
+    /// </summary>
+    public bool HoldOperations
+    {
+        get => _holdOperations;
+        set => _holdOperations = value;
+    }
 
     /// <summary>Sets the seed of the transient-fault dice.</summary>
     /// <param name="seed">The seed.</param>
@@ -81,6 +93,7 @@ public sealed class FakeGcpFaults
         lock (_gate)
         {
             TransientRate = 0;
+            HoldOperations = false;
             _hooks.Clear();
             _answers.Clear();
             _operationFailures.Clear();

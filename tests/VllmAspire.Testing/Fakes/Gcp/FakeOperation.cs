@@ -26,12 +26,13 @@ internal sealed class FakeOperation
     /// <summary>Gets a value indicating whether the operation is DONE.</summary>
     public bool IsDone { get; private set; }
 
-    /// <summary>Finishes the operation if its time is up. Call under the fake's lock.</summary>
+    /// <summary>Finishes the operation if its time is up and it is not held. Call under the fake's lock.</summary>
     /// <param name="now">The current time.</param>
+    /// <param name="held">Whether the test holds operations running (<see cref="FakeGcpFaults.HoldOperations"/>).</param>
     /// <param name="setError">Writes the failure into the body in the API's own shape.</param>
-    public void Advance(DateTimeOffset now, Action<JsonObject, FakeOperationFailure> setError)
+    public void Advance(DateTimeOffset now, bool held, Action<JsonObject, FakeOperationFailure> setError)
     {
-        if (IsDone || now < DoneAt)
+        if (IsDone || held || now < DoneAt)
         {
             return;
         }

@@ -27,6 +27,7 @@ public sealed class FakeCluster
     private readonly Dictionary<string, DateTimeOffset> _jobStarts = [];
     private readonly Dictionary<string, List<(DateTimeOffset At, string Line)>> _logs = [];
     private readonly Dictionary<string, List<ReadyCountSample>> _readiness = [];
+    private readonly HashSet<string> _podNames = [];
     private int _sequence;
 
     /// <summary>Initializes a new instance of the <see cref="FakeCluster"/> class.</summary>
@@ -319,7 +320,7 @@ public sealed class FakeCluster
     private JsonObject CreatePod(JsonObject deployment, JsonObject template, string hash, DateTimeOffset now)
     {
         var ns = Ns(deployment);
-        var name = $"{Name(deployment)}-{hash}-{(++_sequence).ToString("x5", CultureInfo.InvariantCulture)}";
+        var name = NewPodName($"{Name(deployment)}-{hash}-");
         var labels = template["metadata"]?["labels"]?.DeepClone().AsObject() ?? [];
         labels["pod-template-hash"] = hash;
         var containers = template["spec"]!["containers"]!.AsArray();
@@ -361,6 +362,22 @@ public sealed class FakeCluster
         _store.Put(Pods, pod);
         _pods[$"{ns}/{name}"] = new PodTimeline(now);
         return pod;
+    }
+
+    // As the ReplicaSet controller's generateName: five random characters from apimachinery's rand alphabet (no vowels,
+    // no look-alikes), so pods of separate fakes do not share names as a per-fake counter's would. A name this fake has
+    // used before is not given again (its events would mix with the new pod's).
+    private string NewPodName(string prefix)
+    {
+        const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        string name;
+        do
+        {
+            name = prefix + new string(Random.Shared.GetItems(Alphabet.AsSpan(), 5));
+        }
+        while (!_podNames.Add(name));
+
+        return name;
     }
 
     private static JsonObject WaitingStatus(JsonNode container, string reason) => new()
