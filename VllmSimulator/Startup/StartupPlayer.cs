@@ -113,12 +113,11 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
             log.Info(VllmStartupLog.WeightsLoaded(weights.Elapsed.TotalSeconds));
         }
 
-        log.Info(VllmStartupLog.ModelLoaded(_version, gib, load.Elapsed.TotalSeconds));
         load.Activity?.SetTag(VllmStartupTelemetry.WeightsGibAttribute, gib);
         load.Activity?.SetTag(VllmStartupTelemetry.WeightsLoaderAttribute, options.LoadThreads > 1
             ? $"safetensors multithread ({options.LoadThreads.ToString(CultureInfo.InvariantCulture)} threads)"
             : "safetensors");
-        load.End();
+        log.Info(VllmStartupLog.ModelLoaded(_version, gib, load.End().TotalSeconds));
         return true;
     }
 
@@ -151,15 +150,14 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
             log.Info(VllmStartupLog.GraphCompiled(_version, graphs.Elapsed.TotalSeconds));
         }
 
-        var seconds = compile.Elapsed.TotalSeconds;
-        log.Info(VllmStartupLog.CompileFinished(seconds));
         compile.Activity?.SetTag(VllmStartupTelemetry.CompileCacheHitAttribute, hit);
         if (cache.Directory is { } used)
         {
             compile.Activity?.SetTag(VllmStartupTelemetry.CompileCacheDirectoryAttribute, used);
         }
 
-        compile.End();
+        var seconds = compile.End().TotalSeconds;
+        log.Info(VllmStartupLog.CompileFinished(seconds));
         return seconds;
     }
 
@@ -187,8 +185,7 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
 
         await LastAsync(_phases.Scaled(_phases.GraphCaptureSeconds), ct).ConfigureAwait(false);
         // No GPU, so the graphs take no memory.
-        log.Info(VllmStartupLog.GraphCaptureFinished(_version, graphs.Elapsed.TotalSeconds, 0));
-        graphs.End();
+        log.Info(VllmStartupLog.GraphCaptureFinished(_version, graphs.End().TotalSeconds, 0));
     }
 
     /// <summary>Waits at least <paramref name="duration"/>: a phase lasts no less than it is given.</summary>
