@@ -72,14 +72,16 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
 
         var ready = trace.Begin(VllmStartupPhase.Ready);
         await app.StartAsync(ct).ConfigureAwait(false);
+        // The server answers from here, so the start's trace ends here, before the lines that announce it: whoever
+        // acts on "Application startup complete." finds the trace already ended.
+        ready.End();
+        trace.Ready();
         var address = SimulatorHost.ListenAddress(app, options);
         log.Info(VllmStartupLog.ApiServerStarting(_version, address));
         log.Uvicorn($"Started server process [{Environment.ProcessId}]");
         log.Uvicorn("Waiting for application startup.");
         log.Info(VllmStartupLog.ApplicationStartupComplete());
         log.Uvicorn($"Uvicorn running on {address} (Press CTRL+C to quit)");
-        ready.End();
-        trace.Ready();
         return true;
     }
 
