@@ -72,14 +72,16 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
 
         var ready = trace.Begin(VllmStartupPhase.Ready);
         await app.StartAsync(ct).ConfigureAwait(false);
+        // The server answers from here, so the start's trace ends here, before the lines that announce it: whoever
+        // acts on "Application startup complete." finds the trace already ended.
+        ready.End();
+        trace.Ready();
         var address = SimulatorHost.ListenAddress(app, options);
         log.Info(VllmStartupLog.ApiServerStarting(_version, address));
         log.Uvicorn($"Started server process [{Environment.ProcessId}]");
         log.Uvicorn("Waiting for application startup.");
         log.Info(VllmStartupLog.ApplicationStartupComplete());
         log.Uvicorn($"Uvicorn running on {address} (Press CTRL+C to quit)");
-        ready.End();
-        trace.Ready();
         return true;
     }
 
@@ -113,12 +115,11 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
             log.Info(VllmStartupLog.WeightsLoaded(weights.Elapsed.TotalSeconds));
         }
 
-        log.Info(VllmStartupLog.ModelLoaded(_version, gib, load.Elapsed.TotalSeconds));
         load.Activity?.SetTag(VllmStartupTelemetry.WeightsGibAttribute, gib);
         load.Activity?.SetTag(VllmStartupTelemetry.WeightsLoaderAttribute, options.LoadThreads > 1
             ? $"safetensors multithread ({options.LoadThreads.ToString(CultureInfo.InvariantCulture)} threads)"
             : "safetensors");
-        load.End();
+        log.Info(VllmStartupLog.ModelLoaded(_version, gib, load.End().TotalSeconds));
         return true;
     }
 
@@ -151,15 +152,14 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
             log.Info(VllmStartupLog.GraphCompiled(_version, graphs.Elapsed.TotalSeconds));
         }
 
-        var seconds = compile.Elapsed.TotalSeconds;
-        log.Info(VllmStartupLog.CompileFinished(seconds));
         compile.Activity?.SetTag(VllmStartupTelemetry.CompileCacheHitAttribute, hit);
         if (cache.Directory is { } used)
         {
             compile.Activity?.SetTag(VllmStartupTelemetry.CompileCacheDirectoryAttribute, used);
         }
 
-        compile.End();
+        var seconds = compile.End().TotalSeconds;
+        log.Info(VllmStartupLog.CompileFinished(seconds));
         return seconds;
     }
 
@@ -187,8 +187,7 @@ internal sealed class StartupPlayer(SimulatorOptions options, VllmLog log, Start
 
         await LastAsync(_phases.Scaled(_phases.GraphCaptureSeconds), ct).ConfigureAwait(false);
         // No GPU, so the graphs take no memory.
-        log.Info(VllmStartupLog.GraphCaptureFinished(_version, graphs.Elapsed.TotalSeconds, 0));
-        graphs.End();
+        log.Info(VllmStartupLog.GraphCaptureFinished(_version, graphs.End().TotalSeconds, 0));
     }
 
     /// <summary>Waits at least <paramref name="duration"/>: a phase lasts no less than it is given.</summary>

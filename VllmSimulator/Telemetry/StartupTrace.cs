@@ -97,16 +97,21 @@ public sealed class StartupTrace : IDisposable
         /// <summary>Gets how long the phase has run.</summary>
         public TimeSpan Elapsed => DateTimeOffset.UtcNow - _start;
 
-        /// <summary>Ends the span and records the duration.</summary>
-        public void End()
+        /// <summary>Ends the phase now: the span, the histogram sample and the returned duration are one measurement.</summary>
+        /// <returns>How long the phase took, for vLLM's line about it (so the line and the span agree exactly).</returns>
+        public TimeSpan End()
         {
-            var elapsed = Elapsed;
+            var end = DateTimeOffset.UtcNow;
+            var elapsed = end - _start;
+            // The span starts at _start, so this end makes its duration exactly elapsed (Stop keeps a set end time).
+            Activity?.SetEndTime(end.UtcDateTime);
             Activity?.Stop();
             // Starting the span made it current and stopping it makes its parent, the root, current: clear that, or the
             // server started after the phases would parent every request span to the start-up trace.
             _trace.LeaveCurrent();
 
             _trace._durations.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(VllmStartupTelemetry.PhaseAttribute, VllmStartupTelemetry.AttributeValue(_phase)));
+            return elapsed;
         }
     }
 }

@@ -4,6 +4,7 @@ using VllmAspire.Contracts.Plan;
 using VllmAspire.Provisioner.Stages;
 using VllmAspire.Provisioner.Stages.Images;
 using VllmAspire.Testing.Fakes.Registry;
+using VllmAspire.Testing.Processes;
 
 namespace VllmAspire.Provisioner.Images.Tests;
 
@@ -67,10 +68,9 @@ public sealed class ContainerImageStageTests
     public async Task ARegistryThatIsDown_FailsWithAClearError()
     {
         await using var bed = await ImageTestbed.StartAsync();
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // Held, not listened on: no other test's server can take the port and answer.
+        using var down = LoopbackPort.Refusing();
+        var port = down.Port;
         var reference = $"localhost:{port}/my-project/vllm/tiny-image-app:1.2.3";
 
         var error = await Assert.ThrowsAsync<ProvisioningException>(() => bed.Stage(reference).ReconcileAsync(bed.Context(), TestContext.Current.CancellationToken));

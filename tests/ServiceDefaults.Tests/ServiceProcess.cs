@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using VllmAspire.Testing.Processes;
 
 namespace VllmAspire.ServiceDefaults.Tests;
 
 /// <summary>
-/// A service started from its build output as <c>dotnet &lt;dll&gt;</c> on a free loopback port, with its output
-/// captured. Disposing kills it and everything it started.
+/// A service started from its build output as <c>dotnet &lt;dll&gt;</c> on loopback port 0, with its output captured: it
+/// binds a port nothing else holds and names it (<see cref="BaseAddress"/> once it listens). Disposing kills it and
+/// everything it started.
 /// </summary>
 internal sealed class ServiceProcess : IDisposable
 {
@@ -16,23 +16,24 @@ internal sealed class ServiceProcess : IDisposable
     public const string Provisioner = "VllmAspire.Provisioner";
     public const string MetricsAdapterShim = "VllmAspire.MetricsAdapterShim";
 
+    /// <summary>The <c>ASPNETCORE_URLS</c> every service is given.</summary>
+    public const string ListenUrl = "http://127.0.0.1:0";
+
     // Variables of the contract under test: the child gets only what each test sets.
     private static readonly string[] ControlledPrefixes = ["services__", "OTEL_", "ASPNETCORE_", "TEST_", "Provisioner__"];
 
     private readonly TestProcess child;
+    private HttpClient? http;
 
-    private ServiceProcess(TestProcess child, Uri baseAddress)
-    {
-        this.child = child;
-        BaseAddress = baseAddress;
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    }
+    private ServiceProcess(TestProcess child) => this.child = child;
 
     public Process Process => child.Process;
 
-    public Uri BaseAddress { get; }
+    /// <summary>Gets the address the service listens on, known once <see cref="WaitUntilAliveAsync"/> has returned.</summary>
+    public Uri BaseAddress => Http.BaseAddress!;
 
-    public HttpClient Http { get; }
+    /// <summary>Gets a client of the service, once <see cref="WaitUntilAliveAsync"/> has returned.</summary>
+    public HttpClient Http => http ?? throw new InvalidOperationException("The service's port is known once it listens: await WaitUntilAliveAsync first.");
 
     public IReadOnlyList<string> Output => child.OutputLines;
 
@@ -41,8 +42,7 @@ internal sealed class ServiceProcess : IDisposable
     public static ServiceProcess Start(string assemblyName, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
         var assemblyPath = FindBuiltAssembly(assemblyName);
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
-        var variables = new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/') };
+        var variables = new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = ListenUrl };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             variables[name] = value;
@@ -54,7 +54,7 @@ internal sealed class ServiceProcess : IDisposable
             RemovedVariablePrefixes = ControlledPrefixes,
             Environment = variables,
         });
-        return new ServiceProcess(child, baseAddress);
+        return new ServiceProcess(child);
     }
 
     /// <summary>Starts a service and waits until it answers <c>/alive</c>.</summary>
@@ -73,8 +73,24 @@ internal sealed class ServiceProcess : IDisposable
         }
     }
 
+    /// <summary>Waits for the service to name the port it listens on, then to answer <c>/alive</c> there.</summary>
     public async Task WaitUntilAliveAsync()
     {
+        if (http is null)
+        {
+            Uri address;
+            try
+            {
+                address = await child.WaitForListeningUrlAsync(Eventually.Timeout);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidOperationException($"The service exited before it listened.\n{Describe()}", e);
+            }
+
+            http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        }
+
         await Eventually.TrueAsync(
             async () =>
             {
@@ -103,7 +119,7 @@ internal sealed class ServiceProcess : IDisposable
 
     public void Dispose()
     {
-        Http.Dispose();
+        http?.Dispose();
         child.Dispose();
     }
 
@@ -115,12 +131,5 @@ internal sealed class ServiceProcess : IDisposable
             .SingleOrDefault(a => a.Key == $"ServiceAssembly:{assemblyName}")?.Value
             ?? throw new InvalidOperationException($"The test project does not reference {assemblyName}.");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{assemblyName} is not built at {path}.", path);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

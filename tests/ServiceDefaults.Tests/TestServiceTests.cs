@@ -19,7 +19,7 @@ public class TestServiceTests
         using var whoami = JsonDocument.Parse(await service.Http.GetStringAsync(new Uri("/whoami", UriKind.Relative), TestContext.Current.CancellationToken));
         Assert.Equal("alpha", whoami.RootElement.GetProperty("name").GetString());
         Assert.Equal(service.Process.Id, whoami.RootElement.GetProperty("pid").GetInt32());
-        Assert.Equal(service.BaseAddress.ToString().TrimEnd('/'), whoami.RootElement.GetProperty("url").GetString());
+        Assert.Equal(ServiceProcess.ListenUrl, whoami.RootElement.GetProperty("url").GetString());
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public class TestServiceTests
         Assert.Equal("env", environment["OTEL_SERVICE_NAME"]);
         Assert.Equal("http://127.0.0.1:1", environment["services__db__http__0"]);
         Assert.Equal("value", environment["TEST_SOMETHING"]);
-        Assert.Equal(service.BaseAddress.ToString().TrimEnd('/'), environment["ASPNETCORE_URLS"]);
+        Assert.Equal(ServiceProcess.ListenUrl, environment["ASPNETCORE_URLS"]);
         Assert.All(environment.Keys, name => Assert.True(
             new[] { "services__", "OTEL_", "ASPNETCORE_", "TEST_" }.Any(p => name.StartsWith(p, StringComparison.Ordinal)), name));
     }
@@ -109,13 +109,13 @@ public class TestServiceTests
     [Fact]
     public async Task CallResolvesAnotherInstanceThroughServiceDiscoveryVariables()
     {
-        using var other = ServiceProcess.Start(ServiceProcess.TestService, new Dictionary<string, string> { ["OTEL_SERVICE_NAME"] = "other" });
-        using var caller = ServiceProcess.Start(ServiceProcess.TestService, new Dictionary<string, string>
+        // The caller is told the other's address, which the other names once it listens.
+        using var other = await ServiceProcess.StartReadyAsync(ServiceProcess.TestService, new Dictionary<string, string> { ["OTEL_SERVICE_NAME"] = "other" });
+        using var caller = await ServiceProcess.StartReadyAsync(ServiceProcess.TestService, new Dictionary<string, string>
         {
             ["OTEL_SERVICE_NAME"] = "caller",
             ["services__other__http__0"] = other.BaseAddress.ToString().TrimEnd('/'),
         });
-        await Task.WhenAll(other.WaitUntilAliveAsync(), caller.WaitUntilAliveAsync());
 
         using var whoami = JsonDocument.Parse(await caller.Http.GetStringAsync(new Uri("/call/other", UriKind.Relative), TestContext.Current.CancellationToken));
 

@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using k8s;
@@ -169,20 +168,25 @@ public sealed class CompileCacheTests
         {
             var model = Path.Combine(root, "model");
             await Hosting.Weights.SampleModel.EnsureAsync(model, 4L << 20, 1, CancellationToken.None);
-            var cache = Path.Combine(root, "cache");
-            var port = FreePort();
-            string[] server = ["dotnet", VllmSimulatorProject.TargetPath, "--model", model, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--compile-cache-root", cache, "--startup-time-scale", "0"];
+            string Cache(int serverPort) => Path.Combine(root, "cache-" + serverPort.ToString(CultureInfo.InvariantCulture));
+            string[] Server(int serverPort) => ["dotnet", VllmSimulatorProject.TargetPath, "--model", model, "--host", "127.0.0.1", "--port", serverPort.ToString(CultureInfo.InvariantCulture),
+                "--compile-cache-root", Cache(serverPort), "--startup-time-scale", "0"];
 
-            // The bake Job's program, with the simulator standing in for vLLM's server.
-            await using var warmup = TestProcess.Start("/bin/sh", ["-c", VllmCompileCacheManifests.WarmupScript, "compile-cache-warmup", $"http://127.0.0.1:{port}/health", .. server]);
-            Assert.True(await warmup.WaitForExitAsync(TimeSpan.FromMinutes(2)) == 0, warmup.Describe());
-            Assert.Contains(warmup.OutputLines, l => l.Contains("vLLM is serving, its torch.compile cache is on the bake disk", StringComparison.Ordinal));
-            var entries = Directory.GetFiles(cache, VllmCompileCacheKey.IndexFileName, SearchOption.AllDirectories);
-            Assert.Single(entries);
+            // The bake Job's program, with the simulator standing in for vLLM's server. The script needs the port in
+            // advance: one taken before the simulator bound it is tried again on another, with a fresh cache.
+            var (warmup, port) = await LoopbackPort.StartAsync(
+                free => TestProcess.Start("/bin/sh", ["-c", VllmCompileCacheManifests.WarmupScript, "compile-cache-warmup", $"http://127.0.0.1:{free}/health", .. Server(free)]),
+                started => started.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+            await using (warmup)
+            {
+                Assert.True(warmup.Process.ExitCode == 0, warmup.Describe());
+                Assert.Contains(warmup.OutputLines, l => l.Contains("vLLM is serving, its torch.compile cache is on the bake disk", StringComparison.Ordinal));
+                var entries = Directory.GetFiles(Cache(port), VllmCompileCacheKey.IndexFileName, SearchOption.AllDirectories);
+                Assert.Single(entries);
+            }
 
             // A pod started from that cache loads the graphs instead of compiling them.
-            await using var pod = TestProcess.Start("dotnet", server[1..]);
+            await using var pod = TestProcess.Start("dotnet", Server(port)[1..]);
             var compile = await pod.WaitForLineAsync(l => VllmStartupLog.TryParse(l.Text, out _, out var mark) && mark.Kind is VllmStartupMarkKind.CompileCacheHit or VllmStartupMarkKind.GraphCompiled,
                 "the simulated torch.compile", TimeSpan.FromMinutes(1));
             Assert.True(VllmStartupLog.TryParse(compile, out _, out var first) && first.Kind == VllmStartupMarkKind.CompileCacheHit, pod.Describe());
@@ -196,17 +200,11 @@ public sealed class CompileCacheTests
     [Fact]
     public async Task TheWarmupScript_Fails_WhenVllmExitsBeforeItServes()
     {
-        var port = FreePort();
-        await using var warmup = TestProcess.Start("/bin/sh", ["-c", VllmCompileCacheManifests.WarmupScript, "compile-cache-warmup", $"http://127.0.0.1:{port}/health",
-            "dotnet", VllmSimulatorProject.TargetPath, "--model", "/nonexistent/model", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        // A port held and not listened on: nothing else can answer the script's probe there.
+        using var port = LoopbackPort.Refusing();
+        await using var warmup = TestProcess.Start("/bin/sh", ["-c", VllmCompileCacheManifests.WarmupScript, "compile-cache-warmup", $"http://127.0.0.1:{port.Port}/health",
+            "dotnet", VllmSimulatorProject.TargetPath, "--model", "/nonexistent/model", "--port", port.Port.ToString(CultureInfo.InvariantCulture)]);
         Assert.True(await warmup.WaitForExitAsync(TimeSpan.FromMinutes(2)) == 1, warmup.Describe());
         Assert.Contains(warmup.ErrorLines, l => l.Contains("before it served; no cache was written", StringComparison.Ordinal));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +21,8 @@ public sealed class InProcessSimulator : IAsyncDisposable
 {
     private readonly LineWriter _out = new();
     private readonly LineWriter _err = new();
-    private readonly List<Activity> _spans = [];
-    private readonly List<Metric> _metrics = [];
+    private readonly Exported<Activity> _spans = new();
+    private readonly Exported<Metric> _metrics = new();
     private readonly LifetimeProbe _probe = new();
     private Task<int> _run = Task.FromResult(-1);
     private IServiceProvider? _services;
@@ -66,7 +67,10 @@ public sealed class InProcessSimulator : IAsyncDisposable
         return sim;
     }
 
-    /// <summary>Waits for the server to answer and returns its URL (through the start-up grammar).</summary>
+    /// <summary>
+    /// Waits for the server to answer and returns its URL (through the start-up grammar). The simulator ends its start's
+    /// trace before it announces the server, so the start's spans are all exported once this returns.
+    /// </summary>
     public async Task<Uri> WaitForUrlAsync()
     {
         var line = await WaitForLineAsync(l => SimulatorProcess.ListenUrl(l) is not null, TimeSpan.FromSeconds(60));
@@ -100,25 +104,15 @@ public sealed class InProcessSimulator : IAsyncDisposable
     public IReadOnlyList<Activity> Spans()
     {
         _services?.GetRequiredService<TracerProvider>().ForceFlush();
-        lock (_spans)
-        {
-            return [.. _spans];
-        }
+        return _spans.Snapshot();
     }
 
     /// <summary>The metrics exported by a collection now.</summary>
     public IReadOnlyList<Metric> CollectMetrics()
     {
-        lock (_metrics)
-        {
-            _metrics.Clear();
-        }
-
+        _metrics.Clear();
         _services?.GetRequiredService<MeterProvider>().ForceFlush();
-        lock (_metrics)
-        {
-            return [.. _metrics];
-        }
+        return _metrics.Snapshot();
     }
 
     /// <summary>Stops the host and returns its exit code.</summary>
@@ -135,6 +129,36 @@ public sealed class InProcessSimulator : IAsyncDisposable
     }
 
     public override string ToString() => _out + "\n" + _err;
+
+    /// <summary>What an in-memory exporter adds to from the simulator's threads (it takes no lock) while a test reads it.</summary>
+    private sealed class Exported<T> : Collection<T>
+    {
+        private readonly Lock _gate = new();
+
+        public T[] Snapshot()
+        {
+            lock (_gate)
+            {
+                return [.. Items];
+            }
+        }
+
+        protected override void InsertItem(int index, T item)
+        {
+            lock (_gate)
+            {
+                base.InsertItem(index, item);
+            }
+        }
+
+        protected override void ClearItems()
+        {
+            lock (_gate)
+            {
+                base.ClearItems();
+            }
+        }
+    }
 
     private sealed class LifetimeProbe : IHostedService
     {

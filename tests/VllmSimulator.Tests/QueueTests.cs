@@ -7,6 +7,11 @@ namespace VllmSimulator.Tests;
 public sealed class QueueTests(QueueServer server) : IClassFixture<QueueServer>
 {
     private const string Labels = "{model_name=\"queued\",engine=\"0\"}";
+    private const string Aborts = "vllm:request_success_total{model_name=\"queued\",engine=\"0\",finished_reason=\"abort\"}";
+    private const string QueueTimeSum = "vllm:request_queue_time_seconds_sum" + Labels;
+
+    // Ten minutes of tokens (within the context): a holder never finishes on its own, it leaves when its client goes.
+    private const int HoldTokens = 4000;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -16,9 +21,36 @@ public sealed class QueueTests(QueueServer server) : IClassFixture<QueueServer>
         return (MetricsText.Value(text, "vllm:num_requests_running" + Labels), MetricsText.Value(text, "vllm:num_requests_waiting" + Labels));
     }
 
-    private Task<HttpResponseMessage> CompleteAsync(int maxTokens, CancellationToken ct) =>
-        server.Http.PostAsync("v1/completions",
+    private async Task<double> CounterAsync(string series) => MetricsText.Value(await server.Http.GetStringAsync("metrics", Ct), series) ?? 0;
+
+    private static Task<HttpResponseMessage> CompleteAsync(HttpClient http, int maxTokens, CancellationToken ct) =>
+        http.PostAsync("v1/completions",
             new StringContent($$"""{"model":"queued","prompt":"queue test","max_tokens":{{maxTokens}}}""", Encoding.UTF8, "application/json"), ct);
+
+    /// <summary>
+    /// Two requests that take both slots and keep them until <paramref name="holder"/> cancels them (a client going
+    /// away, as vLLM sees it): a state built on top of them lasts as long as the test takes to see it.
+    /// </summary>
+    private async Task<Task<HttpResponseMessage>[]> HoldBothSlotsAsync(HttpClient holder)
+    {
+        var held = Enumerable.Range(0, 2).Select(_ => CompleteAsync(holder, HoldTokens, Ct)).ToArray();
+        await WaitForGaugesAsync((2, 0));
+        return held;
+    }
+
+    private HttpClient NewHolder() => new() { BaseAddress = server.Http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+
+    private static async Task LetGoAsync(HttpClient holder, Task<HttpResponseMessage>[] held)
+    {
+        holder.CancelPendingRequests();
+        foreach (var request in held)
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+        }
+    }
+
+    private async Task WaitForGaugesAsync((double? Running, double? Waiting) expected) =>
+        Assert.True(await SimulatorProcess.PollAsync(async () => await GaugesAsync() == expected, TimeSpan.FromSeconds(30)), $"never saw running/waiting {expected}; last {await GaugesAsync()}");
 
     private async Task WaitIdleAsync() =>
         Assert.True(await SimulatorProcess.PollAsync(async () => await GaugesAsync() == (0, 0), TimeSpan.FromSeconds(20)), "did not drain");
@@ -27,13 +59,16 @@ public sealed class QueueTests(QueueServer server) : IClassFixture<QueueServer>
     public async Task Six_requests_run_two_at_a_time_and_the_rest_wait()
     {
         await WaitIdleAsync();
-        // 10 tokens at 150 ms each: every wave lasts ~1.35 s, long enough to be seen by polling.
-        var requests = Enumerable.Range(0, 6).Select(_ => CompleteAsync(10, Ct)).ToArray();
+        var queueTimeBefore = await CounterAsync(QueueTimeSum);
+        using var holder = NewHolder();
+        var held = await HoldBothSlotsAsync(holder);
 
-        var seen = await SimulatorProcess.PollAsync(async () => await GaugesAsync() == (2, 4), TimeSpan.FromSeconds(15));
-        Assert.True(seen, $"never saw running 2 / waiting 4; last {await GaugesAsync()}");
+        // Four more wait behind the two running, for as long as the holders stay.
+        var requests = Enumerable.Range(0, 4).Select(_ => CompleteAsync(server.Http, 10, Ct)).ToArray();
+        await WaitForGaugesAsync((2, 4));
 
-        // Never more than two run, whatever moment we look.
+        // The holders go; the four run two at a time (10 tokens at 150 ms each), never more, whatever moment we look.
+        await LetGoAsync(holder, held);
         var over = false;
         var all = Task.WhenAll(requests);
         while (!all.IsCompleted)
@@ -53,31 +88,32 @@ public sealed class QueueTests(QueueServer server) : IClassFixture<QueueServer>
         }
 
         await WaitIdleAsync();
-        var text = await server.Http.GetStringAsync("metrics", Ct);
-        // Queue time was recorded for the four that waited (the histogram's sum is well above zero).
-        Assert.True(MetricsText.Value(text, "vllm:request_queue_time_seconds_sum" + Labels) > 1.0, text);
+        // Queue time was recorded for the four that waited: two of them waited a whole 10-token wave (~1.35 s) besides.
+        var waited = await CounterAsync(QueueTimeSum) - queueTimeBefore;
+        Assert.True(waited > 2.0, $"queue time {waited} s");
     }
 
     [Fact]
     public async Task A_client_that_disconnects_leaves_the_queue()
     {
         await WaitIdleAsync();
-        var running = Enumerable.Range(0, 2).Select(_ => CompleteAsync(20, Ct)).ToArray();
+        var abortsBefore = await CounterAsync(Aborts);
+        using var holder = NewHolder();
+        var held = await HoldBothSlotsAsync(holder);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var queued = CompleteAsync(20, cancel.Token);
-        Assert.True(await SimulatorProcess.PollAsync(async () => await GaugesAsync() == (2, 1), TimeSpan.FromSeconds(15)), $"last {await GaugesAsync()}");
+        var queued = CompleteAsync(server.Http, 10, cancel.Token);
+        await WaitForGaugesAsync((2, 1));
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
-        Assert.True(await SimulatorProcess.PollAsync(async () => await GaugesAsync() == (2, 0), TimeSpan.FromSeconds(10)), $"last {await GaugesAsync()}");
+        await WaitForGaugesAsync((2, 0));
+        // It counts as an abort, while the two running ones still run.
+        Assert.True(await SimulatorProcess.PollAsync(async () => await CounterAsync(Aborts) == abortsBefore + 1, TimeSpan.FromSeconds(30)), $"aborts {await CounterAsync(Aborts)}, before {abortsBefore}");
+        Assert.Equal((2, 0), await GaugesAsync());
 
-        foreach (var r in await Task.WhenAll(running))
-        {
-            r.Dispose();
-        }
-
+        // Running requests whose client goes are aborted too, and free their slots.
+        await LetGoAsync(holder, held);
         await WaitIdleAsync();
-        var text = await server.Http.GetStringAsync("metrics", Ct);
-        Assert.True(MetricsText.Value(text, "vllm:request_success_total{model_name=\"queued\",engine=\"0\",finished_reason=\"abort\"}") >= 1, text);
+        Assert.Equal(abortsBefore + 3, await CounterAsync(Aborts));
     }
 }

@@ -24,6 +24,9 @@ public sealed class SimulatorProcess : IAsyncDisposable
 
     public int ProcessId => _child.Process.Id;
 
+    /// <summary>Gets the TCP ports the simulator listens on now (from <c>/proc</c>).</summary>
+    public IReadOnlyList<int> ListeningTcpPorts() => _child.ListeningTcpPorts();
+
     /// <summary>
     /// Starts the simulator. A test that does not set the start-up phases plays them instantly (<c>--startup-time-scale 0</c>),
     /// so only the real weight load takes time.

@@ -1,19 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace VllmSimulator.Tests;
 
 public sealed class StartupTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     private static async Task<bool> AnswersAsync(int port)
     {
         using var client = new TcpClient();
@@ -32,29 +24,29 @@ public sealed class StartupTests
     public async Task Load_log_lines_come_before_the_port_answers()
     {
         var model = await TestModels.SampleAsync();
-        var port = FreePort();
-        await using var sim = SimulatorProcess.Start("--model", model.Directory, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--engine-start-seconds", "1");
+        // Port 0: the simulator binds a port nothing else holds and names it in its "Starting vLLM API server" line.
+        await using var sim = SimulatorProcess.Start("--model", model.Directory, "--port", "0", "--engine-start-seconds", "3");
 
-        // The first line appears while the engine is still "starting": the port must refuse then.
+        // The first line comes while the engine is still "starting" (3 s, then the weights): nothing listens then.
         Assert.True(await SimulatorProcess.PollAsync(() => Task.FromResult(sim.Stdout.Contains("vLLM API server version 0.10.1")), TimeSpan.FromSeconds(20)), sim.ToString());
-        var refusedDuringStart = !await AnswersAsync(port);
+        Assert.True(sim.ListeningTcpPorts().Count == 0, $"the simulator listened on {string.Join(", ", sim.ListeningTcpPorts())} before the weights were loaded");
 
-        Assert.True(await SimulatorProcess.PollAsync(() => AnswersAsync(port), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(5)), sim.ToString());
-        var atFirstAnswer = sim.StdoutLines;
-        Assert.True(refusedDuringStart, "the port answered before the weights were loaded");
-        // 0.10.1's shape: the process prefix, then vLLM's stamp and [file.py:line] (vllm PR #20707's transcript).
-        Assert.Matches(@"^\(APIServer pid=\d+\) INFO \d\d-\d\d \d\d:\d\d:\d\d \[api_server\.py:\d+\] vLLM API server version 0\.10\.1$", atFirstAnswer[0]);
-        var loading = atFirstAnswer.Single(l => l.Contains("Loading weights took", StringComparison.Ordinal));
-        Assert.Matches(@"^\(EngineCore_0 pid=\d+\) INFO \d\d-\d\d \d\d:\d\d:\d\d \[[a-z_]+\.py:\d+\] Loading weights took \d+\.\d\d seconds$", loading);
-        Assert.Single(atFirstAnswer, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"Model loading took 0\.\d{4} GiB and \d+\.\d{6} seconds$"));
-        Assert.True(Array.FindIndex([.. atFirstAnswer], l => l.Contains("vLLM API server version")) < Array.FindIndex([.. atFirstAnswer], l => l.Contains("Loading weights took")));
+        // Then it listens, on the one port its line names, and answers there.
+        var url = await sim.WaitForUrlAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal([url.Port], sim.ListeningTcpPorts());
+        Assert.True(await AnswersAsync(url.Port), sim.ToString());
+        Assert.True(await SimulatorProcess.PollAsync(() => Task.FromResult(sim.Stdout.Contains("Application startup complete.")), TimeSpan.FromSeconds(30)), sim.ToString());
 
-        await sim.WaitForUrlAsync();
-        Assert.True(await SimulatorProcess.PollAsync(() => Task.FromResult(sim.Stdout.Contains("Application startup complete.")), TimeSpan.FromSeconds(10)));
         var lines = sim.StdoutLines.ToList();
-        Assert.Contains($"Starting vLLM API server 0 on http://127.0.0.1:{port}", lines.Single(l => l.Contains("Starting vLLM API server")));
-        Assert.True(lines.FindIndex(l => l.Contains("Model loading took")) < lines.FindIndex(l => l.Contains("Starting vLLM API server")));
-        Assert.True(lines.FindIndex(l => l.Contains("Starting vLLM API server")) < lines.FindIndex(l => l.Contains("Application startup complete.")));
-        _ = Ct;
+        // 0.10.1's shape: the process prefix, then vLLM's stamp and [file.py:line] (vllm PR #20707's transcript).
+        Assert.Matches(@"^\(APIServer pid=\d+\) INFO \d\d-\d\d \d\d:\d\d:\d\d \[api_server\.py:\d+\] vLLM API server version 0\.10\.1$", lines[0]);
+        Assert.Matches(@"^\(EngineCore_0 pid=\d+\) INFO \d\d-\d\d \d\d:\d\d:\d\d \[[a-z_]+\.py:\d+\] Loading weights took \d+\.\d\d seconds$", lines.Single(l => l.Contains("Loading weights took", StringComparison.Ordinal)));
+        Assert.Single(lines, l => Regex.IsMatch(l, @"Model loading took 0\.\d{4} GiB and \d+\.\d{6} seconds$"));
+        Assert.Contains($"Starting vLLM API server 0 on http://127.0.0.1:{url.Port}", lines.Single(l => l.Contains("Starting vLLM API server", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        // The load's lines come before the line that can only follow the bind (it names the bound port), then the ready line.
+        string[] order = ["vLLM API server version", "Loading weights took", "Model loading took", "Starting vLLM API server", "Application startup complete."];
+        var at = order.Select(text => lines.FindIndex(l => l.Contains(text, StringComparison.Ordinal))).ToList();
+        Assert.True(at.SequenceEqual(at.Order()) && at.Distinct().Count() == at.Count, $"{string.Join(", ", at)}\n{sim}");
     }
 }

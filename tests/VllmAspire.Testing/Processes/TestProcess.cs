@@ -146,6 +146,65 @@ public sealed class TestProcess : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for ASP.NET Core's <c>Now listening on: URL</c> line and returns the URL. A child told to listen on port 0
+    /// (<c>ASPNETCORE_URLS=http://127.0.0.1:0</c>) binds a port no other process holds and names it there: unlike a
+    /// port the test picks beforehand, nothing else can take it before the child binds it.
+    /// </summary>
+    /// <param name="timeout">The deadline.</param>
+    /// <returns>The address it listens on.</returns>
+    public async Task<Uri> WaitForListeningUrlAsync(TimeSpan timeout)
+    {
+        var line = await WaitForLineAsync(l => !l.IsError && ListeningUrl(l.Text) is not null, $"ASP.NET Core's \"{NowListeningOn}\" line", timeout).ConfigureAwait(false);
+        return ListeningUrl(line)!;
+    }
+
+    /// <summary>Gets the TCP ports the process listens on now, read from Linux's <c>/proc</c>; none once it has exited.</summary>
+    /// <returns>The ports, ascending.</returns>
+    public IReadOnlyList<int> ListeningTcpPorts()
+    {
+        var pid = Process.Id.ToString(CultureInfo.InvariantCulture);
+        var ports = new SortedSet<int>();
+        try
+        {
+            // A socket's inode links its descriptor (socket:[inode]) to its row in the network namespace's tables.
+            var sockets = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var descriptor in Directory.EnumerateFiles($"/proc/{pid}/fd"))
+            {
+                try
+                {
+                    if (new FileInfo(descriptor).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal))
+                    {
+                        sockets.Add(target["socket:[".Length..^1]);
+                    }
+                }
+                catch (IOException)
+                {
+                    // Closed meanwhile.
+                }
+            }
+
+            foreach (var table in new[] { "tcp", "tcp6" })
+            {
+                // Columns: sl, local address:port (hex), remote, state (0A: LISTEN), queues, timers, retransmits, uid, timeout, inode.
+                foreach (var row in File.ReadLines($"/proc/{pid}/net/{table}").Skip(1))
+                {
+                    var columns = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (columns.Length > 9 && columns[3] == "0A" && sockets.Contains(columns[9]))
+                    {
+                        ports.Add(int.Parse(columns[1].AsSpan(columns[1].LastIndexOf(':') + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The process has exited (its /proc folder is gone): it listens on nothing.
+        }
+
+        return [.. ports];
+    }
+
     /// <summary>Waits for the process to exit and its output to be read to the end.</summary>
     /// <param name="timeout">The deadline.</param>
     /// <returns>The exit code.</returns>
@@ -239,6 +298,14 @@ public sealed class TestProcess : IDisposable, IAsyncDisposable
         }
 
         Process.Dispose();
+    }
+
+    private const string NowListeningOn = "Now listening on:";
+
+    private static Uri? ListeningUrl(string line)
+    {
+        var at = line.IndexOf(NowListeningOn, StringComparison.Ordinal);
+        return at >= 0 && Uri.TryCreate(line[(at + NowListeningOn.Length)..].Trim(), UriKind.Absolute, out var url) ? url : null;
     }
 
     private IReadOnlyList<string> Select(bool isError)
