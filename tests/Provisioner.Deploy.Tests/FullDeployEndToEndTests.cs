@@ -40,9 +40,9 @@ public sealed class FullDeployEndToEndTests
         await using var deployment = await GcpDeployment.StartAsync(kubernetes: true);
         using (var first = deployment.Start("deploy"))
         {
-            await first.WhenLineAsync(line => line.Contains($" {stage} Succeeded", StringComparison.Ordinal)).WaitAsync(TimeSpan.FromSeconds(90));
-            first.Kill();
-            await first.WaitAsync();
+            await first.WaitForLineAsync(line => line.Text.Contains($" {stage} Succeeded", StringComparison.Ordinal), $"\"{stage} Succeeded\"", TimeSpan.FromSeconds(90));
+            first.Process.Kill();
+            await first.WaitForExitAsync(GcpDeployment.RunTimeout);
         }
 
         var (exit, output) = await deployment.RunAsync("deploy");
@@ -67,11 +67,11 @@ public sealed class FullDeployEndToEndTests
             {
                 if (method == "PATCH" && requestPath.EndsWith(path, StringComparison.Ordinal) && Interlocked.Exchange(ref killed, 1) == 0)
                 {
-                    first.Kill();
+                    first.Process.Kill();
                 }
             };
-            await first.WaitAsync();
-            Assert.True(killed == 1, $"no apply of {path}:\n{first.Output}");
+            await first.WaitForExitAsync(GcpDeployment.RunTimeout);
+            Assert.True(killed == 1, $"no apply of {path}:\n{first.Describe()}");
         }
 
         deployment.Kubernetes.Faults.OnRequest = null;

@@ -67,9 +67,9 @@ public sealed class GcpDeployEndToEndTests
         await using var deployment = await GcpDeployment.StartAsync();
         using (var first = deployment.Start("deploy"))
         {
-            await first.WhenLineAsync(line => line.Contains($" {stage} Succeeded", StringComparison.Ordinal)).WaitAsync(TimeSpan.FromSeconds(60));
-            first.Kill();
-            await first.WaitAsync();
+            await first.WaitForLineAsync(line => line.Text.Contains($" {stage} Succeeded", StringComparison.Ordinal), $"\"{stage} Succeeded\"", TimeSpan.FromSeconds(60));
+            first.Process.Kill();
+            await first.WaitForExitAsync(GcpDeployment.RunTimeout);
         }
 
         var (exit, output) = await deployment.RunAsync("deploy");
@@ -96,13 +96,13 @@ public sealed class GcpDeployEndToEndTests
             {
                 if (killed.TrySetResult())
                 {
-                    first.Kill();
+                    first.Process.Kill();
                 }
 
                 return Task.CompletedTask;
             });
-            await first.WaitAsync();
-            Assert.True(killed.Task.IsCompleted, $"no {method} request was made:\n{first.Output}");
+            await first.WaitForExitAsync(GcpDeployment.RunTimeout);
+            Assert.True(killed.Task.IsCompleted, $"no {method} request was made:\n{first.Describe()}");
         }
 
         deployment.Fake.Faults.Clear();
@@ -122,13 +122,14 @@ public sealed class GcpDeployEndToEndTests
         int exit;
         using (var first = deployment.Start("deploy"))
         {
-            await first.WhenLineAsync(line => line.Contains(" image-cache Running waiting for", StringComparison.Ordinal)).WaitAsync(TimeSpan.FromSeconds(60));
-            first.Interrupt();
-            exit = await first.WaitAsync();
-            Assert.True(exit == 130, first.Output);
-            Assert.True(first.Output.Contains("image-cache Failed canceled before it finished", StringComparison.Ordinal), first.Output);
-            Assert.True(first.Output.Contains("node-pool-vllm-pool Skipped not run: the run was canceled", StringComparison.Ordinal), first.Output);
-            Assert.True(first.Output.Contains("deploy canceled: 7 stages:", StringComparison.Ordinal), first.Output);
+            await first.WaitForLineAsync(line => line.Text.Contains(" image-cache Running waiting for", StringComparison.Ordinal), "\"image-cache Running waiting for\"", TimeSpan.FromSeconds(60));
+            first.Signal("INT");
+            exit = await first.WaitForExitAsync(GcpDeployment.RunTimeout);
+            var printed = first.Describe();
+            Assert.True(exit == 130, printed);
+            Assert.True(printed.Contains("image-cache Failed canceled before it finished", StringComparison.Ordinal), printed);
+            Assert.True(printed.Contains("node-pool-vllm-pool Skipped not run: the run was canceled", StringComparison.Ordinal), printed);
+            Assert.True(printed.Contains("deploy canceled: 7 stages:", StringComparison.Ordinal), printed);
         }
 
         deployment.Fake.Compute.BuilderDuration = TimeSpan.FromMilliseconds(100);

@@ -157,28 +157,22 @@ internal sealed class GcpDeployment : IAsyncDisposable
         }
     }
 
+    /// <summary>How long a Provisioner run may take before the test gives up on it: longer than the image build's own
+    /// deadline (Deploy:Images:BuildTimeout, 3 min in the tests), which a real <c>dotnet publish</c> on a loaded 2-core
+    /// machine may take most of.</summary>
+    public static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
+
     /// <summary>Starts <c>dotnet VllmAspire.Provisioner.dll VERB --from DIR</c> pointed at the fakes with short timings.</summary>
-    public ProvisionerProcess Start(string verb, params string[] extra)
+    public TestProcess Start(string verb, params string[] extra)
     {
-        TerminalSignals.RestoreDefaults(); // Ctrl+C must reach the Provisioner however the tests were started
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { Dll, verb, "--from", Folder.Root }.Concat(extra))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in Environment())
-        {
-            start.Environment[key] = value;
-        }
-
+        var environment = Environment();
         foreach (var (key, value) in ExtraEnvironment)
         {
-            start.Environment[key] = value;
+            environment[key] = value;
         }
 
-        start.Environment["COLUMNS"] = "400";
-        return new ProvisionerProcess(Process.Start(start)!);
+        environment["COLUMNS"] = "400";
+        return TestProcess.StartDotnet(Dll, [verb, "--from", Folder.Root, .. extra], new TestProcessOptions { Environment = environment });
     }
 
     /// <summary>Gets settings a test adds to the processes' environment, e.g. where to export traces.</summary>
@@ -231,8 +225,8 @@ internal sealed class GcpDeployment : IAsyncDisposable
     public async Task<(int Exit, string Output)> RunAsync(string verb, params string[] extra)
     {
         using var process = Start(verb, extra);
-        var exit = await process.WaitAsync();
-        return (exit, process.Output);
+        var exit = await process.WaitForExitAsync(RunTimeout);
+        return (exit, process.Describe());
     }
 
     /// <summary>Asserts the fakes hold exactly the planned objects (and any others given), the IAM binding, no VM, and saw only valid requests.</summary>
