@@ -120,11 +120,7 @@ internal sealed class LocalAutoscaler(
     private async Task StartFewestAsync(Target autoscaler, CancellationToken cancellationToken)
     {
         // Every replica publishes its first snapshot at start-up; wait until all are known.
-        var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(1);
-        while (ReplicasOf(autoscaler.Resource).Count < autoscaler.Spec.MaxReplicas && time.GetUtcNow() < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
-        }
+        await PollAsync(() => ReplicasOf(autoscaler.Resource).Count >= autoscaler.Spec.MaxReplicas, cancellationToken).ConfigureAwait(false);
 
         var started = ReplicasOf(autoscaler.Resource).Count(IsStarted);
         await ScaleAsync(autoscaler, started, autoscaler.Spec.MinReplicas, cancellationToken).ConfigureAwait(false);
@@ -207,18 +203,28 @@ internal sealed class LocalAutoscaler(
     // waits until the snapshots show what it did.
     private async Task WaitForStateAsync(Target autoscaler, string id, bool started, CancellationToken cancellationToken)
     {
+        if (!await PollAsync(() => _replicas.TryGetValue(id, out var replica) && IsStarted(replica) == started, cancellationToken).ConfigureAwait(false))
+        {
+            logger.LogWarning("Autoscaler {Resource}: replica {Replica} is not {State} a minute after the command; the next sync counts it as its state says.",
+                autoscaler.Resource.Name, id, started ? "started" : "stopped");
+        }
+    }
+
+    // The snapshots arrive on the watch loop: look again every 100 ms, for a minute at most. True once the condition holds.
+    private async Task<bool> PollAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
         var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(1);
-        while (!(_replicas.TryGetValue(id, out var replica) && IsStarted(replica) == started))
+        while (!condition())
         {
             if (time.GetUtcNow() > deadline)
             {
-                logger.LogWarning("Autoscaler {Resource}: replica {Replica} is not {State} a minute after the command; the next sync counts it as its state says.",
-                    autoscaler.Resource.Name, id, started ? "started" : "stopped");
-                return;
+                return false;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
         }
+
+        return true;
     }
 
     // Running (and so Healthy) while the replicas match the decision, "Scaling current → desired" while they follow it;
