@@ -6,15 +6,27 @@ using static Microsoft.Playwright.Assertions;
 namespace VllmAspire.AppHost.Tests;
 
 /// <summary>The parts of Aspire's dashboard the browser tests use: the login, resource rows, commands, result toasts.</summary>
-internal static class DashboardPage
+internal static partial class DashboardPage
 {
     /// <summary>Opens the dashboard of a run through its token login URL, at the resources page.</summary>
     public static async Task<Browser> LoginAsync(RunningApp run)
     {
         var browser = await Browser.LaunchAsync();
         await browser.Page.GotoAsync((await run.App.GetDashboardUrlAsync()).ToString());
-        await Expect(browser.Page.Locator("tr.resource-row").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        return browser;
+        // The dashboard's own Blazor circuit can die on an unhandled exception of its grid (seen on a loaded machine:
+        // ObjectDisposedException in Virtualize), leaving a page without rows: a user reloads, and so does the test.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Expect(browser.Page.Locator("tr.resource-row").First).ToBeVisibleAsync(new() { Timeout = 40_000 });
+                return browser;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                await browser.Page.ReloadAsync();
+            }
+        }
     }
 
     /// <summary>Gets a resource's row on the resources page.</summary>
@@ -118,6 +130,11 @@ internal static class DashboardPage
     {
         var trace = page.GetByText(name).First;
         await Expect(trace).ToBeVisibleAsync(new() { Timeout = 90_000 });
-        await ClickUntilAsync(trace, timeout => page.WaitForURLAsync("**/traces/detail/**", new() { Timeout = timeout }));
+        await ClickUntilAsync(trace, timeout => Expect(page).ToHaveURLAsync(TraceDetailUrl(), new() { Timeout = timeout }));
     }
+
+    // Assertions on the URL poll it and fail as Playwright's assertions do (PlaywrightException), which ClickUntilAsync
+    // retries; waiting for a navigation event would time out with another exception and never click again.
+    [System.Text.RegularExpressions.GeneratedRegex("/traces/detail/")]
+    private static partial System.Text.RegularExpressions.Regex TraceDetailUrl();
 }
