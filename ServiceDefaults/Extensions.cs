@@ -84,11 +84,17 @@ public static class Extensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            // Some telemetry is sent once only (a vLLM start's trace): an export the collector answers late or refuses
+            // for a moment (a dashboard still starting, a loaded machine) is tried again rather than dropped.
+            builder.Configuration[OtlpRetryVariable] ??= "in_memory";
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
         return builder;
     }
+
+    // OpenTelemetry .NET's switch for retrying exports after transient failures (in_memory or disk).
+    private const string OtlpRetryVariable = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
 
     /// <summary>Adds the <c>self</c> liveness check tagged <c>live</c>.</summary>
     /// <typeparam name="TBuilder">The host application builder type.</typeparam>
